@@ -1,0 +1,44 @@
+# Vernissage: `make run` serves the demo site; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: install run worker test lint clean
+
+REQUIREMENTS := $(wildcard requirements/*.txt)
+
+$(STAMP): $(REQUIREMENTS)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q $(if $(wildcard /opt/wheels),--find-links /opt/wheels) -r requirements/dev.txt
+	$(PY) -m pip install -q --no-deps -r requirements/worker-nodeps.txt
+	touch $@
+
+install: $(STAMP)
+
+DEMO_MODEL := var/models/demo-wan
+
+run: install
+	mkdir -p var/broker/queue var/broker/processed
+	$(PY) manage.py migrate --noinput
+	test -f $(DEMO_MODEL)/model_index.json || $(PY) manage.py build_demo_model $(DEMO_MODEL)
+	$(PY) manage.py seed_demo
+	@echo "Vernissage is starting at http://$(ADDR)/ (Ctrl-C stops the site and its worker)"
+	@trap 'kill 0' EXIT INT TERM; \
+	$(VENV)/bin/celery -A accessprogram worker -B -s var/celerybeat-schedule -Q gpu,celery --pool solo \
+		--concurrency 1 -l info & \
+	$(PY) manage.py runserver $(ADDR)
+
+worker: install
+	$(VENV)/bin/celery -A accessprogram worker -Q gpu,celery --pool solo --concurrency 1 -l info
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf var/broker var/static

@@ -1,0 +1,128 @@
+"""Forms: they parse and validate input; services do the writing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from accessprogram.models import Cohort, Invitation, NdaVersion, Role
+
+MAX_CSV_BYTES = 1024 * 1024
+
+
+class SignupDetailsForm(forms.Form):
+    """Extra fields on allauth's sign-up form (used through ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    full_name = forms.CharField(max_length=200, label="Full name", help_text="As you will sign the NDA.")
+
+    def signup(self, request, user) -> None:
+        """The adapter already stored the name; allauth calls this hook after saving the user."""
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="E-mail")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, help_text="Required for testers.")
+    expires_in_days = forms.IntegerField(
+        min_value=1,
+        max_value=settings.INVITATION_MAX_DAYS,
+        initial=settings.INVITATION_DEFAULT_DAYS,
+        label="Expires after (days)",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in {Role.ARTIST, Role.RED_TEAMER, Role.CREATIVE_PARTNER} and not cleaned.get("cohort"):
+            self.add_error("cohort", "Testers must be invited into a cohort.")
+        return cleaned
+
+
+class InvitationImportForm(forms.Form):
+    file = forms.FileField(label="CSV file", help_text="Columns: email, role, cohort (header line first).")
+    default_role = forms.ChoiceField(
+        choices=[("", "— from the file —"), *Role.choices], required=False, label="Role for rows without one"
+    )
+    default_cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(), required=False, label="Cohort for rows without one"
+    )
+    expires_in_days = InvitationForm.base_fields["expires_in_days"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CSV_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB.")
+        return upload.read()
+
+
+class InvitationFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", "Any status"), *Invitation.Status.choices], required=False)
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, empty_label="Any cohort")
+    q = forms.CharField(required=False, label="E-mail contains")
+
+
+class NdaDraftForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body_markdown = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), label="Text (Markdown)")
+    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Ends on")
+    clauses = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One per line: key | text | required or optional. "
+        "E.g. “discuss-terms | I may discuss the program's terms publicly | optional”.",
+    )
+
+    def clean_clauses(self):
+        from accessprogram.services.nda import ClauseSpec
+
+        specs = []
+        for number, line in enumerate(self.cleaned_data["clauses"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) != 3 or parts[2].lower() not in {"required", "optional"} or not parts[0] or not parts[1]:
+                raise forms.ValidationError(f"Line {number}: write “key | text | required” or “… | optional”.")
+            if not forms.SlugField().clean(parts[0]):
+                raise forms.ValidationError(f"Line {number}: the key must be letters, digits and hyphens.")
+            specs.append(ClauseSpec(key=parts[0], text=parts[1], required=parts[2].lower() == "required"))
+        return specs
+
+
+class NdaAcceptForm(forms.Form):
+    typed_name = forms.CharField(max_length=200, label="Type your full name to sign")
+    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, nda: NdaVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nda = nda
+        for clause in nda.clauses.all():
+            self.fields[f"clause_{clause.key}"] = forms.BooleanField(
+                required=clause.required, label=clause.text, help_text="Required" if clause.required else "Optional"
+            )
+
+    def clause_answers(self) -> dict[str, bool]:
+        return {c.key: bool(self.cleaned_data.get(f"clause_{c.key}")) for c in self.nda.clauses.all()}
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = [
+            "name",
+            "description",
+            "is_active",
+            "quota_period",
+            "quota_unit",
+            "quota_amount",
+            "max_active_jobs",
+            "max_duration_seconds",
+            "max_resolution",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, label="Action starts with")
+    actor = forms.CharField(required=False, label="Actor e-mail contains")
+    target = forms.CharField(required=False, label="Target contains")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

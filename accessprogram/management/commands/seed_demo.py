@@ -1,0 +1,100 @@
+"""manage.py seed_demo: a demo program with staff, testers, a cohort and a published NDA."""
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accessprogram.models import Cohort, NdaVersion, Program, Role, User
+from accessprogram.services.context import Actor
+from accessprogram.services.invitations import invitation_accept, invitation_create, invitations_expire_stale
+from accessprogram.services.members import cohort_save
+from accessprogram.services.nda import ClauseSpec, nda_create_draft, nda_publish
+from generation.models import GenerationModel, PipelineFamily
+
+DEMO_PASSWORD = "vernissage-demo"
+# Where `make run` builds the demo model, under GENERATION_MODELS_DIR.
+DEMO_MODEL_DIRECTORY = "demo-wan"
+# A fixed TOTP secret for the demo staff, so an authenticator app (or `oathtool`) can be set up once.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+DEMO_PEOPLE = [
+    ("admin@vernissage.test", "Ada Admin", Role.PROGRAM_ADMIN),
+    ("reviewer@vernissage.test", "Rui Reviewer", Role.REVIEWER),
+    ("artist@vernissage.test", "Aiko Artist", Role.ARTIST),
+    ("artist2@vernissage.test", "Bram Artist", Role.ARTIST),
+    ("redteam@vernissage.test", "Rosa Redteam", Role.RED_TEAMER),
+]
+
+NDA_TEXT = """\
+## 1. Confidential information
+Everything you see in the program — the model, its outputs before approval, the tools and this
+agreement's terms unless the clause below says otherwise — is confidential.
+
+## 2. Sharing your work
+You may share an output publicly once a reviewer has approved it, through the program's share links.
+
+## 3. Your contributions
+Every contribution you make is recorded, credited and paid according to the published rate card.
+"""
+
+
+class Command(BaseCommand):
+    help = "Seed a demo program: an admin, a reviewer, two artists, a red-teamer, a cohort and a published NDA."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        system = Actor.system()
+        Program.current()
+        cohort = Cohort.objects.filter(name="Founding artists").first()
+        if cohort is None:
+            cohort = cohort_save(
+                actor=system,
+                cohort=Cohort(
+                    name="Founding artists",
+                    description="The first cohort of the program.",
+                    max_resolution="480p",
+                    quota_amount=1800,
+                ),
+            )
+        for email, name, role in DEMO_PEOPLE:
+            if User.objects.filter(email=email).exists():
+                continue
+            invitations_expire_stale()
+            issued = invitation_create(actor=system, email=email, role=role, cohort=cohort, send=False)
+            user = User.objects.create_user(email=email, password=DEMO_PASSWORD, full_name=name)
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            invitation_accept(actor=system, invitation=issued.invitation, user=user)
+            if role in (Role.PROGRAM_ADMIN, Role.REVIEWER):
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+        if not NdaVersion.objects.filter(status=NdaVersion.Status.PUBLISHED).exists():
+            nda = nda_create_draft(
+                actor=system,
+                title="Vernissage early-access agreement",
+                body_markdown=NDA_TEXT,
+                clauses=[
+                    ClauseSpec("confidentiality", "I will keep unapproved outputs confidential.", required=True),
+                    ClauseSpec("discuss-terms", "I may discuss the program's terms publicly.", required=False),
+                ],
+            )
+            nda_publish(actor=system, nda=nda)
+        demo_model, _ = GenerationModel.objects.get_or_create(
+            name="Wan demo",
+            defaults={
+                "family": PipelineFamily.WAN,
+                "directory": DEMO_MODEL_DIRECTORY,
+                "version": "demo-1",
+                "default_steps": 4,
+                "max_steps": 20,
+                "fps": 16,
+                "max_frames": 81,
+            },
+        )
+        demo_model.allowed_cohorts.add(cohort)
+        self.stdout.write(f"Demo program ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
+        for email, _name, role in DEMO_PEOPLE:
+            self.stdout.write(f"  {role.label:<18} {email}")
+        self.stdout.write(
+            f"Staff sign-in asks for a TOTP code: secret {DEMO_TOTP_SECRET} "
+            "(add it to an authenticator app, or run `manage.py demo_totp`)."
+        )

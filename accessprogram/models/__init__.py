@@ -1,0 +1,25 @@
+from accessprogram.models.audit import AuditEvent
+from accessprogram.models.invitations import Invitation
+from accessprogram.models.nda import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
+from accessprogram.models.program import Cohort, Membership, Program, QuotaPeriod, QuotaUnit, Resolution, TesterKind
+from accessprogram.models.users import STAFF_ROLES, TESTER_ROLES, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "Cohort",
+    "Invitation",
+    "Membership",
+    "NdaAcceptance",
+    "NdaClause",
+    "NdaClauseDecision",
+    "NdaVersion",
+    "Program",
+    "QuotaPeriod",
+    "QuotaUnit",
+    "Resolution",
+    "Role",
+    "STAFF_ROLES",
+    "TESTER_ROLES",
+    "TesterKind",
+    "User",
+]

@@ -1,0 +1,95 @@
+"""The account: one person, identified by e-mail; roles come from groups and a tester membership."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROGRAM_ADMIN = "admin", "Program admin"
+    REVIEWER = "reviewer", "Reviewer"
+    ARTIST = "artist", "Artist"
+    RED_TEAMER = "red_teamer", "Red-teamer"
+    CREATIVE_PARTNER = "creative_partner", "Creative partner"
+
+
+STAFF_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.REVIEWER})
+TESTER_ROLES = frozenset({Role.ARTIST, Role.RED_TEAMER, Role.CREATIVE_PARTNER})
+# Django groups that carry the staff roles' permissions (created by a data migration).
+ROLE_GROUPS = {Role.PROGRAM_ADMIN: "Program admins", Role.REVIEWER: "Reviewers"}
+
+
+class EmailUserManager(UserManager):
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(None, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(None, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=200, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email
+
+    def _in_group(self, role: Role) -> bool:
+        cache = self.__dict__.setdefault("_role_cache", {})
+        if role not in cache:
+            cache[role] = self.is_active and self.groups.filter(name=ROLE_GROUPS[role]).exists()
+        return cache[role]
+
+    @property
+    def is_program_admin(self) -> bool:
+        return self.is_active and (self.is_superuser or self._in_group(Role.PROGRAM_ADMIN))
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.is_active and (self.is_program_admin or self._in_group(Role.REVIEWER))
+
+    @property
+    def is_program_staff(self) -> bool:
+        return self.is_reviewer
+
+    @property
+    def tester_membership(self):
+        """The active tester membership, or None for staff and former testers."""
+        if "_membership" not in self.__dict__:
+            from accessprogram.models.program import Membership
+
+            self.__dict__["_membership"] = (
+                Membership.objects.select_related("cohort", "cohort__program")
+                .filter(user=self, status=Membership.Status.ACTIVE)
+                .first()
+            )
+        return self.__dict__["_membership"]
+
+    @property
+    def is_tester(self) -> bool:
+        return self.tester_membership is not None

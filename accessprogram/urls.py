@@ -1,0 +1,40 @@
+"""Every URL of the site. Each pattern has an access rule, checked by tests/accessprogram/test_url_access.py."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accessprogram.views import audit, cohorts, dashboard, invitations, nda
+
+staff_patterns = [
+    path("invitations/", invitations.invitation_list, name="invitation_list"),
+    path("invitations/import/", invitations.invitation_import, name="invitation_import"),
+    path("invitations/<int:pk>/resend/", invitations.invitation_resend_view, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", invitations.invitation_revoke_view, name="invitation_revoke"),
+    path("nda/", nda.nda_admin_list, name="nda_admin_list"),
+    path("nda/<int:pk>/", nda.nda_admin_detail, name="nda_admin_detail"),
+    path("nda/<int:pk>/publish/", nda.nda_admin_publish, name="nda_admin_publish"),
+    path("nda/<int:pk>/evidence.csv", nda.nda_admin_evidence, name="nda_admin_evidence"),
+    path("cohorts/", cohorts.cohort_list, name="cohort_list"),
+    path("cohorts/<int:pk>/", cohorts.cohort_edit, name="cohort_edit"),
+    path("audit/", audit.audit_list, name="audit_list"),
+]
+
+api_patterns = [
+    path("", include("accessprogram.api.urls")),
+]
+
+urlpatterns = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("membership-ended/", dashboard.no_membership, name="no_membership"),
+    path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
+    path("nda/", nda.nda_view, name="nda"),
+    path("nda/receipts/<int:pk>/", nda.nda_receipt, name="nda_receipt"),
+    path("staff/", include(staff_patterns)),
+    path("", include("generation.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+]

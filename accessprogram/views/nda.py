@@ -1,0 +1,174 @@
+"""The NDA: testers read and sign it; admins draft, publish and export the evidence."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import program_admin_required
+from accessprogram.errors import DomainError
+from accessprogram.forms import NdaAcceptForm, NdaDraftForm
+from accessprogram.models import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
+from accessprogram.services.context import Actor
+from accessprogram.services.nda import (
+    nda_accept,
+    nda_create_draft,
+    nda_current,
+    nda_publish,
+    nda_receipt_text,
+    nda_render_html,
+    nda_required_for,
+)
+from accessprogram.views.common import add_domain_error
+
+
+def _safe_next(request) -> str | None:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return None
+
+
+@login_required
+def nda_view(request):
+    nda = nda_current()
+    if nda is None:
+        return render(request, "accessprogram/nda.html", {"nda": None})
+    pending = nda_required_for(request.user)
+    form = NdaAcceptForm(
+        request.POST or None, nda=nda, initial={"shown_sha256": nda.text_sha256, "typed_name": request.user.full_name}
+    )
+    if request.method == "POST":
+        if pending is None:
+            messages.info(request, "You have already accepted the current agreement.")
+            return redirect("dashboard")
+        if form.is_valid():
+            try:
+                nda_accept(
+                    actor=Actor.from_request(request),
+                    user=request.user,
+                    nda=nda,
+                    typed_name=form.cleaned_data["typed_name"],
+                    shown_sha256=form.cleaned_data["shown_sha256"],
+                    clause_answers=form.clause_answers(),
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, f"Thank you. You accepted {nda.title}, version {nda.version}.")
+                return redirect(_safe_next(request) or "dashboard")
+    context = {
+        "nda": nda,
+        "nda_html": nda_render_html(nda),
+        "form": form,
+        "must_accept": pending is not None,
+        "previously_accepted": NdaAcceptance.objects.filter(user=request.user).exists(),
+        "next": _safe_next(request) or "",
+    }
+    return render(request, "accessprogram/nda.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def nda_receipt(request, pk: int):
+    acceptance = get_object_or_404(
+        NdaAcceptance.objects.select_related("nda", "nda__program", "user"), pk=pk, user=request.user
+    )
+    response = HttpResponse(nda_receipt_text(acceptance), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nda-v{acceptance.nda.version}-receipt.txt"'
+    return response
+
+
+@program_admin_required
+def nda_admin_list(request):
+    form = NdaDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nda = nda_create_draft(
+                actor=Actor.from_request(request),
+                title=form.cleaned_data["title"],
+                body_markdown=form.cleaned_data["body_markdown"],
+                ends_on=form.cleaned_data["ends_on"],
+                clauses=form.cleaned_data["clauses"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Draft version {nda.version} saved. Review it, then publish.")
+            return redirect("nda_admin_detail", pk=nda.pk)
+    versions = NdaVersion.objects.annotate(acceptance_count=Count("acceptances"))
+    return render(
+        request,
+        "accessprogram/staff/nda_list.html",
+        {"form": form, "versions": versions},
+        status=400 if form.errors else 200,
+    )
+
+
+@program_admin_required
+def nda_admin_detail(request, pk: int):
+    nda = get_object_or_404(NdaVersion, pk=pk)
+    acceptances = nda.acceptances.select_related("user").prefetch_related("clause_decisions__clause")
+    return render(
+        request,
+        "accessprogram/staff/nda_detail.html",
+        {"nda": nda, "nda_html": nda_render_html(nda), "acceptances": acceptances},
+    )
+
+
+@program_admin_required
+@require_POST
+def nda_admin_publish(request, pk: int):
+    nda = get_object_or_404(NdaVersion, pk=pk)
+    try:
+        nda_publish(actor=Actor.from_request(request), nda=nda)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Version {nda.version} is now current; every tester must accept it.")
+    return redirect("nda_admin_detail", pk=nda.pk)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@program_admin_required
+def nda_admin_evidence(request, pk: int):
+    """Every acceptance of one version, with each clause decision, as CSV."""
+    nda = get_object_or_404(NdaVersion, pk=pk)
+    clauses = list(NdaClause.objects.filter(nda=nda))
+    decisions: dict[tuple[int, int], bool] = {
+        (d.acceptance_id, d.clause_id): d.agreed for d in NdaClauseDecision.objects.filter(acceptance__nda=nda)
+    }
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(
+            ["email", "typed_name", "version", "text_sha256", "accepted_at", "ip_address", "user_agent"]
+            + [f"clause:{c.key}" for c in clauses]
+        )
+        for a in nda.acceptances.select_related("user").order_by("accepted_at").iterator():
+            yield writer.writerow(
+                [
+                    a.user.email,
+                    a.typed_name,
+                    nda.version,
+                    a.text_sha256,
+                    a.accepted_at.isoformat(),
+                    a.ip_address or "",
+                    a.user_agent,
+                ]
+                + ["yes" if decisions.get((a.pk, c.pk)) else "no" for c in clauses]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nda-v{nda.version}-acceptances.csv"'
+    return response

@@ -1,0 +1,32 @@
+"""One access helper per resource: every view and API endpoint reads jobs and outputs through these."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from generation.models import GenerationJob, Output
+
+
+def jobs_for_user(user):
+    """The jobs a user may see: their own (staff see outputs through review, not others' jobs here)."""
+    return GenerationJob.objects.filter(owner=user).select_related("model", "output")
+
+
+def job_for_user(user, job_id) -> GenerationJob:
+    try:
+        return jobs_for_user(user).get(pk=job_id)
+    except (GenerationJob.DoesNotExist, ValueError) as exc:
+        raise Http404("No such job.") from exc
+
+
+def outputs_for_user(user):
+    """Outputs whose bytes this user may reach before approval: their own, or all of them for staff."""
+    outputs = Output.objects.select_related("job", "owner")
+    return outputs if user.is_program_staff else outputs.filter(owner=user)
+
+
+def output_for_user(user, output_id) -> Output:
+    try:
+        return outputs_for_user(user).get(pk=output_id)
+    except (Output.DoesNotExist, ValueError) as exc:
+        raise Http404("No such output.") from exc

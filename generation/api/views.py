@@ -1,0 +1,99 @@
+"""Generation API: submit, watch and cancel jobs; read outputs and their media."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accessprogram.api.permissions import IsTester, ProgramMember
+from accessprogram.services.context import Actor
+from generation.access import job_for_user, jobs_for_user, output_for_user, outputs_for_user
+from generation.api.serializers import (
+    GenerationJobSerializer,
+    GenerationSubmitSerializer,
+    OutputSerializer,
+)
+from generation.services.media import media_response
+from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
+
+
+class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your generation jobs. Submitting returns 201 with the queued job; poll it for progress."""
+
+    serializer_class = GenerationJobSerializer
+    permission_classes = [IsTester]
+    lookup_value_regex = "[0-9a-f-]{32,36}"
+
+    def get_queryset(self):
+        jobs = jobs_for_user(self.request.user)
+        query = self.request.query_params.get("q")
+        if query:
+            jobs = jobs.filter(Q(prompt__icontains=query) | Q(negative_prompt__icontains=query))
+        state = self.request.query_params.get("status")
+        if state:
+            jobs = jobs.filter(status=state)
+        return jobs
+
+    def get_object(self):
+        return job_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="Search in prompts"),
+            OpenApiParameter("status", OpenApiTypes.STR, description="Only jobs in this state"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=GenerationSubmitSerializer, responses={201: GenerationJobSerializer})
+    def create(self, request):
+        serializer = GenerationSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        job = generation_job_submit(
+            actor=Actor.from_request(request),
+            user=request.user,
+            request=GenerationRequest(**serializer.validated_data),
+        )
+        return Response(GenerationJobSerializer(job).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = generation_job_cancel(actor=Actor.from_request(request), job=self.get_object())
+        return Response(GenerationJobSerializer(job).data)
+
+
+class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Outputs: yours, or every output for staff. Bytes only through `media/`."""
+
+    serializer_class = OutputSerializer
+    permission_classes = [ProgramMember]
+    lookup_value_regex = "[0-9a-f-]{32,36}"
+
+    def get_queryset(self):
+        outputs = outputs_for_user(self.request.user)
+        review_status = self.request.query_params.get("review_status")
+        return outputs.filter(review_status=review_status) if review_status else outputs
+
+    def get_object(self):
+        return output_for_user(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        parameters=[OpenApiParameter("download", OpenApiTypes.BOOL, description="As an attachment")],
+        responses={(200, "video/mp4"): OpenApiTypes.BINARY, 206: OpenApiTypes.BINARY, 302: None},
+    )
+    @action(detail=True, methods=["get"])
+    def media(self, request, pk=None):
+        output = self.get_object()
+        return media_response(
+            request,
+            output.video_key,
+            content_type="video/mp4",
+            filename=f"vernissage-{output.short_id}.mp4",
+            download=request.query_params.get("download") in ("1", "true"),
+        )

@@ -1,0 +1,35 @@
+"""The generate form: presets the tester picks from; the service checks them against cohort and model."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accessprogram.models import Resolution
+from generation.models import GenerationModel
+from generation.services.presets import ASPECT_RATIOS, resolution_allowed
+from generation.services.submit import PROMPT_MAX, SEED_MAX, models_for_cohort
+
+
+class GenerateForm(forms.Form):
+    prompt = forms.CharField(max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    negative_prompt = forms.CharField(
+        max_length=PROMPT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Negative prompt"
+    )
+    model = forms.ModelChoiceField(queryset=GenerationModel.objects.none(), empty_label=None)
+    resolution = forms.ChoiceField(choices=Resolution.choices)
+    aspect_ratio = forms.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], label="Aspect ratio")
+    duration_seconds = forms.FloatField(min_value=0.1, max_value=600, initial=1.0, label="Duration (seconds)")
+    steps = forms.IntegerField(min_value=1, max_value=500, required=False, help_text="Blank: the model's default.")
+    guidance = forms.FloatField(min_value=0, max_value=100, required=False, help_text="Blank: the model's default.")
+    seed = forms.IntegerField(min_value=0, max_value=SEED_MAX, required=False, help_text="Blank: a random seed.")
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].queryset = models_for_cohort(cohort)
+        self.fields["resolution"].choices = [
+            (r.value, r.label) for r in Resolution if resolution_allowed(r.value, cohort.max_resolution)
+        ]
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search prompts")

@@ -1,0 +1,20 @@
+from generation.models.catalog import GenerationModel, PipelineFamily
+from generation.models.jobs import (
+    ACTIVE_STATUSES,
+    TERMINAL_STATUSES,
+    GenerationJob,
+    JobStatus,
+    Output,
+    ReviewStatus,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "TERMINAL_STATUSES",
+    "GenerationJob",
+    "GenerationModel",
+    "JobStatus",
+    "Output",
+    "PipelineFamily",
+    "ReviewStatus",
+]

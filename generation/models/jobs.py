@@ -1,0 +1,133 @@
+"""Generation jobs and their outputs. The job table is the source of truth for state and order."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accessprogram.models import Cohort
+from generation.models.catalog import GenerationModel
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
+ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
+
+
+class GenerationJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="generation_jobs")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="generation_jobs")
+    model = models.ForeignKey(GenerationModel, on_delete=models.PROTECT, related_name="jobs")
+    prompt = models.TextField()
+    negative_prompt = models.TextField(blank=True)
+    resolution = models.CharField(max_length=8)
+    aspect_ratio = models.CharField(max_length=8)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    num_frames = models.PositiveSmallIntegerField()
+    fps = models.PositiveSmallIntegerField()
+    steps = models.PositiveSmallIntegerField()
+    guidance = models.FloatField()
+    seed = models.BigIntegerField()
+
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    progress_step = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    gpu_seconds = models.FloatField(default=0.0)
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status", "created_at"], name="generation_queued_idx", condition=Q(status="queued")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress_step__lte=models.F("progress_total")), name="progress_in_bounds"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.short_id} ({self.get_status_display()})"
+
+    @property
+    def short_id(self) -> str:
+        return self.id.hex[:8]
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def duration_seconds(self) -> float:
+        return round(self.num_frames / self.fps, 2)
+
+    @property
+    def progress_percent(self) -> int:
+        return int(100 * self.progress_step / self.progress_total) if self.progress_total else 0
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending review"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    WITHDRAWN = "withdrawn", "Approval withdrawn"
+
+
+class Output(models.Model):
+    """One stored video. One per job at most (the database refuses a second)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    job = models.OneToOneField(GenerationJob, on_delete=models.PROTECT, related_name="output")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outputs")
+    video_key = models.CharField(max_length=255, unique=True)
+    poster_key = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.BigIntegerField()
+    duration_seconds = models.FloatField()
+    fps = models.PositiveSmallIntegerField()
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    frame_count = models.PositiveSmallIntegerField()
+    seed = models.BigIntegerField()
+    parameters = models.JSONField(help_text="Every parameter the job ran with.")
+    model_name = models.CharField(max_length=80)
+    model_version = models.CharField(max_length=64)
+    # The invisible watermark's payload: a random 48-bit number, mapped here to the output and its owner.
+    forensic_id = models.BigIntegerField(unique=True)
+    review_status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Output {self.short_id}"
+
+    @property
+    def short_id(self) -> str:
+        return self.id.hex[:8]

@@ -1,0 +1,180 @@
+"""Running one claimed job on this worker's GPU: generate, mark, encode, store, and finish exactly once.
+
+Imported by the worker only (it pulls in the engine, and through it torch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accessprogram.services.audit import audit_record
+from accessprogram.services.context import Actor
+from generation.engine.render import render_output
+from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
+from generation.models import GenerationJob, GenerationModel, JobStatus, Output
+from generation.services.storage import delete_quietly, output_keys, store_file
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL_SECONDS = 0.5
+_pipelines: dict[tuple[int, str], LoadedPipeline] = {}
+
+
+def pipeline_for(model: GenerationModel) -> LoadedPipeline:
+    """The model's pipeline, loaded once per worker process and kept for every later job."""
+    path = Path(settings.GENERATION_MODELS_DIR) / model.directory
+    key = (model.pk, str(path))
+    if key not in _pipelines:
+        _pipelines.clear()  # one pipeline resident per GPU worker
+        logger.info("Loading %s from %s", model, path)
+        _pipelines[key] = load_pipeline(path, model.family)
+    return _pipelines[key]
+
+
+def output_id_for(job: GenerationJob) -> uuid.UUID:
+    """The output's id follows from the job's, so every attempt marks the video with the same id."""
+    return uuid.uuid5(job.pk, "output")
+
+
+def forensic_id_for(job: GenerationJob) -> int:
+    """A 48-bit payload nobody can derive from the job id without the server's secret."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), job.pk.bytes, hashlib.sha256).digest()
+    return int.from_bytes(digest[:6], "big")
+
+
+def _this_attempt(job: GenerationJob):
+    """The job's row while this worker's attempt still owns it (the reconciler may have handed it on)."""
+    return GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
+
+
+class _Progress:
+    """Throttled progress, heartbeat and cancellation checks against the job row."""
+
+    def __init__(self, job: GenerationJob) -> None:
+        self.job = job
+        self.last_write = 0.0
+
+    def on_step(self, step: int, total: int) -> None:
+        now = time.monotonic()
+        if step < total and now - self.last_write < PROGRESS_INTERVAL_SECONDS:
+            return
+        self.last_write = now
+        _this_attempt(self.job).update(
+            progress_step=min(step, total), progress_total=total, heartbeat_at=timezone.now()
+        )
+
+    def should_cancel(self) -> bool:
+        row = _this_attempt(self.job).values("cancel_requested_at").first()
+        return row is None or row["cancel_requested_at"] is not None
+
+
+def _finish(job: GenerationJob, status: str, *, error: str = "", gpu_seconds: float = 0.0) -> bool:
+    with transaction.atomic():
+        finished = _this_attempt(job).update(
+            status=status, error=error[:2000], finished_at=timezone.now(), gpu_seconds=gpu_seconds
+        )
+        if finished:
+            audit_record(
+                actor=Actor.system(),
+                action=f"generation.{status}",
+                target=job,
+                details={"error": error[:500]} if error else {"gpu_seconds": round(gpu_seconds, 2)},
+            )
+    return bool(finished)
+
+
+def generation_job_fail(job: GenerationJob, *, error: str) -> bool:
+    return _finish(job, JobStatus.FAILED, error=error)
+
+
+def generation_job_execute(job: GenerationJob) -> None:
+    """Run a job this worker has claimed, ending it in exactly one terminal state."""
+    progress = _Progress(job)
+    started = time.monotonic()
+    try:
+        loaded = pipeline_for(job.model)
+        result = generate(
+            loaded,
+            prompt=job.prompt,
+            negative_prompt=job.negative_prompt,
+            width=job.width,
+            height=job.height,
+            num_frames=job.num_frames,
+            steps=job.steps,
+            guidance=job.guidance,
+            seed=job.seed,
+            on_step=progress.on_step,
+            should_cancel=progress.should_cancel,
+        )
+    except GenerationCancelled:
+        _finish(job, JobStatus.CANCELLED, error="Cancelled while running.", gpu_seconds=time.monotonic() - started)
+        return
+    except GenerationOutOfMemory as exc:
+        _finish(job, JobStatus.FAILED, error=str(exc), gpu_seconds=time.monotonic() - started)
+        return
+    gpu_seconds = time.monotonic() - started
+    _store_output(job, result.frames, gpu_seconds)
+
+
+def _store_output(job: GenerationJob, frames, gpu_seconds: float) -> None:
+    output_id = output_id_for(job)
+    forensic_id = forensic_id_for(job)
+    video_key, poster_key = output_keys(job.pk)
+    with tempfile.TemporaryDirectory(prefix="vernissage-") as workdir:
+        rendered = render_output(
+            frames, job.fps, output_short_id=output_id.hex[:8], payload_id=forensic_id, workdir=Path(workdir)
+        )
+        if not _this_attempt(job).exists():
+            return
+        store_file(video_key, rendered.video_path)
+        store_file(poster_key, rendered.poster_path)
+    meta = rendered.meta
+    with transaction.atomic():
+        locked = _this_attempt(job).select_for_update().first()
+        if locked is None:
+            # Cancelled, or handed to another attempt, while encoding: keep nothing unless an output row owns it.
+            if not Output.objects.filter(job_id=job.pk).exists():
+                delete_quietly(video_key, poster_key)
+            return
+        Output.objects.create(
+            id=output_id,
+            job=locked,
+            owner_id=locked.owner_id,
+            video_key=video_key,
+            poster_key=poster_key,
+            sha256=meta.sha256,
+            size_bytes=meta.size_bytes,
+            duration_seconds=meta.duration_seconds,
+            fps=meta.fps,
+            width=meta.width,
+            height=meta.height,
+            frame_count=meta.frame_count,
+            seed=locked.seed,
+            parameters={
+                "prompt": locked.prompt,
+                "negative_prompt": locked.negative_prompt,
+                "resolution": locked.resolution,
+                "aspect_ratio": locked.aspect_ratio,
+                "width": locked.width,
+                "height": locked.height,
+                "num_frames": locked.num_frames,
+                "fps": locked.fps,
+                "steps": locked.steps,
+                "guidance": locked.guidance,
+                "seed": locked.seed,
+            },
+            model_name=job.model.name,
+            model_version=job.model.version,
+            forensic_id=forensic_id,
+        )
+        _finish(job, JobStatus.SUCCEEDED, gpu_seconds=gpu_seconds)

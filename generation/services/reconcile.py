@@ -1,0 +1,85 @@
+"""The reconciler: jobs whose worker died go back to the queue (or fail), and lost queue messages are re-sent."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accessprogram.services.audit import audit_record
+from accessprogram.services.context import Actor
+from generation.models import GenerationJob, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReconcileReport:
+    requeued: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    messages_sent: int = 0
+
+
+def _recover_stale_jobs() -> tuple[int, int, int]:
+    stale_before = timezone.now() - timedelta(seconds=settings.GENERATION_STALE_SECONDS)
+    requeued = failed = cancelled = 0
+    with transaction.atomic():
+        stale = GenerationJob.objects.select_for_update(skip_locked=True).filter(
+            status=JobStatus.RUNNING, heartbeat_at__lt=stale_before
+        )
+        for job in stale:
+            previous_worker = job.worker
+            if job.cancel_requested_at is not None:
+                job.status, job.error = JobStatus.CANCELLED, "Cancelled; its worker had stopped."
+                cancelled += 1
+            elif job.attempts >= settings.GENERATION_MAX_ATTEMPTS:
+                job.status = JobStatus.FAILED
+                job.error = f"The GPU worker stopped during this job {job.attempts} times; giving up."
+                failed += 1
+            else:
+                job.status, job.worker, job.progress_step = JobStatus.QUEUED, "", 0
+                requeued += 1
+            if job.status != JobStatus.QUEUED:
+                job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "worker", "progress_step", "finished_at"])
+            audit_record(
+                actor=Actor.system(),
+                action="generation.worker_lost",
+                target=job,
+                details={"worker": previous_worker, "attempts": job.attempts, "now": job.status},
+            )
+    return requeued, failed, cancelled
+
+
+def _waiting_messages() -> int | None:
+    """Messages waiting in the GPU queue, or None when the broker cannot say."""
+    from accessprogram.celery import app
+
+    try:
+        queue = app.amqp.queues[settings.GENERATION_QUEUE]
+        with app.connection_for_write() as connection:
+            # Declared exactly as Celery declares it, so this never conflicts with the workers' own declaration.
+            return queue(connection.default_channel).queue_declare().message_count
+    except Exception:  # noqa: BLE001 -- any broker failure just means "unknown"; the next run tries again
+        logger.warning("Could not read the length of queue %s", settings.GENERATION_QUEUE, exc_info=True)
+        return None
+
+
+def generation_jobs_reconcile() -> ReconcileReport:
+    from generation.tasks import run_next_job
+
+    requeued, failed, cancelled = _recover_stale_jobs()
+    queued = GenerationJob.objects.filter(status=JobStatus.QUEUED).count()
+    waiting = _waiting_messages()
+    missing = 0 if waiting is None else max(0, queued - waiting)
+    for _ in range(missing):
+        run_next_job.apply_async(kwargs={"hint": None})
+    report = ReconcileReport(requeued, failed, cancelled, missing)
+    if requeued or failed or cancelled or missing:
+        logger.info("Reconciled generation jobs: %s", report)
+    return report

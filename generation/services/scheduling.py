@@ -1,0 +1,47 @@
+"""Fair scheduling: the next job goes to the tester whose GPU use is least recent.
+
+The job table decides the order, not the broker: a message only says "a GPU is free", and the worker
+claims the fairest queued job in one atomic update, so a re-delivered message finds nothing to do.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
+from django.utils import timezone
+
+from generation.models import GenerationJob, JobStatus
+
+
+def next_job_queryset():
+    """Queued jobs, fairest first: owners who never ran or ran longest ago, then oldest job first."""
+    owner_last_start = (
+        GenerationJob.objects.filter(owner=OuterRef("owner"), started_at__isnull=False)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    return (
+        GenerationJob.objects.filter(status=JobStatus.QUEUED)
+        .annotate(owner_last_start=Subquery(owner_last_start))
+        .order_by(F("owner_last_start").asc(nulls_first=True), "created_at")
+    )
+
+
+def generation_job_claim_next(*, worker: str) -> GenerationJob | None:
+    """Atomically move the fairest queued job to running for this worker, or return None."""
+    with transaction.atomic():
+        candidate = next_job_queryset().select_for_update(skip_locked=True, of=("self",)).first()
+        if candidate is None:
+            return None
+        now = timezone.now()
+        claimed = GenerationJob.objects.filter(pk=candidate.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            worker=worker[:200],
+            attempts=F("attempts") + 1,
+            progress_step=0,
+        )
+    if claimed != 1:
+        return None
+    return GenerationJob.objects.select_related("model", "owner", "cohort").get(pk=candidate.pk)

@@ -1,0 +1,204 @@
+"""Submitting and cancelling generation jobs: bounds, quotas, and the hand-off to the GPU queue."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
+from accessprogram.models import Membership, QuotaUnit, Resolution, User
+from accessprogram.services.audit import audit_record
+from accessprogram.services.context import Actor
+from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
+from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
+from generation.services.quota import quota_for
+
+PROMPT_MAX = 2000
+SEED_MAX = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    negative_prompt: str = ""
+    model: GenerationModel | None = None
+    resolution: str = Resolution.P480
+    aspect_ratio: str = "16:9"
+    duration_seconds: float | None = None
+    num_frames: int | None = None
+    steps: int | None = None
+    guidance: float | None = None
+    seed: int | None = None
+
+
+def models_for_cohort(cohort):
+    return GenerationModel.objects.filter(is_active=True, allowed_cohorts=cohort)
+
+
+def _enqueue_after_commit(job: GenerationJob) -> None:
+    from generation.tasks import run_next_job
+
+    transaction.on_commit(lambda: run_next_job.apply_async(kwargs={"hint": str(job.pk)}))
+
+
+def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:
+    """Check every field against the cohort's and the model's bounds; report all problems at once."""
+    cohort = membership.cohort
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    prompt = (request.prompt or "").strip()
+    if not prompt:
+        refuse("prompt", "Describe the video you want.")
+    elif len(prompt) > PROMPT_MAX:
+        refuse("prompt", f"At most {PROMPT_MAX} characters (this one has {len(prompt)}).")
+    negative = (request.negative_prompt or "").strip()
+    if len(negative) > PROMPT_MAX:
+        refuse("negative_prompt", f"At most {PROMPT_MAX} characters.")
+
+    allowed = models_for_cohort(cohort)
+    model = request.model or allowed.first()
+    if model is None:
+        refuse("model", "No generation model is available to your cohort yet.")
+    elif not allowed.filter(pk=model.pk).exists():
+        refuse("model", f"{model.name} is not available to your cohort.")
+        model = None
+
+    if request.resolution not in Resolution.values:
+        refuse("resolution", f"Choose one of {', '.join(Resolution.values)}.")
+    elif not resolution_allowed(request.resolution, cohort.max_resolution):
+        refuse("resolution", f"Your cohort can generate up to {cohort.max_resolution}.")
+    if request.aspect_ratio not in ASPECT_RATIOS:
+        refuse("aspect_ratio", f"Choose one of {', '.join(ASPECT_RATIOS)}.")
+    if request.duration_seconds is not None and request.num_frames is not None:
+        refuse("num_frames", "Give either a duration or a frame count, not both.")
+    if request.seed is not None and not 0 <= request.seed <= SEED_MAX:
+        refuse("seed", f"Between 0 and {SEED_MAX}.")
+    if model is None or errors:
+        raise InvalidFields(errors)
+
+    fps = model.fps
+    if request.num_frames is not None:
+        if request.num_frames < 1:
+            refuse("num_frames", "At least 1 frame.")
+        frames = frames_for(family=model.family, frames=max(1, request.num_frames), fps=fps)
+    else:
+        seconds = (
+            request.duration_seconds if request.duration_seconds is not None else min(2.0, cohort.max_duration_seconds)
+        )
+        if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
+            refuse("duration_seconds", "A positive number of seconds.")
+            seconds = 1.0
+        frames = frames_for(family=model.family, seconds=seconds, fps=fps)
+    duration_field = "num_frames" if request.num_frames is not None else "duration_seconds"
+    if frames > model.max_frames:
+        refuse(
+            duration_field, f"{model.name} makes at most {model.max_frames} frames ({model.max_frames / fps:.1f} s)."
+        )
+    if (frames - 1) / fps > cohort.max_duration_seconds:
+        refuse(duration_field, f"Your cohort's videos are at most {cohort.max_duration_seconds} s long.")
+
+    steps = request.steps if request.steps is not None else model.default_steps
+    if not 1 <= steps <= model.max_steps:
+        refuse("steps", f"Between 1 and {model.max_steps} steps.")
+    guidance = request.guidance if request.guidance is not None else model.default_guidance
+    if not (math.isfinite(guidance) and 0 <= guidance <= model.max_guidance):
+        refuse("guidance", f"Between 0 and {model.max_guidance:g}.")
+    if errors:
+        raise InvalidFields(errors)
+
+    size = frame_size(request.resolution, request.aspect_ratio, model.family)
+    return GenerationJob(
+        owner=user,
+        cohort=cohort,
+        model=model,
+        prompt=prompt,
+        negative_prompt=negative,
+        resolution=request.resolution,
+        aspect_ratio=request.aspect_ratio,
+        width=size.width,
+        height=size.height,
+        num_frames=frames,
+        fps=fps,
+        steps=steps,
+        guidance=guidance,
+        seed=request.seed if request.seed is not None else secrets.randbelow(SEED_MAX + 1),
+        progress_total=steps,
+    )
+
+
+@transaction.atomic
+def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
+    # Lock the tester's membership so concurrent submissions see each other's jobs when counting.
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("cohort")
+        .filter(user=user, status=Membership.Status.ACTIVE)
+        .first()
+    )
+    if membership is None:
+        raise NotAllowed("Only testers with an active membership can generate.")
+    if not membership.cohort.is_active:
+        raise NotAllowed(f"Your cohort “{membership.cohort.name}” is paused.", code="cohort_paused")
+    job = _validated_job(user, membership, request)
+    cohort = membership.cohort
+
+    active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_STATUSES).count()
+    if active >= cohort.max_active_jobs:
+        raise LimitReached(
+            f"You already have {active} jobs queued or running (your limit is {cohort.max_active_jobs}). "
+            "Wait for one to finish or cancel one.",
+            retry_after_seconds=30,
+            code="too_many_active_jobs",
+        )
+    quota = quota_for(user, cohort)
+    cost = job.num_frames / job.fps if cohort.quota_unit == QuotaUnit.VIDEO_SECONDS else 0.0
+    if quota.remaining <= 0 or cost > quota.remaining:
+        raise LimitReached(
+            f"Your budget of {quota.limit} {cohort.get_quota_unit_display()} "
+            f"{cohort.get_quota_period_display().lower()} "
+            f"is used up ({quota.used:g} used); it resets at {quota.resets_at:%Y-%m-%d %H:%M} UTC.",
+            retry_after_seconds=max(1, int((quota.resets_at - timezone.now()).total_seconds())),
+            resets_at=quota.resets_at,
+            code="quota_exceeded",
+        )
+    job.save()
+    audit_record(
+        actor=actor,
+        action="generation.submitted",
+        target=job,
+        details={
+            "model": job.model.name,
+            "resolution": f"{job.width}x{job.height}",
+            "frames": job.num_frames,
+            "steps": job.steps,
+            "seed": job.seed,
+        },
+    )
+    _enqueue_after_commit(job)
+    return job
+
+
+@transaction.atomic
+def generation_job_cancel(
+    *, actor: Actor, job: GenerationJob, reason: str = "Cancelled by its owner."
+) -> GenerationJob:
+    """Cancel a queued job at once; ask a running one to stop at its next denoising step."""
+    job = GenerationJob.objects.select_for_update().get(pk=job.pk)
+    if job.is_terminal:
+        raise Conflict(f"This job has already {job.get_status_display().lower()}.", code="job_finished")
+    now = timezone.now()
+    if job.status == JobStatus.QUEUED:
+        job.status = JobStatus.CANCELLED
+        job.finished_at = now
+        job.error = reason
+    job.cancel_requested_at = job.cancel_requested_at or now
+    job.save(update_fields=["status", "finished_at", "error", "cancel_requested_at"])
+    audit_record(actor=actor, action="generation.cancel_requested", target=job, details={"reason": reason})
+    return job

@@ -1,0 +1,44 @@
+"""Celery tasks. Thin: claim or load rows, call services. Torch is imported only inside the GPU task."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def run_next_job(self, hint: str | None = None) -> str | None:
+    """A GPU is free: claim the fairest queued job (not necessarily `hint`) and run it to its end."""
+    from generation.services.execution import generation_job_execute, generation_job_fail
+    from generation.services.scheduling import generation_job_claim_next
+
+    job = generation_job_claim_next(worker=self.request.hostname or "worker")
+    if job is None:
+        return None
+    try:
+        generation_job_execute(job)
+    except (OperationalError, InterfaceError):
+        raise  # the database is away: retry later; the reconciler requeues the job if it stays stuck
+    except Exception as exc:
+        logger.exception("Job %s failed", job.pk)
+        generation_job_fail(job, error=f"The generation failed: {exc}")
+    return str(job.pk)
+
+
+@shared_task(ignore_result=True)
+def reconcile_jobs() -> dict:
+    from generation.services.reconcile import generation_jobs_reconcile
+
+    return generation_jobs_reconcile().__dict__

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from generation.views import media, portal, trace
+
+urlpatterns = [
+    path("generate/", portal.generate, name="generate"),
+    path("library/", portal.library, name="library"),
+    path("library/status/", portal.library_status, name="library_status"),
+    path("jobs/<uuid:pk>/", portal.job_detail, name="job_detail"),
+    path("jobs/<uuid:pk>/cancel/", portal.job_cancel, name="job_cancel"),
+    path("jobs/<uuid:pk>/rerun/", portal.job_rerun, name="job_rerun"),
+    path("jobs/<uuid:pk>/variation/", portal.job_variation, name="job_variation"),
+    path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
+    path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
+    path("staff/trace/", trace.trace, name="trace"),
+]

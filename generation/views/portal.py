@@ -1,0 +1,172 @@
+"""The tester's portal: generate, the library with live progress, a player, cancel, re-run and variations."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import tester_required
+from accessprogram.errors import DomainError, InvalidFields
+from accessprogram.services.context import Actor
+from generation.access import job_for_user, jobs_for_user
+from generation.forms import GenerateForm, LibrarySearchForm
+from generation.models import ACTIVE_STATUSES
+from generation.services.quota import quota_for
+from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
+
+
+def _request_from_job(job, *, seed: int | None) -> GenerationRequest:
+    return GenerationRequest(
+        prompt=job.prompt,
+        negative_prompt=job.negative_prompt,
+        model=job.model,
+        resolution=job.resolution,
+        aspect_ratio=job.aspect_ratio,
+        num_frames=job.num_frames,
+        steps=job.steps,
+        guidance=job.guidance,
+        seed=seed,
+    )
+
+
+@tester_required
+def generate(request):
+    cohort = request.user.tester_membership.cohort
+    initial = {"duration_seconds": 1.0, "resolution": "480p", "aspect_ratio": "16:9"}
+    form = GenerateForm(request.POST or None, cohort=cohort, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = generation_job_submit(
+                actor=Actor.from_request(request),
+                user=request.user,
+                request=GenerationRequest(**form.cleaned_data),
+            )
+        except InvalidFields as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Queued. Your video appears in the library as it renders.")
+            return redirect(f"{reverse('library')}#job-{job.pk}")
+    status = 400 if form.errors else 200
+    if any(e for e in form.non_field_errors() if "budget" in e or "queued or running" in e):
+        status = 429
+    return render(
+        request,
+        "generation/generate.html",
+        {"form": form, "quota": quota_for(request.user, cohort), "cohort": cohort},
+        status=status,
+    )
+
+
+@tester_required
+def library(request):
+    search = LibrarySearchForm(request.GET or None)
+    jobs = jobs_for_user(request.user)
+    if search.is_valid() and search.cleaned_data["q"]:
+        jobs = jobs.filter(Q(prompt__icontains=search.cleaned_data["q"]))
+    page = Paginator(jobs, 24).get_page(request.GET.get("page"))
+    cohort = request.user.tester_membership.cohort
+    return render(
+        request,
+        "generation/library.html",
+        {"page": page, "search": search, "quota": quota_for(request.user, cohort), "query": search.data.get("q", "")},
+    )
+
+
+@tester_required
+def library_status(request):
+    """Progress of the tester's unfinished jobs (and any that just finished), for the library's polling."""
+    ids = [i for i in request.GET.get("ids", "").split(",") if i][:100]
+    jobs = jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids)))
+    return JsonResponse(
+        {
+            "jobs": [
+                {
+                    "id": str(job.pk),
+                    "status": job.status,
+                    "status_label": job.get_status_display(),
+                    "step": job.progress_step,
+                    "total": job.progress_total,
+                    "percent": job.progress_percent,
+                    "error": job.error,
+                    "url": reverse("job_detail", args=[job.pk]),
+                    "poster_url": reverse("output_poster", args=[job.output.pk]) if _has_output(job) else None,
+                    "video_url": reverse("output_video", args=[job.output.pk]) if _has_output(job) else None,
+                }
+                for job in jobs
+            ]
+        }
+    )
+
+
+def _has_output(job) -> bool:
+    return getattr(job, "output", None) is not None
+
+
+def _valid_uuids(ids: list[str]) -> list[str]:
+    import uuid
+
+    valid = []
+    for value in ids:
+        try:
+            valid.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return valid
+
+
+@tester_required
+def job_detail(request, pk):
+    job = job_for_user(request.user, pk)
+    return render(request, "generation/job_detail.html", {"job": job, "output": getattr(job, "output", None)})
+
+
+@tester_required
+@require_POST
+def job_cancel(request, pk):
+    job = job_for_user(request.user, pk)
+    try:
+        generation_job_cancel(actor=Actor.from_request(request), job=job)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Cancelled." if job.status == "queued" else "Stopping at the next step.")
+    return redirect("job_detail", pk=job.pk)
+
+
+def _resubmit(request, pk, *, same_seed: bool):
+    job = job_for_user(request.user, pk)
+    try:
+        new_job = generation_job_submit(
+            actor=Actor.from_request(request),
+            user=request.user,
+            request=_request_from_job(job, seed=job.seed if same_seed else None),
+        )
+    except InvalidFields as exc:
+        messages.error(request, " ".join(m for errors in exc.errors.values() for m in errors))
+        return redirect("job_detail", pk=job.pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("job_detail", pk=job.pk)
+    messages.success(request, "Re-run queued with the same seed." if same_seed else "Variation queued with a new seed.")
+    return redirect(f"{reverse('library')}#job-{new_job.pk}")
+
+
+@tester_required
+@require_POST
+def job_rerun(request, pk):
+    return _resubmit(request, pk, same_seed=True)
+
+
+@tester_required
+@require_POST
+def job_variation(request, pk):
+    return _resubmit(request, pk, same_seed=False)

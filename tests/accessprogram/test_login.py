@@ -1,0 +1,87 @@
+"""Signing in goes through allauth only (the Django admin's login too), so its rate limits always apply."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.test import Client
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+LOGIN = reverse("account_login")
+TOO_MANY = "Too many failed login attempts. Try again later."
+
+
+def _login(client, email, password, **extra):
+    return client.post(LOGIN, {"login": email, "password": password}, **extra)
+
+
+def test_a_tester_signs_in_with_email_and_password(artist):
+    client = Client()
+
+    response = _login(client, artist.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_wrong_password_is_a_form_error(artist):
+    response = _login(Client(), artist.email, "wrong-password")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_repeated_failures_lock_the_account_out_even_with_the_right_password(artist):
+    client = Client()
+    for _ in range(5):
+        assert TOO_MANY not in _login(client, artist.email, "wrong-password").content.decode()
+
+    locked = _login(client, artist.email, "wrong-password")
+    right_password = _login(Client(REMOTE_ADDR="192.0.2.99"), artist.email, PASSWORD)
+
+    assert TOO_MANY in locked.context["form"].non_field_errors()
+    assert right_password.status_code == 200 and TOO_MANY in right_password.context["form"].non_field_errors()
+
+
+def test_repeated_failures_from_one_address_are_limited_across_accounts(artist):
+    client = Client()
+    responses = [_login(client, f"nobody{n}@vernissage.test", "wrong-password") for n in range(11)]
+
+    assert all(TOO_MANY not in r.content.decode() for r in responses[:10])
+    assert TOO_MANY in responses[10].context["form"].non_field_errors()
+
+
+def test_too_many_sign_in_attempts_from_one_address_get_429(db):
+    client = Client()
+    statuses = [_login(client, "nobody@vernissage.test", "x").status_code for _ in range(31)]
+
+    assert 429 not in statuses[:30]
+    assert statuses[30] == 429
+
+
+def test_the_admin_login_sends_you_to_allauths_login(db):
+    response = Client().get("/admin/login/?next=/admin/accessprogram/auditevent/")
+
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == LOGIN
+    assert parse_qs(location.query)["next"] == ["/admin/accessprogram/auditevent/"]
+
+
+def test_the_admin_login_checks_no_password_itself(admin_user):
+    client = Client()
+
+    response = client.post("/admin/login/", {"username": admin_user.email, "password": PASSWORD})
+
+    assert response.status_code == 302 and urlsplit(response["Location"]).path == LOGIN
+    assert "_auth_user_id" not in client.session
+
+
+def test_anonymous_admin_pages_go_to_allauths_login(db):
+    response = Client().get("/admin/")
+
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).path in (LOGIN, "/admin/login/")
+    assert urlsplit(Client().get("/admin/", follow=True).redirect_chain[-1][0]).path == LOGIN

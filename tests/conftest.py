@@ -1,0 +1,216 @@
+"""The shared cast: an admin, a reviewer, two artists, a red-teamer and a tester without the NDA."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+
+from accessprogram.models import Cohort, Role, User
+from accessprogram.services.context import Actor
+from accessprogram.services.invitations import invitation_accept, invitation_create
+from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish
+
+PASSWORD = "correct-horse-battery-staple"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth keeps its rate-limit counters in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def system() -> Actor:
+    return Actor.system()
+
+
+@pytest.fixture
+def cohort(db) -> Cohort:
+    from accessprogram.models import Program
+
+    return Cohort.objects.create(program=Program.current(), name="Founding artists")
+
+
+@pytest.fixture
+def other_cohort(db) -> Cohort:
+    from accessprogram.models import Program
+
+    return Cohort.objects.create(program=Program.current(), name="Red team")
+
+
+@pytest.fixture
+def nda(db, system):
+    draft = nda_create_draft(
+        actor=system,
+        title="Early-access agreement",
+        body_markdown="## Confidentiality\nKeep unapproved outputs confidential.",
+        clauses=[
+            ClauseSpec("confidentiality", "I will keep unapproved outputs confidential.", required=True),
+            ClauseSpec("discuss-terms", "I may discuss the program's terms publicly."),
+        ],
+    )
+    return nda_publish(actor=system, nda=draft)
+
+
+def make_member(*, email: str, name: str, role: Role, cohort: Cohort | None, accept_nda=None, totp=True) -> User:
+    """A member created the way the product creates them: an invitation, accepted."""
+    system = Actor.system()
+    issued = invitation_create(actor=system, email=email, role=role, cohort=cohort, send=False)
+    user = User.objects.create_user(email=email, password=PASSWORD, full_name=name)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    invitation_accept(actor=system, invitation=issued.invitation, user=user)
+    if role in (Role.PROGRAM_ADMIN, Role.REVIEWER) and totp:
+        TOTP.activate(user, TOTP_SECRET)
+    if accept_nda is not None:
+        nda_accept(
+            actor=system,
+            user=user,
+            nda=accept_nda,
+            typed_name=name,
+            shown_sha256=accept_nda.text_sha256,
+            clause_answers={"confidentiality": True},
+        )
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def admin_user(db, nda) -> User:
+    return make_member(email="ada@vernissage.test", name="Ada Admin", role=Role.PROGRAM_ADMIN, cohort=None)
+
+
+@pytest.fixture
+def reviewer(db, nda) -> User:
+    return make_member(email="rui@vernissage.test", name="Rui Reviewer", role=Role.REVIEWER, cohort=None)
+
+
+@pytest.fixture
+def artist(db, cohort, nda) -> User:
+    return make_member(
+        email="aiko@vernissage.test", name="Aiko Artist", role=Role.ARTIST, cohort=cohort, accept_nda=nda
+    )
+
+
+@pytest.fixture
+def artist2(db, cohort, nda) -> User:
+    return make_member(
+        email="bram@vernissage.test", name="Bram Artist", role=Role.ARTIST, cohort=cohort, accept_nda=nda
+    )
+
+
+@pytest.fixture
+def red_teamer(db, other_cohort, nda) -> User:
+    return make_member(
+        email="rosa@vernissage.test", name="Rosa Redteam", role=Role.RED_TEAMER, cohort=other_cohort, accept_nda=nda
+    )
+
+
+@pytest.fixture
+def unsigned_tester(db, cohort, nda) -> User:
+    """A tester who has not accepted the current NDA."""
+    return make_member(email="nils@vernissage.test", name="Nils Unsigned", role=Role.ARTIST, cohort=cohort)
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_admin(admin_user) -> Client:
+    return client_for(admin_user)
+
+
+@pytest.fixture
+def as_reviewer(reviewer) -> Client:
+    return client_for(reviewer)
+
+
+@pytest.fixture
+def as_artist(artist) -> Client:
+    return client_for(artist)
+
+
+@pytest.fixture
+def as_unsigned(unsigned_tester) -> Client:
+    return client_for(unsigned_tester)
+
+
+@pytest.fixture
+def demo_generation_model(db, cohort):
+    from generation.models import GenerationModel
+
+    model = GenerationModel.objects.create(
+        name="Wan demo",
+        family="wan",
+        directory="demo-wan",
+        version="demo-1",
+        default_steps=4,
+        max_steps=20,
+        default_guidance=5.0,
+        fps=16,
+        max_frames=81,
+    )
+    model.allowed_cohorts.add(cohort)
+    return model
+
+
+def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000):
+    """A finished job with its output row and stored bytes, without running the pipeline."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from generation.models import GenerationJob, JobStatus, Output
+
+    job = GenerationJob.objects.create(
+        owner=owner,
+        cohort=owner.tester_membership.cohort,
+        model=model,
+        prompt="a lighthouse at dusk",
+        resolution="256p",
+        aspect_ratio="1:1",
+        width=256,
+        height=256,
+        num_frames=17,
+        fps=16,
+        steps=4,
+        guidance=5.0,
+        seed=7,
+        status=JobStatus.SUCCEEDED,
+        progress_step=4,
+        progress_total=4,
+    )
+    video_key, poster_key = f"outputs/{job.pk}/video.mp4", f"outputs/{job.pk}/poster.jpg"
+    default_storage.save(video_key, ContentFile(video))
+    default_storage.save(poster_key, ContentFile(b"\xff\xd8\xff\xe0poster"))
+    return Output.objects.create(
+        job=job,
+        owner=owner,
+        video_key=video_key,
+        poster_key=poster_key,
+        sha256="0" * 64,
+        size_bytes=len(video),
+        duration_seconds=1.06,
+        fps=16,
+        width=256,
+        height=256,
+        frame_count=17,
+        seed=7,
+        parameters={},
+        model_name=model.name,
+        model_version=model.version,
+        forensic_id=uuid.uuid4().int >> 80,
+    )
+
+
+@pytest.fixture
+def artist_output(artist, demo_generation_model):
+    return make_output(artist, demo_generation_model)

@@ -1,0 +1,145 @@
+"""Real GPU-path fixtures: the demo model built once, and real Celery worker processes on Redis."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from generation.models import GenerationJob, JobStatus
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def demo_models_dir(tmp_path_factory) -> Path:
+    """GENERATION_MODELS_DIR holding the demo model under `demo-wan`, built once per test session."""
+    from generation.engine.demo_model import build_demo_model
+
+    models_dir = tmp_path_factory.mktemp("models")
+    build_demo_model(models_dir / "demo-wan")
+    return models_dir
+
+
+@pytest.fixture
+def models_dir_setting(settings, demo_models_dir):
+    settings.GENERATION_MODELS_DIR = demo_models_dir
+    return demo_models_dir
+
+
+class WorkerProcess:
+    """A `celery worker` process on the GPU queue, as production runs one per GPU."""
+
+    def __init__(self, *, models_dir: Path, database_name: str, name: str) -> None:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODE": "test",
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database_name}",
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "GENERATION_MODELS_DIR": str(models_dir),
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.log_path = Path(os.environ["PRIVATE_MEDIA_ROOT"]) / f"{name}.log"
+        self.log = self.log_path.open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "accessprogram",
+                "worker",
+                "-Q",
+                f"{settings.GENERATION_QUEUE},celery",
+                "--pool",
+                "solo",
+                "--concurrency",
+                "1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "info",
+                "-n",
+                f"{name}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def kill(self) -> None:
+        """SIGKILL, as when a machine dies: no chance to acknowledge or clean up."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.log.close()
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+
+def flush_broker() -> None:
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+@pytest.fixture
+def start_worker(transactional_db, demo_models_dir, settings):
+    """Start real worker processes against the test database; all are stopped after the test."""
+    settings.GENERATION_MODELS_DIR = demo_models_dir
+    flush_broker()
+    workers: list[WorkerProcess] = []
+
+    def start(name: str = "gpu0") -> WorkerProcess:
+        worker = WorkerProcess(
+            models_dir=demo_models_dir, database_name=settings.DATABASES["default"]["NAME"], name=name
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+    flush_broker()
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {message}")
+
+
+def wait_for_terminal(job_ids, *, timeout: float = 120.0, worker: WorkerProcess | None = None):
+    def all_done():
+        return (
+            GenerationJob.objects.filter(pk__in=job_ids, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).count() == 0
+        )
+
+    try:
+        wait_for(all_done, timeout=timeout, message="jobs to finish")
+    except AssertionError:
+        if worker is not None:
+            print(worker.output())
+        raise
+    return list(GenerationJob.objects.filter(pk__in=job_ids))
