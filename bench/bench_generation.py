@@ -79,7 +79,7 @@ def submit(client, **overrides) -> str:
     return response.json()["id"]
 
 
-def wait_until(predicate, timeout=600.0, interval=0.005):
+def wait_until(predicate, timeout=600.0, interval=0.02):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -9,7 +9,7 @@ from accessprogram.models import Cohort, NdaVersion, Program, Role, User
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create, invitations_expire_stale
 from accessprogram.services.members import cohort_save
-from accessprogram.services.nda import ClauseSpec, nda_create_draft, nda_publish
+from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish
 from generation.models import GenerationModel, PipelineFamily
 
 DEMO_PASSWORD = "vernissage-demo"
@@ -25,6 +25,9 @@ DEMO_PEOPLE = [
     ("artist2@vernissage.test", "Bram Artist", Role.ARTIST),
     ("redteam@vernissage.test", "Rosa Redteam", Role.RED_TEAMER),
 ]
+
+# These testers have signed already, so they can generate at once; artist@ shows the NDA gate first.
+DEMO_ALREADY_SIGNED = {"artist2@vernissage.test", "redteam@vernissage.test"}
 
 NDA_TEXT = """\
 ## 1. Confidential information
@@ -67,7 +70,8 @@ class Command(BaseCommand):
             invitation_accept(actor=system, invitation=issued.invitation, user=user)
             if role in (Role.PROGRAM_ADMIN, Role.REVIEWER):
                 TOTP.activate(user, DEMO_TOTP_SECRET)
-        if not NdaVersion.objects.filter(status=NdaVersion.Status.PUBLISHED).exists():
+        nda = NdaVersion.objects.filter(status=NdaVersion.Status.PUBLISHED).first()
+        if nda is None:
             nda = nda_create_draft(
                 actor=system,
                 title="Vernissage early-access agreement",
@@ -77,7 +81,16 @@ class Command(BaseCommand):
                     ClauseSpec("discuss-terms", "I may discuss the program's terms publicly.", required=False),
                 ],
             )
-            nda_publish(actor=system, nda=nda)
+            nda = nda_publish(actor=system, nda=nda)
+        for user in User.objects.filter(email__in=DEMO_ALREADY_SIGNED).exclude(nda_acceptances__nda=nda):
+            nda_accept(
+                actor=system,
+                user=user,
+                nda=nda,
+                typed_name=user.full_name,
+                shown_sha256=nda.text_sha256,
+                clause_answers={"confidentiality": True},
+            )
         demo_model, _ = GenerationModel.objects.get_or_create(
             name="Wan demo",
             defaults={
