@@ -1,5 +1,6 @@
 """The GPU generation path without Django: pipeline families, loading, generation, marking and encoding.
 
-Only `families` and `watermark` (until a forensic mark is embedded or decoded) are cheap to import;
-`runner` and `demo_model` import torch and diffusers inside their functions, for the worker alone.
+Every module here is cheap to import. torch, diffusers and invisible-watermark (which imports torch)
+are imported inside the functions that need them, so only processes that load a pipeline, build the
+demo model or embed or decode a forensic mark pay for them.
 """

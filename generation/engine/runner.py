@@ -110,7 +110,6 @@ def generate(
         return {}
 
     frame_rate_arguments = {family.frame_rate_argument: family.default_fps} if family.frame_rate_argument else {}
-    out_of_memory = False
     try:
         output = loaded.pipeline(
             prompt=prompt,
@@ -127,16 +126,16 @@ def generate(
             **frame_rate_arguments,
         )
     except torch.cuda.OutOfMemoryError:
-        out_of_memory = True
-    if out_of_memory:
-        # Outside the except block, so the traceback no longer pins the tensors being freed.
-        gc.collect()
-        torch.cuda.empty_cache()
-        raise GenerationOutOfMemory(
-            f"out of GPU memory generating {width}x{height}, {num_frames} frames, {steps} steps; "
-            "try fewer frames or a lower resolution"
-        )
-    return GenerationResult(frames=_to_uint8(output.frames[0]), fps=family.default_fps)
+        pass
+    else:
+        return GenerationResult(frames=_to_uint8(output.frames[0]), fps=family.default_fps)
+    # Freed here, outside the except block, where the traceback no longer pins the failed step's tensors.
+    gc.collect()
+    torch.cuda.empty_cache()
+    raise GenerationOutOfMemory(
+        f"out of GPU memory generating {width}x{height}, {num_frames} frames, {steps} steps; "
+        "try fewer frames or a lower resolution"
+    )
 
 
 def _to_uint8(video: np.ndarray) -> np.ndarray:

@@ -5,8 +5,10 @@ CRC-16/CCITT of it. invisible-watermark's `dwtDctSvd` method hides it in the chr
 frame; decoding reads each frame, takes a per-bit majority vote across frames and accepts the result
 only when the CRC matches, so a damaged or unmarked clip gives no id rather than a wrong one.
 
-Limits: invisible-watermark refuses frames under 256x256 pixels in area (65,536); the mark survives
-H.264 re-encoding (CRF 28 and beyond at 480p) and upscaling, but not downscaling or cropping.
+Limits (measured, see the engine tests): frames need at least 256x256 pixels of area (65,536), the
+library's minimum. Camera-like 256x256 clips survive an H.264 re-encode at CRF 28, 480p ones CRF 32,
+also with colour tags dropped or upscaled 1.5x (pass `original_sizes`); the demo model's noise-like
+frames survive CRF 23. Downscaling or cropping loses the mark: decoding then finds nothing.
 Importing invisible-watermark imports torch, so it happens inside the forensic functions only.
 """
 
@@ -29,7 +31,7 @@ MIN_FRAME_PIXELS = 256 * 256
 
 FORENSIC_METHOD = "dwtDctSvd"
 # Quantisation step on the U plane. Part of the format: decoding must use the value that embedded.
-# 64 rather than the library's 36 so the mark survives a CRF 28 re-encode (PSNR cost: about 35 dB).
+# 64 rather than the library's 36 so the mark survives a CRF 28 re-encode; it costs a PSNR of 33-35 dB.
 FORENSIC_SCALES = (0, 64, 0)
 
 VISIBLE_MARK_OPACITY = 0.55
@@ -45,31 +47,34 @@ class DecodeResult:
 def apply_visible_mark(frames: np.ndarray, *, label: str) -> np.ndarray:
     """Draw `label` in the bottom-right corner of every frame on a semi-transparent box."""
     height, width = frames.shape[1:3]
-    overlay = _visible_mark_overlay(label, width, height)
+    overlay, (top, left) = _visible_mark_overlay(label, width, height)
     alpha = overlay[..., 3:4].astype(np.float32) / 255.0
     colour = overlay[..., :3].astype(np.float32)
-    marked = frames.astype(np.float32) * (1.0 - alpha) + colour * alpha
-    return np.clip(np.rint(marked), 0, 255).astype(np.uint8)
+    region = (slice(None), slice(top, top + overlay.shape[0]), slice(left, left + overlay.shape[1]))
+    blended = frames[region].astype(np.float32) * (1.0 - alpha) + colour * alpha
+    marked = frames.copy()
+    marked[region] = np.clip(np.rint(blended), 0, 255).astype(np.uint8)
+    return marked
 
 
 @lru_cache(maxsize=16)
-def _visible_mark_overlay(label: str, width: int, height: int) -> np.ndarray:
-    """An RGBA overlay of the whole frame, sized to the shorter side so it reads the same at any resolution."""
+def _visible_mark_overlay(label: str, width: int, height: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The RGBA mark and its top-left corner, sized to the shorter side so it reads the same at any resolution."""
     short_side = min(width, height)
     font = ImageFont.load_default(size=max(10, round(short_side / 30)))
     margin = max(4, round(short_side / 60))
     padding = max(3, round(short_side / 120))
-    overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(overlay)
-    left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
-    box_right, box_bottom = width - margin, height - margin
-    box_left = box_right - (right - left) - 2 * padding
-    box_top = box_bottom - (bottom - top) - 2 * padding
+    left, top, right, bottom = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), label, font=font)
+    box_width, box_height = right - left + 2 * padding, bottom - top + 2 * padding
+    mark = Image.new("RGBA", (box_width, box_height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(mark)
     draw.rounded_rectangle(
-        (box_left, box_top, box_right, box_bottom), radius=padding, fill=(0, 0, 0, round(255 * VISIBLE_MARK_OPACITY))
+        (0, 0, box_width - 1, box_height - 1), radius=padding, fill=(0, 0, 0, round(255 * VISIBLE_MARK_OPACITY))
     )
-    draw.text((box_left + padding - left, box_top + padding - top), label, font=font, fill=(255, 255, 255, 230))
-    return np.asarray(overlay)
+    draw.text((padding - left, padding - top), label, font=font, fill=(255, 255, 255, 230))
+    corner = (max(0, height - margin - box_height), max(0, width - margin - box_width))
+    visible = np.asarray(mark)[: height - corner[0], : width - corner[1]]
+    return visible, corner
 
 
 def payload_bits(payload_id: int) -> np.ndarray:

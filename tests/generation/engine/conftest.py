@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,11 +13,11 @@ from generation.engine.runner import GenerationResult, LoadedPipeline, generate,
 from .helpers import DEMO_PARAMETERS
 
 
-@dataclass
+@dataclass(frozen=True)
 class RecordedGeneration:
     result: GenerationResult
     seed: int
-    progress: list[tuple[int, int]] = field(default_factory=list)
+    progress: list[tuple[int, int]]
 
 
 @pytest.fixture(scope="session")
@@ -29,17 +29,19 @@ def demo_model_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_pipeline(demo_model_dir) -> LoadedPipeline:
+    import torch
+
+    # On a small CPU shared with other test processes, a second intra-op thread gains little when the
+    # machine is idle and stalls in OpenMP spin-waits when it is not (2.7 s a video with one, up to 13 s).
+    torch.set_num_threads(1)
     return load_pipeline(demo_model_dir, "wan")
 
 
 @pytest.fixture(scope="session")
 def demo_generation(demo_pipeline) -> RecordedGeneration:
     """One 256x256, 17-frame, 4-step demo video, with the progress it reported."""
-    recorded = RecordedGeneration(result=None, seed=7)  # type: ignore[arg-type]
-    recorded.result = generate(
-        demo_pipeline,
-        **DEMO_PARAMETERS,
-        seed=recorded.seed,
-        on_step=lambda done, total: recorded.progress.append((done, total)),
+    seed, progress = 7, []
+    result = generate(
+        demo_pipeline, **DEMO_PARAMETERS, seed=seed, on_step=lambda done, total: progress.append((done, total))
     )
-    return recorded
+    return RecordedGeneration(result=result, seed=seed, progress=progress)
