@@ -1,4 +1,4 @@
-"""Who may reach what: the program gate (MFA for staff, NDA for testers) and per-role view guards."""
+"""Who may reach what: the program gate (MFA for staff; for testers no suspension, then the NDA) and view guards."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accessprogram.services.nda import nda_required_for
+from accessprogram.services.suspensions import SUSPENDED_MESSAGES, suspension_active_for
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,14 @@ def gate_for(user) -> Gate | None:
             "not_a_member",
             "Your account has no active membership in the program.",
             reverse("no_membership"),
+        )
+    suspension = suspension_active_for(user)
+    if suspension is not None:
+        return Gate(
+            "suspended",
+            SUSPENDED_MESSAGES[suspension.scope],
+            reverse("access_suspended"),
+            {"scope": suspension.scope},
         )
     nda = nda_required_for(user)
     if nda is not None:

@@ -5,10 +5,24 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from accessprogram.errors import DomainError
-from accessprogram.models import AuditEvent, Cohort, Invitation, Membership, NdaVersion, Role, User
+from accessprogram.models import (
+    AccessToken,
+    AnomalyThresholds,
+    AuditEvent,
+    Cohort,
+    Invitation,
+    Membership,
+    NdaVersion,
+    Role,
+    Suspension,
+    User,
+)
+from accessprogram.services.anomalies import anomaly_thresholds_save
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_revoke
 from accessprogram.services.members import cohort_save, membership_end, user_set_staff_roles
+from accessprogram.services.suspensions import suspension_lift
+from accessprogram.services.tokens import token_grant_download, token_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -126,3 +140,61 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "created_at", "actor_label", "action", "target_label", "ip_address"]
     list_filter = ["action"]
     search_fields = ["actor_label", "target_label", "action"]
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(ReadOnlyAdmin):
+    """Tokens are created by testers in the portal; admins revoke them or grant the download scope."""
+
+    list_display = ["prefix", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "owner__email"]
+    exclude = ["secret_hash"]
+    actions = ["grant_download", "revoke"]
+
+    @admin.action(description="Grant the download scope")
+    def grant_download(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, token: token_grant_download(actor=actor, token=token),
+            "Download scope granted",
+        )
+
+    @admin.action(description="Revoke")
+    def revoke(self, request, queryset):
+        _run_service(
+            self,
+            request,
+            queryset,
+            lambda actor, token: token_revoke(actor=actor, token=token),
+            "Revoked",
+        )
+
+
+@admin.register(Suspension)
+class SuspensionAdmin(ReadOnlyAdmin):
+    """Suspend and lift from the staff page (/staff/suspensions/), where the scope's jobs are stopped too."""
+
+    list_display = ["scope", "target_label", "reason", "automatic", "created_at", "lifted_at"]
+    list_filter = ["scope", "automatic"]
+    actions = ["lift"]
+
+    @admin.action(description="Lift")
+    def lift(self, request, queryset):
+        _run_service(self, request, queryset, lambda actor, s: suspension_lift(actor=actor, suspension=s), "Lifted")
+
+
+@admin.register(AnomalyThresholds)
+class AnomalyThresholdsAdmin(admin.ModelAdmin):
+    list_display = ["window_seconds", "max_client_ips", "max_networks", "max_user_agents", "max_requests"]
+
+    def save_model(self, request, obj, form, change):
+        anomaly_thresholds_save(actor=Actor.from_request(request), thresholds=obj, changed=form.changed_data)
+
+    def has_add_permission(self, request) -> bool:
+        return not AnomalyThresholds.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -113,3 +113,19 @@ def env_email(name: str, default: str) -> dict[str, object]:
     if sender:
         config["DEFAULT_FROM_EMAIL"] = sender[0]
     return config
+
+
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rates(name: str, default: str) -> tuple[tuple[int, int], ...]:
+    """Parse rate limits such as "30/10s,1000/1h" into ((count, seconds), ...); each count per its period."""
+    value = env_str(name, default)
+    rates = []
+    for part in value.split(","):
+        count, _, period = part.strip().partition("/")
+        number, unit = period[:-1] or "1", period[-1:]
+        if not (count.isdigit() and number.isdigit() and unit in _RATE_UNITS and int(count) > 0 and int(number) > 0):
+            raise _bad(name, value, "limits such as 30/10s,1000/1h (a count per period in s, m, h or d)")
+        rates.append((int(count), int(number) * _RATE_UNITS[unit]))
+    return tuple(rates)

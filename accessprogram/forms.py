@@ -116,6 +116,7 @@ class CohortForm(forms.ModelForm):
             "max_active_jobs",
             "max_duration_seconds",
             "max_resolution",
+            "approvals_required",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 

@@ -11,7 +11,10 @@ from django.shortcuts import redirect
 from accessprogram.access import gate_for
 
 # Paths a gated user may still reach: accounts (login, logout, password, MFA), the NDA, static files.
-OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/" + settings.STATIC_URL.lstrip("/"))
+OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
+# Public pages (share links, the gallery) show only approved work and show it the same to everyone,
+# so a signed-in member is no different from an anonymous visitor there, gated or not.
+PUBLIC_PREFIXES = ("/s/", "/gallery/", "/api/v1/leaks/")
 
 
 class ProgramAccessMiddleware:
@@ -20,7 +23,7 @@ class ProgramAccessMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        if user is not None and user.is_authenticated and not request.path.startswith(OPEN_PREFIXES + PUBLIC_PREFIXES):
             gate = gate_for(user)
             if gate is not None:
                 if request.path.startswith("/api/"):

@@ -14,6 +14,7 @@ from accessprogram.env import (
     env_email,
     env_int,
     env_list,
+    env_rates,
     env_str,
 )
 
@@ -41,6 +42,8 @@ else:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many reverse proxies in front of the site append to X-Forwarded-For; 0 trusts none of it.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
 PROGRAM_NAME = env_str("PROGRAM_NAME", "Vernissage")
 
 INSTALLED_APPS = [
@@ -145,7 +148,14 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-REDIS_URL = env_str("REDIS_URL", "")
+# Redis holds the cache and the counters every web process must share (API rate limits, token anomaly
+# windows): required in production; `make run` keeps them in its one process's memory instead.
+_DEFAULT_REDIS = {"development": "", "test": "redis://127.0.0.1:6379/15", "production": None}[MODE]
+REDIS_URL = env_str("REDIS_URL", _DEFAULT_REDIS)
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"Environment variable REDIS_URL={REDIS_URL!r} is invalid: expected redis://host:6379/0."
+    )
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
@@ -242,8 +252,13 @@ DEFAULT_FROM_EMAIL = _email.get("DEFAULT_FROM_EMAIL") or env_str(
 )
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A signed-in session first; otherwise `Authorization: Bearer <token>`, limited to the token's scopes.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "accessprogram.api.authentication.BearerTokenAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["accessprogram.api.permissions.ProgramMember"],
+    "DEFAULT_THROTTLE_CLASSES": ["accessprogram.api.throttles.TokenAndTesterRateThrottle"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -264,8 +279,29 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["accessprogram.api.permissions.ProgramMember"],
     # Cohorts (max_resolution) and jobs (resolution) share one choice set: name it once (drf_spectacular.W001).
-    "ENUM_NAME_OVERRIDES": {"ResolutionEnum": "accessprogram.models.program.Resolution"},
+    "ENUM_NAME_OVERRIDES": {
+        "ResolutionEnum": "accessprogram.models.program.Resolution",
+        "AccessTokenStatusEnum": "accessprogram.models.tokens.AccessToken.Status",
+        "TokenScopeEnum": "accessprogram.models.tokens.TokenScope",
+        "SuspensionScopeEnum": "accessprogram.models.suspensions.SuspensionScope",
+        # Outputs (review_status) and reviews (state) share one choice set.
+        "ReviewStatusEnum": "generation.models.jobs.ReviewStatus",
+    },
 }
+
+# Personal access tokens and their limits (see accessprogram.services.tokens and .ratelimits).
+ACCESS_TOKEN_DEFAULT_DAYS = env_int("ACCESS_TOKEN_DEFAULT_DAYS", 30, minimum=1)
+ACCESS_TOKEN_MAX_DAYS = 90
+ACCESS_TOKEN_MAX_ACTIVE = env_int("ACCESS_TOKEN_MAX_ACTIVE", 10, minimum=1)
+if ACCESS_TOKEN_DEFAULT_DAYS > ACCESS_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("Environment variable ACCESS_TOKEN_DEFAULT_DAYS must be at most 90.")
+# API requests per token and per tester (all their tokens and their session together): burst, sustained.
+# The test suite's defaults are out of reach; tests of the limits set their own (test_rate_limits.py).
+API_RATE_LIMIT_TOKEN = env_rates("API_RATE_LIMIT_TOKEN", "100000/1s" if TESTING else "30/10s,1000/1h")
+API_RATE_LIMIT_TESTER = env_rates("API_RATE_LIMIT_TESTER", "100000/1s" if TESTING else "60/10s,3000/1h")
+# Leak reports per client IP.
+LEAK_REPORT_RATE_LIMIT = env_rates("LEAK_REPORT_RATE_LIMIT", "10/1m,100/1h")
+LEAK_REPORT_MAX_CANDIDATES = 1000
 
 # Invitations
 INVITATION_DEFAULT_DAYS = env_int("INVITATION_DEFAULT_DAYS", 14, minimum=1)

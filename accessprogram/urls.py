@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accessprogram.views import audit, cohorts, dashboard, invitations, nda
+from accessprogram.views import audit, cohorts, dashboard, invitations, nda, suspensions, tokens
 
 staff_patterns = [
     path("invitations/", invitations.invitation_list, name="invitation_list"),
@@ -18,6 +18,9 @@ staff_patterns = [
     path("cohorts/", cohorts.cohort_list, name="cohort_list"),
     path("cohorts/<int:pk>/", cohorts.cohort_edit, name="cohort_edit"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("suspensions/", suspensions.suspension_list, name="suspension_list"),
+    path("suspensions/<int:pk>/lift/", suspensions.suspension_lift_view, name="suspension_lift"),
+    path("suspensions/thresholds/", suspensions.anomaly_thresholds_edit, name="anomaly_thresholds"),
 ]
 
 api_patterns = [
@@ -27,11 +30,15 @@ api_patterns = [
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("membership-ended/", dashboard.no_membership, name="no_membership"),
+    path("suspended/", suspensions.access_suspended, name="access_suspended"),
+    path("tokens/", tokens.token_list, name="token_list"),
+    path("tokens/<int:pk>/revoke/", tokens.token_revoke_view, name="token_revoke"),
     path("invite/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("nda/", nda.nda_view, name="nda"),
     path("nda/receipts/<int:pk>/", nda.nda_receipt, name="nda_receipt"),
     path("staff/", include(staff_patterns)),
     path("", include("generation.urls")),
+    path("", include("review.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

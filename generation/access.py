@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from generation.models import GenerationJob, Output
@@ -15,7 +16,7 @@ def jobs_for_user(user):
 def job_for_user(user, job_id) -> GenerationJob:
     try:
         return jobs_for_user(user).get(pk=job_id)
-    except (GenerationJob.DoesNotExist, ValueError) as exc:
+    except (GenerationJob.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such job.") from exc
 
 
@@ -28,5 +29,5 @@ def outputs_for_user(user):
 def output_for_user(user, output_id) -> Output:
     try:
         return outputs_for_user(user).get(pk=output_id)
-    except (Output.DoesNotExist, ValueError) as exc:
+    except (Output.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404("No such output.") from exc

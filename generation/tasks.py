@@ -42,3 +42,21 @@ def reconcile_jobs() -> dict:
     from generation.services.reconcile import generation_jobs_reconcile
 
     return generation_jobs_reconcile().__dict__
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, max_retries=5)
+def run_trace_request(request_id: str) -> None:
+    """Decode a staff trace request's clip (invisible-watermark needs torch, so never in a web process)."""
+    from generation.models import TraceRequest
+    from generation.services.trace import trace_request_run
+
+    request = TraceRequest.objects.select_related("requested_by").filter(pk=request_id).first()
+    if request is None:
+        return
+    try:
+        trace_request_run(request)
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception as exc:
+        logger.exception("Trace request %s failed", request_id)
+        TraceRequest.objects.filter(pk=request_id).update(status=TraceRequest.Status.FAILED, error=str(exc)[:1000])

@@ -13,4 +13,5 @@ urlpatterns = [
     path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
     path("staff/trace/", trace.trace, name="trace"),
+    path("staff/trace/<uuid:pk>/", trace.trace_result, name="trace_result"),
 ]

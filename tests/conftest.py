@@ -18,10 +18,14 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """allauth keeps its rate-limit counters in the cache; each test starts with none."""
+    """allauth keeps its rate-limit counters in the cache, and the API its rate limits and token anomaly
+    windows in Redis (accessprogram.services.counters): each test starts with none of either."""
     from django.core.cache import cache
 
+    from accessprogram.services.counters import counters
+
     cache.clear()
+    counters().clear()
 
 
 @pytest.fixture
@@ -161,6 +165,27 @@ def demo_generation_model(db, cohort):
     return model
 
 
+def make_job(owner: User, model, **fields):
+    """A 256×256, 17-frame, 4-step job row as the submit service would write it (queued unless told)."""
+    from generation.models import GenerationJob
+
+    defaults = {
+        "cohort": owner.tester_membership.cohort,
+        "prompt": "a paper boat",
+        "resolution": "256p",
+        "aspect_ratio": "1:1",
+        "width": 256,
+        "height": 256,
+        "num_frames": 17,
+        "fps": 16,
+        "steps": 4,
+        "guidance": 5.0,
+        "seed": 1,
+        "progress_total": 4,
+    }
+    return GenerationJob.objects.create(owner=owner, model=model, **(defaults | fields))
+
+
 def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000):
     """A finished job with its output row and stored bytes, without running the pipeline."""
     import uuid
@@ -168,30 +193,14 @@ def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from generation.models import GenerationJob, JobStatus, Output
+    from generation.models import JobStatus, Output
+    from review.services.reviews import review_enqueue
 
-    job = GenerationJob.objects.create(
-        owner=owner,
-        cohort=owner.tester_membership.cohort,
-        model=model,
-        prompt="a lighthouse at dusk",
-        resolution="256p",
-        aspect_ratio="1:1",
-        width=256,
-        height=256,
-        num_frames=17,
-        fps=16,
-        steps=4,
-        guidance=5.0,
-        seed=7,
-        status=JobStatus.SUCCEEDED,
-        progress_step=4,
-        progress_total=4,
-    )
+    job = make_job(owner, model, status=JobStatus.SUCCEEDED, progress_step=4, seed=7, prompt="a lighthouse at dusk")
     video_key, poster_key = f"outputs/{job.pk}/video.mp4", f"outputs/{job.pk}/poster.jpg"
     default_storage.save(video_key, ContentFile(video))
     default_storage.save(poster_key, ContentFile(b"\xff\xd8\xff\xe0poster"))
-    return Output.objects.create(
+    output = Output.objects.create(
         job=job,
         owner=owner,
         video_key=video_key,
@@ -209,6 +218,9 @@ def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42
         model_version=model.version,
         forensic_id=uuid.uuid4().int >> 80,
     )
+    # Every output enters review, as the worker's _store_output does.
+    review_enqueue(actor=Actor.system(), output=output)
+    return output
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import exceptions, permissions
 
 from accessprogram.access import gate_for
+from accessprogram.models import AccessToken
 
 
 class ProgramGateClosed(exceptions.PermissionDenied):
@@ -13,8 +14,31 @@ class ProgramGateClosed(exceptions.PermissionDenied):
         self.extra = gate.extra
 
 
+class TokenScopeMissing(exceptions.PermissionDenied):
+    default_code = "token_scope"
+
+
+def required_token_scope(request, view) -> str | None:
+    """The scope a token needs for this request, from the view's `token_scopes` (by action, else method)."""
+    method = "get" if request.method == "HEAD" else request.method.lower()
+    key = getattr(view, "action", None) or method
+    return getattr(view, "token_scopes", {}).get(key)
+
+
+def check_token_scope(request, view) -> None:
+    """Requests made with an access token reach only what the view grants tokens, and only with the scope."""
+    token = request.auth
+    if not isinstance(token, AccessToken):
+        return
+    scope = required_token_scope(request, view)
+    if scope is None:
+        raise TokenScopeMissing("This endpoint cannot be used with an access token; sign in to the portal.")
+    if not token.has_scope(scope):
+        raise TokenScopeMissing(f"This token lacks the “{scope}” scope this request needs.")
+
+
 class ProgramMember(permissions.BasePermission):
-    """Signed in, and past the program gate."""
+    """Signed in, past the program gate, and (with an access token) holding the scope the request needs."""
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -23,6 +47,7 @@ class ProgramMember(permissions.BasePermission):
         gate = gate_for(user)
         if gate is not None:
             raise ProgramGateClosed(gate)
+        check_token_scope(request, view)
         return True
 
 

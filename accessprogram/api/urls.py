@@ -3,12 +3,24 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from accessprogram.api.leaks import LeakReportView
+from accessprogram.api.suspensions import SuspensionViewSet
+from accessprogram.api.tokens import AccessTokenViewSet
 from accessprogram.api.views import InvitationViewSet, MeView
 from generation.api.views import GenerationViewSet, OutputViewSet
+from review.api.views import ReviewViewSet, ShareLinkViewSet
 
 router = DefaultRouter()
 router.register("invitations", InvitationViewSet, basename="invitation")
+router.register("tokens", AccessTokenViewSet, basename="token")
+router.register("suspensions", SuspensionViewSet, basename="suspension")
 router.register("generations", GenerationViewSet, basename="generation")
 router.register("outputs", OutputViewSet, basename="output")
+router.register("review", ReviewViewSet, basename="review")
+router.register("shares", ShareLinkViewSet, basename="share")
 
-urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]
+urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("leaks/", LeakReportView.as_view(), name="leak_report"),
+    *router.urls,
+]

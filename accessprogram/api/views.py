@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from accessprogram.api.permissions import IsProgramAdmin
 from accessprogram.api.serializers import InvitationSerializer, MeSerializer
-from accessprogram.models import Invitation, NdaAcceptance
+from accessprogram.models import Invitation, NdaAcceptance, TokenScope
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from accessprogram.services.nda import nda_current
@@ -29,6 +29,8 @@ def _quota_for(user):
 
 class MeView(APIView):
     """The signed-in member: roles, NDA status, cohort, and quota left with its reset time."""
+
+    token_scopes = {"get": TokenScope.READ}
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):

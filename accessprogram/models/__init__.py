@@ -2,9 +2,13 @@ from accessprogram.models.audit import AuditEvent
 from accessprogram.models.invitations import Invitation
 from accessprogram.models.nda import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
 from accessprogram.models.program import Cohort, Membership, Program, QuotaPeriod, QuotaUnit, Resolution, TesterKind
+from accessprogram.models.suspensions import AnomalyThresholds, Suspension, SuspensionScope
+from accessprogram.models.tokens import AccessToken, TokenScope
 from accessprogram.models.users import STAFF_ROLES, TESTER_ROLES, Role, User
 
 __all__ = [
+    "AccessToken",
+    "AnomalyThresholds",
     "AuditEvent",
     "Cohort",
     "Invitation",
@@ -19,7 +23,10 @@ __all__ = [
     "Resolution",
     "Role",
     "STAFF_ROLES",
+    "Suspension",
+    "SuspensionScope",
     "TESTER_ROLES",
     "TesterKind",
+    "TokenScope",
     "User",
 ]

@@ -63,6 +63,11 @@ class Cohort(models.Model):
     )
     max_duration_seconds = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
     max_resolution = models.CharField(max_length=8, choices=Resolution.choices, default=Resolution.P720)
+    approvals_required = models.PositiveSmallIntegerField(
+        choices=[(1, "One approval"), (2, "Two approvals from different reviewers")],
+        default=1,
+        help_text="Approvals an output needs before it can be shared publicly.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

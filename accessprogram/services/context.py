@@ -28,11 +28,21 @@ class Actor:
     user: object | None
     ip: str | None = None
     user_agent: str = ""
+    # The personal access token the request came with (API only); None for the portal's session.
+    token: object | None = None
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
+        from accessprogram.models import AccessToken
+
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        return cls(user=user, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:500])
+        auth = getattr(request, "auth", None)
+        return cls(
+            user=user,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:500],
+            token=auth if isinstance(auth, AccessToken) else None,
+        )
 
     @classmethod
     def system(cls) -> Actor:
@@ -40,4 +50,6 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return self.user.email if self.user is not None else "system"
+        if self.user is None:
+            return "system"
+        return f"{self.user.email} (token {self.token.prefix}…)" if self.token is not None else self.user.email

@@ -24,6 +24,7 @@ COHORT_FIELDS = (
     "max_active_jobs",
     "max_duration_seconds",
     "max_resolution",
+    "approvals_required",
 )
 
 

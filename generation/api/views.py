@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accessprogram.api.permissions import IsTester, ProgramMember
+from accessprogram.models import TokenScope
 from accessprogram.services.context import Actor
 from generation.access import job_for_user, jobs_for_user, output_for_user, outputs_for_user
 from generation.api.serializers import (
@@ -19,6 +20,8 @@ from generation.api.serializers import (
 )
 from generation.services.media import media_response
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
+from review.api.serializers import ShareCreateSerializer, ShareLinkSerializer
+from review.services.sharing import share_link_create
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -26,6 +29,12 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = GenerationJobSerializer
     permission_classes = [IsTester]
+    token_scopes = {
+        "list": TokenScope.READ,
+        "retrieve": TokenScope.READ,
+        "create": TokenScope.GENERATE,
+        "cancel": TokenScope.GENERATE,
+    }
     lookup_value_regex = "[0-9a-f-]{32,36}"
 
     def get_queryset(self):
@@ -73,6 +82,8 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = OutputSerializer
     permission_classes = [ProgramMember]
+    # Bytes need `download`, which only an admin grants: a public page in front of a token shows nothing.
+    token_scopes = {"list": TokenScope.READ, "retrieve": TokenScope.READ, "media": TokenScope.DOWNLOAD}
     lookup_value_regex = "[0-9a-f-]{32,36}"
 
     def get_queryset(self):
@@ -97,3 +108,14 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             filename=f"vernissage-{output.short_id}.mp4",
             download=request.query_params.get("download") in ("1", "true"),
         )
+
+    @extend_schema(request=ShareCreateSerializer, responses={201: ShareLinkSerializer})
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        """A public share link; 409 unless the output is approved."""
+        serializer = ShareCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link = share_link_create(
+            actor=Actor.from_request(request), output=self.get_object(), **serializer.validated_data
+        )
+        return Response(ShareLinkSerializer(link, context={"request": request}).data, status=status.HTTP_201_CREATED)

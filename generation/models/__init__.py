@@ -7,6 +7,7 @@ from generation.models.jobs import (
     Output,
     ReviewStatus,
 )
+from generation.models.tracing import TraceRequest
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -17,4 +18,5 @@ __all__ = [
     "Output",
     "PipelineFamily",
     "ReviewStatus",
+    "TraceRequest",
 ]

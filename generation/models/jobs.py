@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from accessprogram.models import Cohort
+from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
 
 
@@ -29,6 +29,10 @@ class GenerationJob(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="generation_jobs")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="generation_jobs")
     model = models.ForeignKey(GenerationModel, on_delete=models.PROTECT, related_name="jobs")
+    # The access token that submitted the job (none from the portal): a leaked token's jobs are stopped with it.
+    token = models.ForeignKey(
+        AccessToken, null=True, blank=True, on_delete=models.PROTECT, related_name="generation_jobs"
+    )
     prompt = models.TextField()
     negative_prompt = models.TextField(blank=True)
     resolution = models.CharField(max_length=8)

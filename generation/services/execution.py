@@ -23,6 +23,7 @@ from generation.engine.render import render_output
 from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
 from generation.models import GenerationJob, GenerationModel, JobStatus, Output
 from generation.services.storage import delete_quietly, output_keys, store_file
+from review.services.reviews import review_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,7 @@ def _store_output(job: GenerationJob, frames, gpu_seconds: float) -> None:
             if not Output.objects.filter(job_id=job.pk).exists():
                 delete_quietly(video_key, poster_key)
             return
-        Output.objects.create(
+        output = Output.objects.create(
             id=output_id,
             job=locked,
             owner_id=locked.owner_id,
@@ -177,4 +178,5 @@ def _store_output(job: GenerationJob, frames, gpu_seconds: float) -> None:
             model_version=job.model.version,
             forensic_id=forensic_id,
         )
+        review_enqueue(actor=Actor.system(), output=output)
         _finish(job, JobStatus.SUCCEEDED, gpu_seconds=gpu_seconds)

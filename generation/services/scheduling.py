@@ -10,7 +10,10 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from accessprogram.services.context import Actor
+from accessprogram.services.suspensions import suspension_blocking_job
 from generation.models import GenerationJob, JobStatus
+from generation.services.submit import generation_jobs_cancel
 
 
 def next_job_queryset():
@@ -28,20 +31,33 @@ def next_job_queryset():
 
 
 def generation_job_claim_next(*, worker: str) -> GenerationJob | None:
-    """Atomically move the fairest queued job to running for this worker, or return None."""
-    with transaction.atomic():
-        candidate = next_job_queryset().select_for_update(skip_locked=True, of=("self",)).first()
-        if candidate is None:
-            return None
-        now = timezone.now()
-        claimed = GenerationJob.objects.filter(pk=candidate.pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.RUNNING,
-            started_at=now,
-            heartbeat_at=now,
-            worker=worker[:200],
-            attempts=F("attempts") + 1,
-            progress_step=0,
-        )
+    """Atomically move the fairest queued job to running for this worker, or return None.
+
+    A job whose token, owner, cohort or program is suspended is cancelled instead (read from the
+    database at claim time, so a suspension made while the job waited is never missed).
+    """
+    while True:
+        with transaction.atomic():
+            candidate = next_job_queryset().select_for_update(skip_locked=True, of=("self",)).first()
+            if candidate is None:
+                return None
+            suspension = suspension_blocking_job(candidate)
+            if suspension is None:
+                now = timezone.now()
+                claimed = GenerationJob.objects.filter(pk=candidate.pk, status=JobStatus.QUEUED).update(
+                    status=JobStatus.RUNNING,
+                    started_at=now,
+                    heartbeat_at=now,
+                    worker=worker[:200],
+                    attempts=F("attempts") + 1,
+                    progress_step=0,
+                )
+                break
+            generation_jobs_cancel(
+                actor=Actor.system(),
+                jobs=GenerationJob.objects.filter(pk=candidate.pk),
+                reason=f"Stopped: {suspension.get_scope_display().lower()} suspended.",
+            )
     if claimed != 1:
         return None
     return GenerationJob.objects.select_related("model", "owner", "cohort").get(pk=candidate.pk)

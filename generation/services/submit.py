@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
@@ -168,6 +169,7 @@ def generation_job_submit(*, actor: Actor, user: User, request: GenerationReques
             resets_at=quota.resets_at,
             code="quota_exceeded",
         )
+    job.token = actor.token
     job.save()
     audit_record(
         actor=actor,
@@ -202,3 +204,42 @@ def generation_job_cancel(
     job.save(update_fields=["status", "finished_at", "error", "cancel_requested_at"])
     audit_record(actor=actor, action="generation.cancel_requested", target=job, details={"reason": reason})
     return job
+
+
+@dataclass(frozen=True)
+class StoppedJobs:
+    cancelled: int  # queued jobs, cancelled at once
+    stopping: int  # running jobs, asked to stop at their next denoising step
+
+
+# Job ids listed in the one audit event of a bulk stop; the jobs' own rows record the rest.
+_AUDITED_JOB_IDS = 200
+
+
+@transaction.atomic
+def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reason: str) -> StoppedJobs:
+    """Stop many jobs at once (a suspension): cancel the queued ones, ask the running ones to stop."""
+    now = timezone.now()
+    # Locking waits for a worker's claim in flight; a job it claimed is then running and asked to stop below.
+    queued = list(jobs.filter(status=JobStatus.QUEUED).select_for_update(of=("self",)).values_list("pk", flat=True))
+    cancelled = GenerationJob.objects.filter(pk__in=queued, status=JobStatus.QUEUED).update(
+        status=JobStatus.CANCELLED, finished_at=now, error=reason[:2000], cancel_requested_at=now
+    )
+    running = list(
+        jobs.filter(status=JobStatus.RUNNING, cancel_requested_at__isnull=True)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    stopping = GenerationJob.objects.filter(pk__in=running, status=JobStatus.RUNNING).update(cancel_requested_at=now)
+    if cancelled or stopping:
+        audit_record(
+            actor=actor,
+            action="generation.jobs_stopped",
+            details={
+                "reason": reason,
+                "cancelled": cancelled,
+                "stopping": stopping,
+                "jobs": [str(pk) for pk in (queued + running)[:_AUDITED_JOB_IDS]],
+            },
+        )
+    return StoppedJobs(cancelled=cancelled, stopping=stopping)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from accessprogram.models import Resolution
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from generation.models import Output
+from generation.engine.families import FAMILIES
+from generation.models import Output, TraceRequest
+from generation.services.presets import ASPECT_RATIOS, frame_size
 
-# Frames decoded at most: enough votes for a confident majority, bounded time on long clips.
-MAX_TRACE_FRAMES = 240
+# Frames decoded at most: enough votes for a confident majority, bounded time on long clips
+# (a forensic reading costs about 0.4 s per 1080p frame on one core).
+MAX_TRACE_FRAMES = 48
 
 
 @dataclass(frozen=True)
@@ -30,11 +41,24 @@ class TraceResult:
                 return f"A mark was read ({self.payload_id:012x}) but no output carries it."
             return "No Vernissage mark was found in this clip."
         job = self.output.job
+        via = f" through token {job.token.prefix}… “{job.token.name}”" if job.token_id else " from the portal"
         return (
-            f"Output {self.output.pk} (job {job.pk}) by {self.output.owner.email}, "
+            f"Output {self.output.pk} (job {job.pk}) by {self.output.owner.email}{via}, "
             f"created {self.output.created_at:%Y-%m-%d %H:%M} UTC; confidence {self.confidence:.2f} "
             f"over {self.frames_voted} frames."
         )
+
+
+def preset_sizes() -> list[tuple[int, int]]:
+    """Every frame size the presets produce: a clip upscaled from one of them is read back at its size."""
+    sizes = {
+        (size.width, size.height)
+        for family in FAMILIES
+        for resolution in Resolution.values
+        for aspect in ASPECT_RATIOS
+        for size in [frame_size(resolution, aspect, family)]
+    }
+    return sorted(sizes)
 
 
 def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
@@ -47,7 +71,10 @@ def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
     except Exception:  # noqa: BLE001 -- any undecodable upload simply carries no mark
         result = TraceResult(None, None, 0.0, 0)
     else:
-        decoded = decode_forensic(frames)
+        # Only an upscaled clip can still carry a readable mark: try the preset sizes below the clip's.
+        clip_area = frames.shape[1] * frames.shape[2]
+        smaller = [(w, h) for w, h in preset_sizes() if w * h < clip_area]
+        decoded = decode_forensic(frames, original_sizes=smaller)
         output = (
             Output.objects.select_related("job", "owner").filter(forensic_id=decoded.payload_id).first()
             if decoded.payload_id is not None
@@ -61,3 +88,38 @@ def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
         details={"found": result.found, "confidence": round(result.confidence, 3), "frames": result.frames_voted},
     )
     return result
+
+
+@transaction.atomic
+def trace_request_create(*, actor: Actor, upload: UploadedFile) -> TraceRequest:
+    """Keep the uploaded clip privately and hand its decoding to a worker."""
+    from generation.tasks import run_trace_request
+
+    request = TraceRequest(requested_by=actor.user, clip_name=Path(upload.name or "clip").name[:200])
+    request.clip_key = f"traces/{request.pk}/clip{Path(request.clip_name).suffix[:10]}"
+    default_storage.save(request.clip_key, upload)
+    request.save()
+    audit_record(actor=actor, action="generation.trace_requested", target=request, details={"clip": request.clip_name})
+    transaction.on_commit(lambda: run_trace_request.delay(str(request.pk)))
+    return request
+
+
+def trace_request_run(request: TraceRequest) -> TraceRequest:
+    """Decode a pending request's clip (in a worker) and record who it names, or that it names nobody."""
+    if request.status != TraceRequest.Status.PENDING:
+        return request
+    actor = Actor(user=request.requested_by)
+    with tempfile.TemporaryDirectory(prefix="vernissage-trace-") as workdir:
+        local = Path(workdir) / Path(request.clip_key).name
+        with default_storage.open(request.clip_key, "rb") as stored, local.open("wb") as copy:
+            shutil.copyfileobj(stored, copy)
+        result = trace_clip(actor=actor, path=local)
+    request.status = TraceRequest.Status.DONE
+    request.output = result.output
+    request.payload_id = result.payload_id if result.found else None
+    request.confidence = result.confidence
+    request.frames_voted = result.frames_voted
+    request.finished_at = timezone.now()
+    request.save(update_fields=["status", "output", "payload_id", "confidence", "frames_voted", "finished_at"])
+    default_storage.delete(request.clip_key)
+    return request

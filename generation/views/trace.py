@@ -1,22 +1,20 @@
-"""The staff trace page: upload a clip, learn whose output it is."""
+"""The staff trace page: upload a clip; a worker decodes its mark and names the output, or nobody."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from accessprogram.access import program_admin_required
 from accessprogram.services.context import Actor
-from generation.services.trace import trace_clip
+from generation.models import TraceRequest
+from generation.services.trace import trace_request_create
 
 MAX_CLIP_BYTES = 200 * 1024 * 1024
 
 
 class TraceForm(forms.Form):
-    clip = forms.FileField(help_text="A video file, or an excerpt of one (MP4, WebM, MOV…).")
+    clip = forms.FileField(help_text="A video file, or an excerpt of one (MP4, WebM, MOV…), at most 200 MB.")
 
     def clean_clip(self):
         clip = self.cleaned_data["clip"]
@@ -27,14 +25,17 @@ class TraceForm(forms.Form):
 
 @program_admin_required
 def trace(request):
-    form = TraceForm(request.POST or None, request.FILES or None)
-    result = None
+    form = TraceForm(request.POST, request.FILES) if request.method == "POST" else TraceForm()
     if request.method == "POST" and form.is_valid():
-        with tempfile.NamedTemporaryFile(suffix=Path(form.cleaned_data["clip"].name).suffix[:10]) as handle:
-            for chunk in form.cleaned_data["clip"].chunks():
-                handle.write(chunk)
-            handle.flush()
-            result = trace_clip(actor=Actor.from_request(request), path=Path(handle.name))
+        traced = trace_request_create(actor=Actor.from_request(request), upload=form.cleaned_data["clip"])
+        return redirect("trace_result", pk=traced.pk)
+    recent = TraceRequest.objects.select_related("output__owner", "requested_by")[:20]
     return render(
-        request, "generation/trace.html", {"form": form, "result": result}, status=400 if form.errors else 200
+        request, "generation/trace.html", {"form": form, "recent": recent}, status=400 if form.errors else 200
     )
+
+
+@program_admin_required
+def trace_result(request, pk):
+    traced = get_object_or_404(TraceRequest.objects.select_related("output__owner", "output__job"), pk=pk)
+    return render(request, "generation/trace_result.html", {"trace": traced})

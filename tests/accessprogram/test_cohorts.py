@@ -19,6 +19,7 @@ COHORT = {
     "max_active_jobs": 2,
     "max_duration_seconds": 8,
     "max_resolution": "1080p",
+    "approvals_required": 1,
 }
 
 

@@ -60,6 +60,7 @@ def test_a_saved_form_flashes_a_message(as_admin, cohort):
             "max_active_jobs": 1,
             "max_duration_seconds": 1,
             "max_resolution": "480p",
+            "approvals_required": 1,
             "is_active": "on",
         },
         follow=True,

@@ -76,6 +76,7 @@ def test_a_cohort_saved_in_the_admin_is_audited(as_admin, cohort):
             "max_active_jobs": 2,
             "max_duration_seconds": 4,
             "max_resolution": "480p",
+            "approvals_required": 1,
         },
     )
 

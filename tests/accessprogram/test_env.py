@@ -13,6 +13,7 @@ from accessprogram.env import (
     env_email,
     env_int,
     env_list,
+    env_rates,
     env_str,
 )
 
@@ -140,3 +141,14 @@ def test_env_email_reads_smtps_with_its_default_port(monkeypatch):
     config = env_email("EMAIL_URL", "console://")
 
     assert (config["EMAIL_PORT"], config["EMAIL_USE_SSL"], config["EMAIL_USE_TLS"]) == (465, True, False)
+
+
+def test_env_rates_reads_counts_per_period(monkeypatch):
+    monkeypatch.setenv("API_RATE_LIMIT_TOKEN", "30/10s, 1000/1h,5/m,2/1d")
+
+    assert env_rates("API_RATE_LIMIT_TOKEN", "1/s") == ((30, 10), (1000, 3600), (5, 60), (2, 86400))
+
+
+@pytest.mark.parametrize("value", ["lots", "30", "30/", "30/10x", "0/1s", "-1/1s", "30/0s", "30/10s,"])
+def test_env_rates_refuses_what_is_not_a_rate(monkeypatch, value):
+    _refused(monkeypatch, "API_RATE_LIMIT_TOKEN", value, lambda: env_rates("API_RATE_LIMIT_TOKEN", "1/s"))

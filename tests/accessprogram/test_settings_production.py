@@ -16,10 +16,25 @@ SANE = {
     "DJANGO_ALLOWED_HOSTS": "vernissage.example",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/vernissage",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp://user:pw@mail.example:587",
 }
 # Variables the settings read; the test process's own values must not leak into the child.
-_READ = ("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_URL", "REDIS_URL", "STORAGE_", "AWS_", "SITE_URL", "LOG_LEVEL")
+_READ = (
+    "DJANGO_",
+    "DATABASE_URL",
+    "CELERY_",
+    "EMAIL_URL",
+    "REDIS_URL",
+    "STORAGE_",
+    "AWS_",
+    "SITE_URL",
+    "LOG_LEVEL",
+    "API_RATE_",
+    "LEAK_REPORT_",
+    "ACCESS_TOKEN_",
+    "TRUSTED_PROXY_COUNT",
+)
 
 
 def _manage(*args: str, **overrides: str | None) -> subprocess.CompletedProcess:
@@ -57,6 +72,10 @@ def test_check_deploy_passes_with_sane_production_values():
         pytest.param("CELERY_BROKER_URL", None, id="no-broker"),
         pytest.param("CELERY_BROKER_URL", "http://broker.example", id="bad-broker"),
         pytest.param("EMAIL_URL", "pigeon://coop", id="bad-email-url"),
+        pytest.param("REDIS_URL", None, id="no-redis-for-shared-rate-limits"),
+        pytest.param("REDIS_URL", "memcached://cache", id="bad-redis-url"),
+        pytest.param("API_RATE_LIMIT_TOKEN", "lots", id="bad-rate-limit"),
+        pytest.param("TRUSTED_PROXY_COUNT", "-1", id="bad-proxy-count"),
         pytest.param("DJANGO_SETTINGS_MODE", "staging", id="bad-mode"),
         pytest.param("DJANGO_DEBUG", "maybe", id="bad-bool"),
         pytest.param("DJANGO_HSTS_SECONDS", "a year", id="bad-int"),

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
+from generation.models import TraceRequest
 from tests.conftest import client_for
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
@@ -44,6 +45,7 @@ RULES: dict[str, set[str]] = {
     "output_video": {ARTIST, REVIEWER, ADMIN},
     "output_poster": {ARTIST, REVIEWER, ADMIN},
     "trace": {ADMIN},
+    "trace_result": {ADMIN},
     "generation-list": {ARTIST},
     "generation-detail": {ARTIST},
     "generation-cancel": {ARTIST},
@@ -55,6 +57,38 @@ RULES: dict[str, set[str]] = {
     "invitation-list": {ADMIN},
     "schema": MEMBERS,
     "api_docs": MEMBERS,
+    "review_queue": {REVIEWER, ADMIN},
+    "review_metrics": {REVIEWER, ADMIN},
+    "review_item": {REVIEWER, ADMIN},
+    "review_decide": {REVIEWER, ADMIN},
+    "output_appeal": {ARTIST},
+    "output_share": {ARTIST, REVIEWER, ADMIN},
+    "output_gallery": {ARTIST, REVIEWER, ADMIN},
+    "share_revoke": {ARTIST, REVIEWER, ADMIN},
+    "review-queue": {REVIEWER, ADMIN},
+    "review-decision": {REVIEWER, ADMIN},
+    "output-share": {ARTIST, REVIEWER, ADMIN},
+    "share-list": MEMBERS,
+    "share-detail": {ARTIST, REVIEWER, ADMIN},
+    # Public pages: the same for everyone, signed in or not, NDA or not (they show only approved work).
+    "share_page": set(PERSONAS),
+    "share_media": set(PERSONAS),
+    "share_poster": set(PERSONAS),
+    "gallery": set(PERSONAS),
+    "gallery_media": set(PERSONAS),
+    "gallery_poster": set(PERSONAS),
+    # Leak containment: tokens, kill switches, anomaly thresholds, and the public leak report.
+    "access_suspended": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
+    "token_list": {ARTIST},
+    "token_revoke": {ARTIST},
+    "suspension_list": {ADMIN},
+    "suspension_lift": {ADMIN},
+    "anomaly_thresholds": {ADMIN},
+    "token-list": {ARTIST, ADMIN},
+    "token-detail": {ARTIST, ADMIN},
+    "suspension-list": {ADMIN},
+    "suspension-detail": {ADMIN},
+    "leak_report": set(PERSONAS),
 }
 # Whole families of third-party views, by the module their views live in.
 MODULE_RULES: dict[str, set[str]] = {
@@ -112,8 +146,30 @@ def cast(admin_user, reviewer, artist, unsigned_tester):
 
 
 @pytest.fixture
-def url_args(cast, cohort, nda, artist_output):
+def shared_output(cast, artist_output):
+    """An approved output of the artist's, with a live share link and a gallery entry."""
+    from review.services.reviews import review_decide
+    from review.services.sharing import gallery_add, share_link_create
+    from tests.conftest import make_output
+
+    output = make_output(cast[ARTIST], artist_output.job.model)
+    review_decide(actor=Actor(user=cast[REVIEWER]), output=output, decision="approve")
+    link = share_link_create(actor=Actor(user=cast[ARTIST]), output=output)
+    entry = gallery_add(actor=Actor(user=cast[ARTIST]), output=output, credit_line="Aiko")
+    return output, link, entry
+
+
+@pytest.fixture
+def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output):
+    from accessprogram.services.suspensions import suspension_create, suspension_lift
+    from tests.accessprogram.conftest import issue_token
+
     job = artist_output.job
+    output, link, entry = shared_output
+    token = issue_token(cast[ARTIST]).token
+    # A lifted suspension of a cohort none of the cast is in: a real row, stopping nobody.
+    suspension = suspension_create(actor=Actor.system(), scope="cohort", target=other_cohort, reason="URL test")
+    suspension_lift(actor=Actor.system(), suspension=suspension)
     issued = invitation_create(
         actor=Actor.system(), email="newcomer@vernissage.test", role="artist", cohort=cohort, send=False
     )
@@ -127,12 +183,22 @@ def url_args(cast, cohort, nda, artist_output):
         "nda_admin_publish": {"pk": nda.pk},
         "nda_admin_evidence": {"pk": nda.pk},
         "cohort_edit": {"pk": cohort.pk},
+        "trace_result": {
+            "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
+        },
         **{name: {"pk": job.pk} for name in ("job_detail", "job_cancel", "job_rerun", "job_variation")},
         **{name: {"pk": job.pk} for name in ("generation-detail", "generation-cancel")},
         **{
             name: {"pk": artist_output.pk}
             for name in ("output_video", "output_poster", "output-detail", "output-media")
         },
+        **{name: {"output_id": artist_output.pk} for name in ("review_item", "review_decide", "review-decision")},
+        **{name: {"pk": output.pk} for name in ("output_appeal", "output_share", "output_gallery", "output-share")},
+        **{name: {"pk": link.pk} for name in ("share_revoke", "share-detail")},
+        **{name: {"slug": link.slug} for name in ("share_page", "share_media", "share_poster")},
+        **{name: {"slug": entry.slug} for name in ("gallery_media", "gallery_poster")},
+        **{name: {"pk": token.pk} for name in ("token_revoke", "token-detail")},
+        **{name: {"pk": suspension.pk} for name in ("suspension_lift", "suspension-detail")},
     }
 
 

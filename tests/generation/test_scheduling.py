@@ -8,29 +8,11 @@ from django.utils import timezone
 
 from generation.models import GenerationJob, JobStatus
 from generation.services.scheduling import generation_job_claim_next
+from tests.conftest import make_job
 
 
 def queue(owner, model, count: int, **fields):
-    return [
-        GenerationJob.objects.create(
-            owner=owner,
-            cohort=owner.tester_membership.cohort,
-            model=model,
-            prompt=f"job {i}",
-            resolution="256p",
-            aspect_ratio="1:1",
-            width=256,
-            height=256,
-            num_frames=17,
-            fps=16,
-            steps=4,
-            guidance=5,
-            seed=i,
-            progress_total=4,
-            **fields,
-        )
-        for i in range(count)
-    ]
+    return [make_job(owner, model, prompt=f"job {i}", seed=i, **fields) for i in range(count)]
 
 
 def finish(job):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accessprogram.models import QuotaUnit
 from generation.models import GenerationJob, JobStatus
+from tests.conftest import make_job
 
 URL = "/api/v1/generations/"
 
@@ -113,23 +114,7 @@ def test_it_caps_queued_and_running_jobs_per_tester(ready, as_artist, cohort):
 def test_it_refuses_over_quota_with_the_reset_time(ready, as_artist, artist, cohort):
     cohort.quota_amount = 10
     cohort.save()
-    GenerationJob.objects.create(
-        owner=artist,
-        cohort=cohort,
-        model=ready,
-        prompt="x",
-        resolution="256p",
-        aspect_ratio="1:1",
-        width=256,
-        height=256,
-        num_frames=17,
-        fps=16,
-        steps=4,
-        guidance=5,
-        seed=1,
-        status=JobStatus.SUCCEEDED,
-        gpu_seconds=10.5,
-    )
+    make_job(artist, ready, status=JobStatus.SUCCEEDED, gpu_seconds=10.5)
     response = submit(as_artist)
     assert response.status_code == 429
     body = response.json()

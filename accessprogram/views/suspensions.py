@@ -1,0 +1,115 @@
+"""Kill switches for program admins (suspend, lift, anomaly thresholds) and the page suspended testers see."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import program_admin_required
+from accessprogram.errors import DomainError
+from accessprogram.models import AnomalyThresholds, Suspension, SuspensionScope
+from accessprogram.services.anomalies import anomaly_thresholds_save
+from accessprogram.services.context import Actor
+from accessprogram.services.suspensions import (
+    SUSPENDED_MESSAGES,
+    suspension_active_for,
+    suspension_create,
+    suspension_lift,
+    suspension_resolve_target,
+)
+from accessprogram.views.common import add_domain_error
+
+
+class SuspensionForm(forms.Form):
+    scope = forms.ChoiceField(choices=SuspensionScope.choices)
+    target = forms.CharField(
+        required=False,
+        max_length=254,
+        help_text="A token's id, a tester's e-mail or a cohort's name; leave empty to suspend the whole program.",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ThresholdsForm(forms.ModelForm):
+    class Meta:
+        model = AnomalyThresholds
+        fields = [
+            "window_seconds",
+            "max_client_ips",
+            "max_networks",
+            "max_user_agents",
+            "max_requests",
+            "refuse_foreign_origin",
+        ]
+
+
+def _page(request, *, form: SuspensionForm, thresholds_form: ThresholdsForm, status: int = 200):
+    suspensions = Suspension.objects.select_related("token__owner", "user", "cohort", "program", "created_by")
+    return render(
+        request,
+        "accessprogram/staff/suspensions.html",
+        {
+            "form": form,
+            "thresholds_form": thresholds_form,
+            "active": suspensions.filter(lifted_at__isnull=True).order_by("-created_at"),
+            "lifted": suspensions.filter(lifted_at__isnull=False)
+            .select_related("lifted_by")
+            .order_by("-lifted_at")[:50],
+        },
+        status=status,
+    )
+
+
+@program_admin_required
+def suspension_list(request):
+    form = SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = suspension_resolve_target(scope=data["scope"], target=data["target"])
+            suspension = suspension_create(
+                actor=Actor.from_request(request), scope=data["scope"], target=target, reason=data["reason"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Suspended {suspension.target_label}. It takes effect on the next request.")
+            return redirect("suspension_list")
+    thresholds_form = ThresholdsForm(instance=AnomalyThresholds.current())
+    return _page(request, form=form, thresholds_form=thresholds_form, status=400 if form.errors else 200)
+
+
+@program_admin_required
+@require_POST
+def suspension_lift_view(request, pk: int):
+    suspension = get_object_or_404(Suspension, pk=pk)
+    try:
+        suspension_lift(actor=Actor.from_request(request), suspension=suspension)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Lifted the suspension of {suspension.target_label}.")
+    return redirect("suspension_list")
+
+
+@program_admin_required
+@require_POST
+def anomaly_thresholds_edit(request):
+    thresholds_form = ThresholdsForm(request.POST, instance=AnomalyThresholds.current())
+    if thresholds_form.is_valid():
+        anomaly_thresholds_save(
+            actor=Actor.from_request(request), thresholds=thresholds_form.instance, changed=thresholds_form.changed_data
+        )
+        messages.success(request, "Anomaly thresholds saved; they apply from the next request.")
+        return redirect("suspension_list")
+    return _page(request, form=SuspensionForm(), thresholds_form=thresholds_form, status=400)
+
+
+@login_required
+def access_suspended(request):
+    suspension = suspension_active_for(request.user)
+    message = SUSPENDED_MESSAGES[suspension.scope] if suspension is not None else None
+    return render(request, "accessprogram/suspended.html", {"message": message})

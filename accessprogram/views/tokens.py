@@ -1,0 +1,68 @@
+"""The tester's personal access tokens: create (the secret is shown once), see each one's last use, revoke."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import tester_required
+from accessprogram.errors import DomainError
+from accessprogram.models import AccessToken, TokenScope
+from accessprogram.models.tokens import SELF_SERVICE_SCOPES
+from accessprogram.services.context import Actor
+from accessprogram.services.tokens import token_create, token_revoke, tokens_for_user
+from accessprogram.views.common import add_domain_error
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="Where it will be used, e.g. “render-farm script”.")
+    scopes = forms.MultipleChoiceField(
+        choices=[(scope.value, scope.label) for scope in SELF_SERVICE_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        initial=[TokenScope.READ, TokenScope.GENERATE],
+        help_text="Downloading videos with a token needs the download scope, which only an admin grants.",
+    )
+    expires_in_days = forms.IntegerField(
+        label="Expires after (days)",
+        min_value=1,
+        max_value=settings.ACCESS_TOKEN_MAX_DAYS,
+        initial=settings.ACCESS_TOKEN_DEFAULT_DAYS,
+    )
+
+
+@tester_required
+def token_list(request):
+    form = TokenForm(request.POST or None)
+    issued = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = token_create(actor=Actor.from_request(request), **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            form = TokenForm()
+    tokens = tokens_for_user(request.user).filter(owner=request.user)
+    response = render(
+        request,
+        "accessprogram/tokens.html",
+        {"form": form, "tokens": tokens, "issued": issued},
+        status=400 if form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@tester_required
+@require_POST
+def token_revoke_view(request, pk: int):
+    try:
+        token = tokens_for_user(request.user).filter(owner=request.user).get(pk=pk)
+    except AccessToken.DoesNotExist as exc:
+        raise Http404("No such token.") from exc
+    token_revoke(actor=Actor.from_request(request), token=token)
+    messages.success(request, f"Token “{token.name}” ({token.prefix}…) revoked; it no longer works anywhere.")
+    return redirect("token_list")

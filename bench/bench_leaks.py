@@ -1,0 +1,370 @@
+"""Leak containment, measured against the real stack: gunicorn web processes, PostgreSQL, Redis.
+
+(a) a tester's token behind a public proxy (one client address per request, through the trusted proxy):
+    requests from the first anomalous one until suspension, requests let through after it, seconds until
+    the token's queued jobs are cancelled, and how many testers notice (nine others keep working);
+(b) kill switches at each scope under concurrent load from several processes' worth of clients:
+    requests sent after the suspension committed that were still served (must be 0);
+(c) a leak report: seconds from `POST /api/v1/leaks/` until the token is refused and its jobs cancelled;
+(d) with --trace: 100 two-second excerpts of marked videos, re-encoded at CRF 28 and scaled to 720p,
+    traced back: found / wrong.
+
+Usage: .venv/bin/python bench/bench_leaks.py [--web-workers 4] [--threads 16] [--trace]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness  # noqa: E402
+
+# Our own database, broker and Redis database, so that other benchmarks can run at the same time.
+_harness.BENCH_DB = "vernissage_bench_leaks"
+_harness.BENCH_BROKER = "redis://127.0.0.1:6379/12"
+BENCH_REDIS = "redis://127.0.0.1:6379/9"
+TESTERS_PER_COHORT = 5
+JOB = {"prompt": "a paper boat", "resolution": "256p", "aspect_ratio": "1:1", "num_frames": 17, "steps": 4}
+
+
+def configure() -> None:
+    _harness.configure_environment()
+    os.environ.update(
+        REDIS_URL=BENCH_REDIS, TRUSTED_PROXY_COUNT="1", SITE_URL="http://127.0.0.1:8000", EMAIL_URL="locmem://"
+    )
+
+
+def make_cast():
+    """An admin, two cohorts of five testers, each tester with two tokens, and a model (no worker runs)."""
+    from allauth.account.models import EmailAddress
+
+    from accessprogram.models import Cohort, Program, Role, User
+    from accessprogram.services.context import Actor
+    from accessprogram.services.invitations import invitation_accept, invitation_create
+    from accessprogram.services.nda import nda_accept, nda_create_draft, nda_publish
+    from accessprogram.services.tokens import token_create
+    from generation.models import GenerationModel
+
+    system = Actor.system()
+    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    model = GenerationModel.objects.create(
+        name="Wan demo", family="wan", directory="demo-wan", version="demo-1", default_steps=4, max_steps=20, fps=16
+    )
+    admin = User.objects.create_superuser(email="admin@bench.test", password="x" * 12)
+    testers = []
+    for cohort_name in ("North", "South"):
+        cohort = Cohort.objects.create(program=Program.current(), name=cohort_name, max_active_jobs=50)
+        model.allowed_cohorts.add(cohort)
+        for n in range(TESTERS_PER_COHORT):
+            email = f"{cohort_name.lower()}{n}@bench.test"
+            issued = invitation_create(actor=system, email=email, role=Role.ARTIST, cohort=cohort, send=False)
+            user = User.objects.create_user(email=email, password="x" * 12, full_name=email)
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            invitation_accept(actor=system, invitation=issued.invitation, user=user)
+            nda_accept(
+                actor=system, user=user, nda=nda, typed_name=email, shown_sha256=nda.text_sha256, clause_answers={}
+            )
+            user = User.objects.get(pk=user.pk)
+            tokens = [
+                token_create(actor=Actor(user=user), name=name, scopes=["read", "generate"])
+                for name in ("script", "spare")
+            ]
+            testers.append({"user": user, "cohort": cohort, "tokens": tokens, "ip": f"192.0.2.{len(testers) + 10}"})
+    return admin, testers
+
+
+class WebServer:
+    def __init__(self, workers: int, log_dir: Path) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.log = (log_dir / "gunicorn.log").open("wb")
+        self.process = subprocess.Popen(  # noqa: S603 -- this interpreter, gunicorn, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "accessprogram.wsgi",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=_harness.ROOT,
+            env=os.environ.copy(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def request(self, method: str, path: str, *, token: str | None = None, ip: str, body=None) -> int:
+        headers = {"X-Forwarded-For": ip, "User-Agent": "bench/1.0", "Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(  # noqa: S310 -- http on this machine
+            f"http://127.0.0.1:{self.port}{path}", data=data, headers=headers, method=method
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            error.read()
+            return error.code
+
+    def wait_until_up(self, token: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.request("GET", "/api/v1/me/", token=token, ip="192.0.2.1")
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        raise RuntimeError("gunicorn did not start; see gunicorn.log")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+class Traffic:
+    """Background clients: each tester uses one of its tokens from its own address, as people do."""
+
+    def __init__(self, server: WebServer, testers, *, threads: int, token_index: int = 1) -> None:
+        self.server, self.testers, self.threads, self.token_index = server, testers, threads, token_index
+        self.results: list[tuple[float, float, str, int]] = []  # (sent, answered, tester email, status)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._workers = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def _run(self, index: int) -> None:
+        n = index
+        while not self._stop.is_set():
+            tester = self.testers[n % len(self.testers)]
+            n += self.threads
+            sent = time.monotonic()
+            token = tester["tokens"][self.token_index].secret
+            status = self.server.request("GET", "/api/v1/me/", token=token, ip=tester["ip"])
+            with self._lock:
+                self.results.append((sent, time.monotonic(), tester["user"].email, status))
+
+    def __enter__(self) -> Traffic:
+        for worker in self._workers:
+            worker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join()
+
+
+def proxy_scenario(server: WebServer, testers, *, leaker_index: int, signal: str) -> None:
+    """One tester's token behind a public proxy; every tester (the leaker too) uses another token meanwhile."""
+    from accessprogram.models import AnomalyThresholds, Suspension
+    from generation.models import GenerationJob, JobStatus
+
+    thresholds = AnomalyThresholds.current()
+    leaker = testers[leaker_index]
+    token = leaker["tokens"][0]
+    if signal == "networks":
+        addresses, threshold = [f"198.51.{n}.7" for n in range(50)], thresholds.max_networks
+    else:
+        addresses, threshold = [f"203.0.113.{n}" for n in range(1, 51)], thresholds.max_client_ips
+    # Before the page goes public, the token queued three jobs from the proxy's first visitor.
+    jobs = [
+        server.request("POST", "/api/v1/generations/", token=token.secret, ip=addresses[0], body=JOB) for _ in range(3)
+    ]
+    assert jobs == [201, 201, 201], jobs
+    first_anomalous = threshold  # 0-based: the request that brings the count to threshold + 1
+    with Traffic(server, testers, threads=4) as traffic:
+        statuses, cancelled_after = [], None
+        for index, address in enumerate(addresses):
+            sent = time.monotonic()
+            statuses.append(server.request("GET", "/api/v1/me/", token=token.secret, ip=address))
+            if index == first_anomalous:
+                while GenerationJob.objects.filter(token=token.token, status=JobStatus.QUEUED).exists():
+                    time.sleep(0.001)
+                cancelled_after = time.monotonic() - sent
+    refused_at = next(i for i, status in enumerate(statuses) if status == 403)
+    served_after = sum(1 for status in statuses[first_anomalous:] if status < 400)
+    bystanders = {email for _, _, email, status in traffic.results if status >= 400}
+    affected = {leaker["user"].email} | bystanders  # the leaker's own other token keeps working too
+    suspension = Suspension.objects.get(token=token.token, lifted_at__isnull=True)
+    print(
+        f"\n## (a) one token behind a public proxy, {len(addresses)} client addresses ({signal} threshold {threshold})"
+    )
+    print(f"first anomalous request: #{first_anomalous + 1}; first refused: #{refused_at + 1}")
+    print(
+        f"requests from the first anomalous one until suspension: {refused_at - first_anomalous + 1} "
+        "(1: the anomalous request itself is refused)"
+    )
+    print(f"requests served from the first anomalous one on: {served_after} (must be 0)")
+    print(f"seconds from the first anomalous request until its 3 queued jobs were cancelled: {cancelled_after:.3f}")
+    print(
+        f"testers affected: {len(affected)} of {len(testers)} (must be 1); bystander requests: "
+        f"{len(traffic.results)}, refused: {sum(1 for r in traffic.results if r[3] >= 400)}"
+    )
+    print(f"evidence: {suspension.reason}")
+
+
+def kill_switch_scenario(server: WebServer, admin, testers, *, threads: int) -> None:
+    from accessprogram.models import AnomalyThresholds, Program
+    from accessprogram.services.context import Actor
+    from accessprogram.services.suspensions import suspension_create, suspension_lift
+
+    print(f"\n## (b) kill switches under load: {threads} client threads, every tester's token, all web processes")
+    # This load is far above a person's pace; here it measures the kill switches, not the rate detector.
+    thresholds = AnomalyThresholds.current()
+    thresholds.max_requests, baseline = 10**6, thresholds.max_requests
+    thresholds.save()
+    north = [t for t in testers if t["cohort"].name == "North"]
+    cases = [
+        ("token", north[1]["tokens"][1].token, {north[1]["user"].email}),
+        ("tester", north[2]["user"], {north[2]["user"].email}),
+        ("cohort", north[0]["cohort"], {t["user"].email for t in north}),
+        ("program", Program.current(), {t["user"].email for t in testers}),
+    ]
+    for scope, target, stopped in cases:
+        with Traffic(server, testers, threads=threads) as traffic:
+            time.sleep(1.0)
+            suspension = suspension_create(actor=Actor(user=admin), scope=scope, target=target, reason="bench")
+            committed = time.monotonic()
+            time.sleep(1.5)
+        in_scope = [r for r in traffic.results if r[2] in stopped]
+        after = [r for r in in_scope if r[0] > committed]
+        let_through = sum(1 for r in after if r[3] < 400)
+        in_flight = sum(1 for r in in_scope if r[0] <= committed < r[1] and r[3] < 400)
+        others = [r for r in traffic.results if r[2] not in stopped and r[0] > committed]
+        print(
+            f"{scope:8} requests in scope sent after the suspension committed: {len(after)}, served: {let_through} "
+            f"(must be 0); in flight at the commit and served: {in_flight}; others after it: {len(others)}, "
+            f"refused: {sum(1 for r in others if r[3] >= 400)}"
+        )
+        suspension_lift(actor=Actor(user=admin), suspension=suspension)
+    thresholds.max_requests = baseline
+    thresholds.save()
+
+
+def leak_report_scenario(server: WebServer, testers) -> None:
+    from generation.models import GenerationJob, JobStatus
+
+    tester = testers[3]
+    token = tester["tokens"][0]
+    for _ in range(3):
+        server.request("POST", "/api/v1/generations/", token=token.secret, ip=tester["ip"], body=JOB)
+    started = time.monotonic()
+    status = server.request("POST", "/api/v1/leaks/", ip="198.18.0.1", body={"tokens": [token.secret, "junk"]})
+    answered = time.monotonic() - started
+    queued = GenerationJob.objects.filter(token=token.token, status=JobStatus.QUEUED).count()
+    refused = server.request("GET", "/api/v1/me/", token=token.secret, ip=tester["ip"])
+    print("\n## (c) a leak report")
+    print(
+        f"POST /api/v1/leaks/ -> {status} in {answered:.3f} s; the token's queued jobs left: {queued}; "
+        f"the token now gets {refused}"
+    )
+
+
+def trace_scenario(count: int) -> None:
+    """Mark, encode, cut 2 s, scale to 720p, re-encode at CRF 28, decode; count found and wrong."""
+    import secrets
+    import tempfile
+
+    import numpy as np
+
+    from generation.engine.encode import encode_mp4, read_frames
+    from generation.engine.watermark import MAX_PAYLOAD_ID, decode_forensic, embed_forensic
+
+    # A 3-second 480p output (the excerpt needs 2 s of it; marking all 5 s of a full output adds only time).
+    width, height, fps, frames_total = 832, 480, 16, 49
+    found = wrong = 0
+    rng = np.random.default_rng(7)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as workdir:
+        for n in range(count):
+            payload = secrets.randbelow(MAX_PAYLOAD_ID + 1)
+            frames = _synthetic_clip(rng, frames_total, height, width)
+            original = Path(workdir) / f"{n}.mp4"
+            encode_mp4(embed_forensic(frames, payload), fps, original)
+            decoded_frames = read_frames(original)
+            start = int(rng.integers(0, frames_total - 2 * fps))
+            excerpt = _scale(decoded_frames[start : start + 2 * fps], 1280, 720)
+            leaked = Path(workdir) / f"{n}-leak.mp4"
+            encode_mp4(excerpt, fps, leaked, crf=28)
+            result = decode_forensic(read_frames(leaked), original_sizes=[(width, height)])
+            found += result.payload_id == payload
+            wrong += result.payload_id is not None and result.payload_id != payload
+    print(f"\n## (d) tracing {count} two-second excerpts, {width}x{height} -> 1280x720, CRF 28")
+    print(f"found: {found}/{count}, wrong: {wrong} (goal >= 99 found, 0 wrong); {time.perf_counter() - started:.0f} s")
+
+
+def _synthetic_clip(rng, frames: int, height: int, width: int):
+    """Moving gradients and shapes with a little noise: texture like a generated video's, not pure noise."""
+    import numpy as np
+
+    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
+    phase = rng.uniform(0, 2 * np.pi, 3)
+    clip = np.empty((frames, height, width, 3), dtype=np.uint8)
+    for t in range(frames):
+        channels = [127 + 100 * np.sin(x / (40 + 10 * c) + y / (60 + 7 * c) + t / 6 + phase[c]) for c in range(3)]
+        image = np.stack(channels, axis=-1) + rng.normal(0, 4, (height, width, 3))
+        cx, cy = int(width / 2 + width / 3 * np.sin(t / 9 + phase[0])), int(height / 2)
+        image[max(0, cy - 60) : cy + 60, max(0, cx - 60) : cx + 60] = (230, 200, 40)
+        clip[t] = np.clip(image, 0, 255).astype(np.uint8)
+    return clip
+
+
+def _scale(frames, width: int, height: int):
+    import cv2
+    import numpy as np
+
+    return np.stack([cv2.resize(frame, (width, height), interpolation=cv2.INTER_CUBIC) for frame in frames])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--trace", action="store_true", help="also run the trace-excerpt benchmark (slow)")
+    parser.add_argument("--trace-count", type=int, default=100)
+    args = parser.parse_args()
+
+    configure()
+    _harness.setup_django()
+    import redis
+
+    redis.Redis.from_url(BENCH_REDIS).flushdb()
+    _harness.header("Leak containment")
+    admin, testers = make_cast()
+    log_dir = Path(os.environ["PRIVATE_MEDIA_ROOT"])
+    server = WebServer(args.web_workers, log_dir)
+    try:
+        server.wait_until_up(testers[-1]["tokens"][1].secret)
+        proxy_scenario(server, testers, leaker_index=0, signal="networks")
+        # The same proxy on one cloud host's /24: the client-address threshold trips instead.
+        proxy_scenario(server, testers, leaker_index=TESTERS_PER_COHORT, signal="client_ips")
+        redis.Redis.from_url(BENCH_REDIS).flushdb()
+        kill_switch_scenario(server, admin, testers, threads=args.threads)
+        leak_report_scenario(server, testers)
+    finally:
+        server.stop()
+    if args.trace:
+        trace_scenario(args.trace_count)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""One access helper per resource: the review queue, share links, and what the public may see.
+
+Public reads re-check everything in the database on every call: approval, the link, the owner's standing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from accessprogram.models import Membership, Suspension, SuspensionScope
+from accessprogram.services.suspensions import is_suspended
+from generation.models import Output, ReviewStatus
+from review.models import Decision, GalleryEntry, Review, ReviewState, ShareLink
+
+
+def owner_is_suspended(owner) -> bool:
+    """An owner is out when their account is inactive, their membership has ended, or a kill switch covers
+    them (of the tester, their cohort or the program)."""
+    return (
+        not owner.is_active
+        or not Membership.objects.filter(user=owner, status=Membership.Status.ACTIVE).exists()
+        or is_suspended(owner)
+    )
+
+
+def _owner_in_good_standing(owner_path: str) -> Q:
+    """The same rule as owner_is_suspended, as a filter, so a public page reads it in its one query."""
+    owner = OuterRef(owner_path)
+    active_membership = Membership.objects.filter(user=owner, status=Membership.Status.ACTIVE)
+    active = Membership.Status.ACTIVE
+    suspension = Suspension.objects.filter(lifted_at__isnull=True).filter(
+        Q(scope=SuspensionScope.TESTER, user=owner)
+        | Q(scope=SuspensionScope.COHORT, cohort__memberships__user=owner, cohort__memberships__status=active)
+        | Q(
+            scope=SuspensionScope.PROGRAM,
+            program__cohorts__memberships__user=owner,
+            program__cohorts__memberships__status=active,
+        )
+    )
+    return Q(**{f"{owner_path}__is_active": True}) & Q(Exists(active_membership)) & ~Q(Exists(suspension))
+
+
+def _approved_at(output_path: str) -> Subquery:
+    return Subquery(
+        Review.objects.filter(output=OuterRef(output_path), state=ReviewState.APPROVED)
+        .order_by("-decided_at")
+        .values("decided_at")[:1]
+    )
+
+
+def _publicly_visible(output_path: str) -> Q:
+    return Q(**{f"{output_path}__review_status": ReviewStatus.APPROVED}) & _owner_in_good_standing(
+        f"{output_path}__owner"
+    )
+
+
+def public_share_links():
+    """Share links anyone may open right now: live, of an approved output, whose owner is in good standing."""
+    now = timezone.now()
+    return (
+        ShareLink.objects.filter(revoked_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(_publicly_visible("output"))
+        .select_related("output", "output__job__model")
+        .annotate(approved_at=_approved_at("output"))
+    )
+
+
+def public_share(slug: str) -> ShareLink:
+    try:
+        return public_share_links().get(slug=slug)
+    except ShareLink.DoesNotExist as exc:
+        raise Http404("No such link.") from exc
+
+
+def public_gallery():
+    return (
+        GalleryEntry.objects.filter(_publicly_visible("output"))
+        .select_related("output", "output__job__model")
+        .annotate(approved_at=_approved_at("output"))
+        .order_by("-added_at", "-pk")
+    )
+
+
+def public_gallery_entry(slug: str) -> GalleryEntry:
+    try:
+        return public_gallery().get(slug=slug)
+    except GalleryEntry.DoesNotExist as exc:
+        raise Http404("Not in the gallery.") from exc
+
+
+def share_links_for_user(user):
+    """Share links a member manages: of their own outputs, or every link for staff."""
+    links = ShareLink.objects.select_related("output")
+    return links if user.is_program_staff else links.filter(output__owner=user)
+
+
+def share_link_for_user(user, link_id) -> ShareLink:
+    try:
+        return share_links_for_user(user).get(pk=link_id)
+    except (ShareLink.DoesNotExist, ValueError) as exc:
+        raise Http404("No such share link.") from exc
+
+
+def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age_hours: float | None = None):
+    """Open reviews a reviewer may take, oldest first; never their own outputs."""
+    if not user.is_reviewer:
+        return Review.objects.none()
+    reviews = (
+        Review.objects.filter(state=ReviewState.PENDING)
+        .exclude(output__owner=user)
+        .select_related(
+            "output", "output__owner", "output__job", "output__job__cohort", "output__job__model", "claimed_by"
+        )
+        .annotate(approvals=Count("decisions", filter=Q(decisions__decision=Decision.APPROVE)))
+        .order_by("created_at", "pk")
+    )
+    if cohort is not None:
+        reviews = reviews.filter(output__job__cohort=cohort)
+    if tester:
+        reviews = reviews.filter(
+            Q(output__owner__email__icontains=tester) | Q(output__owner__full_name__icontains=tester)
+        )
+    if model is not None:
+        reviews = reviews.filter(output__job__model=model)
+    if min_age_hours:
+        reviews = reviews.filter(created_at__lte=timezone.now() - timedelta(hours=min_age_hours))
+    return reviews
+
+
+def review_for_reviewer(user, output_id) -> Review:
+    """The latest review of an output, for a reviewer (open or decided)."""
+    if not user.is_reviewer:
+        raise Http404("No such output.")
+    try:
+        review = (
+            Review.objects.select_related(
+                "output", "output__owner", "output__job", "output__job__cohort", "output__job__model", "claimed_by"
+            )
+            .filter(output_id=output_id)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+    except (ValueError, ValidationError) as exc:
+        raise Http404("No such output.") from exc
+    if review is None:
+        raise Http404("No such output.")
+    return review
+
+
+def latest_review(output: Output) -> Review | None:
+    return (
+        Review.objects.filter(output=output)
+        .select_related("appeal_of")
+        .prefetch_related("decisions__reason")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

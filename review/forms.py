@@ -1,0 +1,63 @@
+"""Forms for the review pages, the tester's appeal and sharing, and the public passphrase."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accessprogram.models import Cohort
+from generation.models import GenerationModel
+from review.models import Decision, ReasonCode
+from review.services.reviews import APPEAL_MAX, NOTE_MAX
+from review.services.sharing import CREDIT_MAX
+
+
+class QueueFilterForm(forms.Form):
+    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, empty_label="All cohorts")
+    tester = forms.CharField(required=False, label="Tester", help_text="E-mail or name contains")
+    model = forms.ModelChoiceField(queryset=GenerationModel.objects.all(), required=False, empty_label="All models")
+    min_age_hours = forms.FloatField(required=False, min_value=0, label="Waiting at least (hours)")
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    reason = forms.ModelChoiceField(
+        queryset=ReasonCode.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label="—",
+        help_text="Needed to reject.",
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The tester sees it. Needed to request changes.",
+    )
+
+    def __init__(self, *args, open_review: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if open_review:
+            # An open review is decided; withdrawing applies to an approval already given.
+            self.fields["decision"].choices = [c for c in Decision.choices if c[0] != Decision.WITHDRAW]
+
+
+class AppealForm(forms.Form):
+    message = forms.CharField(max_length=APPEAL_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="Your appeal")
+
+
+class ShareForm(forms.Form):
+    expires_at = forms.DateTimeField(
+        required=False, label="Expires", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    passphrase = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False), strip=False)
+    credit_line = forms.CharField(required=False, max_length=CREDIT_MAX, help_text="Defaults to your name.")
+    show_prompt = forms.BooleanField(required=False, label="Show the prompt on the public page")
+
+
+class GalleryForm(forms.Form):
+    credit_line = forms.CharField(max_length=CREDIT_MAX)
+    show_prompt = forms.BooleanField(required=False, label="Show the prompt in the gallery")
+
+
+class PassphraseForm(forms.Form):
+    passphrase = forms.CharField(widget=forms.PasswordInput, strip=False)

@@ -1,0 +1,15 @@
+from review.models.reasons import ReasonCode, ReviewSettings
+from review.models.reviews import OPEN_STATES, Decision, Review, ReviewDecision, ReviewState
+from review.models.sharing import GalleryEntry, ShareLink
+
+__all__ = [
+    "OPEN_STATES",
+    "Decision",
+    "GalleryEntry",
+    "ReasonCode",
+    "Review",
+    "ReviewDecision",
+    "ReviewSettings",
+    "ReviewState",
+    "ShareLink",
+]

@@ -1,0 +1,225 @@
+"""The review of every output: entering the queue, claiming, deciding, withdrawing and appealing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
+from accessprogram.services.audit import audit_record
+from accessprogram.services.context import Actor
+from generation.models import Output
+from review.models import Decision, ReasonCode, Review, ReviewDecision, ReviewSettings, ReviewState
+
+NOTE_MAX = 2000
+APPEAL_MAX = 2000
+
+_CLOSING_STATE = {
+    Decision.REJECT: ReviewState.REJECTED,
+    Decision.REQUEST_CHANGES: ReviewState.CHANGES_REQUESTED,
+}
+
+
+def _set_output_status(output: Output, state: str) -> None:
+    Output.objects.filter(pk=output.pk).update(review_status=state)
+    output.review_status = state
+
+
+@transaction.atomic
+def review_enqueue(*, actor: Actor, output: Output) -> Review:
+    """Put a newly stored output in the queue, pending. Called in the transaction that creates the output."""
+    review = Review.objects.create(output=output)
+    _set_output_status(output, ReviewState.PENDING)
+    audit_record(actor=actor, action="review.queued", target=output, details={"review": review.pk})
+    return review
+
+
+def _reviewer(actor: Actor):
+    user = actor.user
+    if user is None or not user.is_reviewer:
+        raise NotAllowed("Only reviewers can review outputs.")
+    return user
+
+
+def _open_review_locked(output: Output) -> Review:
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("output", "output__job__cohort")
+        .filter(output=output, state=ReviewState.PENDING)
+        .first()
+    )
+    if review is None:
+        raise Conflict(f"Output {output.short_id} is not waiting for review.", code="not_pending")
+    return review
+
+
+def _check_may_review(review: Review, user) -> None:
+    if review.output.owner_id == user.pk:
+        raise NotAllowed("You cannot review your own output.", code="own_output")
+    if review.claimed_by_other(user):
+        raise Conflict(
+            f"{review.claimed_by} is reviewing this output until {review.claimed_until:%H:%M:%S}.", code="claimed"
+        )
+    if review.decisions.filter(decision=Decision.APPROVE, reviewer=user).exists():
+        raise Conflict(
+            "You have already approved this output; a different reviewer gives the second approval.",
+            code="already_approved",
+        )
+
+
+@transaction.atomic
+def review_claim(*, actor: Actor, output: Output) -> Review:
+    """Lock the output's open review for this reviewer for a few minutes, so no one else decides it."""
+    user = _reviewer(actor)
+    review = _open_review_locked(output)
+    _check_may_review(review, user)
+    now = timezone.now()
+    renewing = review.claimed_by_id == user.pk and review.claimed_until and review.claimed_until > now
+    review.claimed_by = user
+    review.claimed_until = now + timedelta(minutes=ReviewSettings.current().claim_minutes)
+    review.save(update_fields=["claimed_by", "claimed_until"])
+    if not renewing:
+        audit_record(actor=actor, action="review.claimed", target=output, details={"until": review.claimed_until})
+    return review
+
+
+def _reason(reason: ReasonCode | str | None) -> ReasonCode | None:
+    if reason is None or reason == "":
+        return None
+    if isinstance(reason, ReasonCode):
+        return reason
+    found = ReasonCode.objects.filter(code=reason, is_active=True).first()
+    if found is None:
+        raise DomainError(f"Unknown reason code “{reason}”.", field="reason")
+    return found
+
+
+def _check_inputs(decision: str, reason: ReasonCode | None, note: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if decision not in Decision.values:
+        errors["decision"] = [f"Choose one of: {', '.join(Decision.values)}."]
+    if len(note) > NOTE_MAX:
+        errors["note"] = [f"Keep the note under {NOTE_MAX} characters."]
+    if decision == Decision.REJECT and reason is None:
+        errors["reason"] = ["A rejection needs a reason code."]
+    if decision == Decision.REQUEST_CHANGES and not note:
+        errors["note"] = ["Say what should change."]
+    if errors:
+        raise InvalidFields(errors)
+
+
+def _audit_decision(actor: Actor, review: Review, decision: ReviewDecision, *, action: str, approvals: int = 0):
+    audit_record(
+        actor=actor,
+        action=action,
+        target=review.output,
+        details={
+            "review": review.pk,
+            "decision": decision.decision,
+            "reason": decision.reason.code if decision.reason else None,
+            "note": decision.note,
+            "state": review.state,
+            "approvals": approvals,
+            "appeal": review.is_appeal,
+        },
+    )
+
+
+def _withdraw(actor: Actor, user, output: Output, reason: ReasonCode | None, note: str) -> Review:
+    review = (
+        Review.objects.select_for_update(of=("self",))
+        .select_related("output")
+        .filter(output=output)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if review is None or review.state != ReviewState.APPROVED:
+        raise Conflict(
+            f"Output {output.short_id} is not approved, so there is no approval to withdraw.", code="not_approved"
+        )
+    decision = ReviewDecision.objects.create(
+        review=review, reviewer=user, decision=Decision.WITHDRAW, reason=reason, note=note
+    )
+    review.state = ReviewState.WITHDRAWN
+    review.save(update_fields=["state"])
+    _set_output_status(output, ReviewState.WITHDRAWN)
+    _audit_decision(actor, review, decision, action="review.withdrawn")
+    return review
+
+
+@transaction.atomic
+def review_decide(
+    *, actor: Actor, output: Output, decision: str, reason: ReasonCode | str | None = None, note: str = ""
+) -> Review:
+    """Approve, reject, request changes on, or withdraw the approval of an output.
+
+    A decision takes the reviewer's claim (refused while another reviewer holds it). Cohorts that need two
+    approvals keep the review open after the first, for a different reviewer.
+    """
+    user = _reviewer(actor)
+    note = (note or "").strip()
+    reason = _reason(reason)
+    _check_inputs(decision, reason, note)
+    Output.objects.select_for_update().filter(pk=output.pk).first()
+    if decision == Decision.WITHDRAW:
+        return _withdraw(actor, user, output, reason, note)
+    review = _open_review_locked(output)
+    _check_may_review(review, user)
+    try:
+        with transaction.atomic():
+            recorded = ReviewDecision.objects.create(
+                review=review, reviewer=user, decision=decision, reason=reason, note=note
+            )
+    except IntegrityError:
+        raise Conflict("You have already approved this output.", code="already_approved") from None
+    now = timezone.now()
+    approvals = 0
+    if decision == Decision.APPROVE:
+        approvals = review.decisions.filter(decision=Decision.APPROVE).count()
+        if approvals >= review.output.job.cohort.approvals_required:
+            review.state = ReviewState.APPROVED
+    else:
+        review.state = _CLOSING_STATE[decision]
+    if review.state != ReviewState.PENDING:
+        review.decided_at = now
+    review.claimed_by, review.claimed_until = None, None
+    review.save(update_fields=["state", "decided_at", "claimed_by", "claimed_until"])
+    _set_output_status(output, review.state)
+    action = {
+        ReviewState.APPROVED: "review.approved",
+        ReviewState.REJECTED: "review.rejected",
+        ReviewState.CHANGES_REQUESTED: "review.changes_requested",
+        ReviewState.PENDING: "review.first_approval",
+    }[review.state]
+    _audit_decision(actor, review, recorded, action=action, approvals=approvals)
+    return review
+
+
+@transaction.atomic
+def review_appeal(*, actor: Actor, output: Output, message: str) -> Review:
+    """The owner appeals a rejection, once per output; the output returns to the queue, flagged."""
+    if actor.user is None or actor.user.pk != output.owner_id:
+        raise NotAllowed("Only the output's owner can appeal its review.")
+    message = (message or "").strip()
+    if not message:
+        raise DomainError("Tell the reviewers why the decision should change.", field="message")
+    if len(message) > APPEAL_MAX:
+        raise DomainError(f"Keep the appeal under {APPEAL_MAX} characters.", field="message")
+    Output.objects.select_for_update().filter(pk=output.pk).first()
+    latest = Review.objects.filter(output=output).order_by("-created_at", "-pk").first()
+    if latest is None or latest.state != ReviewState.REJECTED:
+        raise Conflict("Only a rejection can be appealed.", code="not_rejected")
+    if Review.objects.filter(output=output, appeal_of__isnull=False).exists():
+        raise Conflict("This output has already been appealed once.", code="already_appealed")
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(output=output, appeal_of=latest, appeal_message=message)
+    except IntegrityError:
+        raise Conflict("This output has already been appealed once.", code="already_appealed") from None
+    _set_output_status(output, ReviewState.PENDING)
+    audit_record(
+        actor=actor, action="review.appealed", target=output, details={"review": review.pk, "message": message}
+    )
+    return review

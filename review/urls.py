@@ -1,0 +1,21 @@
+from django.urls import path
+
+from review.views import public, queue, sharing
+
+urlpatterns = [
+    path("review/", queue.review_queue, name="review_queue"),
+    path("review/metrics/", queue.review_metrics_view, name="review_metrics"),
+    path("review/<uuid:output_id>/", queue.review_item, name="review_item"),
+    path("review/<uuid:output_id>/decide/", queue.review_decide_view, name="review_decide"),
+    path("outputs/<uuid:pk>/appeal/", sharing.output_appeal, name="output_appeal"),
+    path("outputs/<uuid:pk>/share/", sharing.output_share, name="output_share"),
+    path("outputs/<uuid:pk>/gallery/", sharing.output_gallery, name="output_gallery"),
+    path("shares/<int:pk>/revoke/", sharing.share_revoke, name="share_revoke"),
+    # Public: no sign-in, the same for everyone (see accessprogram.middleware.PUBLIC_PREFIXES).
+    path("s/<str:slug>/", public.share_page, name="share_page"),
+    path("s/<str:slug>/media/", public.share_media, name="share_media"),
+    path("s/<str:slug>/poster/", public.share_poster, name="share_poster"),
+    path("gallery/", public.gallery, name="gallery"),
+    path("gallery/<str:slug>/media/", public.gallery_media, name="gallery_media"),
+    path("gallery/<str:slug>/poster/", public.gallery_poster, name="gallery_poster"),
+]

@@ -1,0 +1,132 @@
+"""The public pages: a share link and the gallery. The same for everyone, signed in or not.
+
+Every request, page or media, re-reads approval, the link and the owner's standing from the database;
+anything wrong is a 404, whatever the reason, so the public learns nothing about what exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import check_password
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+
+from accessprogram.services.context import client_ip
+from generation.services.media import media_response
+from review.access import public_gallery, public_gallery_entry, public_share
+from review.forms import PassphraseForm
+
+# Public media URLs from object storage live no longer than this.
+PUBLIC_URL_SECONDS = 60
+PASSPHRASE_ATTEMPTS = 10
+PASSPHRASE_WINDOW_SECONDS = 15 * 60
+_SESSION_KEY = "unlocked_share_links"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # A share link's slug is its secret: keep it out of Referer headers and search indexes.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _unlocked(request, link) -> bool:
+    return not link.has_passphrase or link.pk in request.session.get(_SESSION_KEY, [])
+
+
+def _public_link(request, slug: str, *, need_unlocked: bool = True):
+    link = public_share(slug)
+    if need_unlocked and not _unlocked(request, link):
+        raise Http404("No such link.")
+    return link
+
+
+@never_cache
+def share_page(request, slug):
+    link = _public_link(request, slug, need_unlocked=False)
+    form = None
+    if not _unlocked(request, link):
+        attempts_key = f"share-passphrase:{link.pk}:{client_ip(request)}"
+        form = PassphraseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if cache.get(attempts_key, 0) >= PASSPHRASE_ATTEMPTS:
+                form.add_error(None, "Too many attempts. Try again later.")
+                return _private(render(request, "review/share_passphrase.html", {"form": form}, status=429))
+            if check_password(form.cleaned_data["passphrase"], link.passphrase_hash):
+                request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, []), link.pk]
+                return redirect("share_page", slug=slug)
+            cache.add(attempts_key, 0, PASSPHRASE_WINDOW_SECONDS)
+            cache.incr(attempts_key)
+            form.add_error("passphrase", "That passphrase does not open this link.")
+        status = 400 if form.errors else 200
+        return _private(render(request, "review/share_passphrase.html", {"form": form}, status=status))
+    output = link.output
+    return _private(
+        render(
+            request,
+            "review/share_page.html",
+            {
+                "link": link,
+                "output": output,
+                "credit": link.credit_line,
+                "approved_at": link.approved_at,
+                "prompt": output.job.prompt if link.show_prompt else None,
+            },
+        )
+    )
+
+
+def share_media(request, slug):
+    link = _public_link(request, slug)
+    return _private(
+        media_response(
+            request,
+            link.output.video_key,
+            content_type="video/mp4",
+            filename=f"vernissage-{link.output.short_id}.mp4",
+            expire_seconds=PUBLIC_URL_SECONDS,
+        )
+    )
+
+
+def share_poster(request, slug):
+    link = _public_link(request, slug)
+    return _private(
+        media_response(
+            request,
+            link.output.poster_key,
+            content_type="image/jpeg",
+            filename=f"vernissage-{link.output.short_id}.jpg",
+            expire_seconds=PUBLIC_URL_SECONDS,
+        )
+    )
+
+
+@never_cache
+def gallery(request):
+    page = Paginator(public_gallery(), 24).get_page(request.GET.get("page"))
+    return render(request, "review/gallery.html", {"page": page})
+
+
+def gallery_media(request, slug):
+    entry = public_gallery_entry(slug)
+    return media_response(
+        request,
+        entry.output.video_key,
+        content_type="video/mp4",
+        filename=f"vernissage-{entry.output.short_id}.mp4",
+        expire_seconds=PUBLIC_URL_SECONDS,
+    )
+
+
+def gallery_poster(request, slug):
+    entry = public_gallery_entry(slug)
+    return media_response(
+        request,
+        entry.output.poster_key,
+        content_type="image/jpeg",
+        filename=f"vernissage-{entry.output.short_id}.jpg",
+        expire_seconds=PUBLIC_URL_SECONDS,
+    )

@@ -1,0 +1,134 @@
+"""The reviewers' pages: the queue, one output under review (claimed on open), decisions, and metrics."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import reviewer_required
+from accessprogram.errors import DomainError, InvalidFields
+from accessprogram.services.context import Actor
+from generation.models import Output
+from review.access import review_for_reviewer, review_queue_for
+from review.forms import DecisionForm, QueueFilterForm
+from review.models import Decision, ReviewState
+from review.services.metrics import backlog_notice, review_metrics
+from review.services.reviews import review_claim, review_decide
+
+HISTORY = 10
+
+
+def _filters(form: QueueFilterForm) -> dict:
+    if not form.is_valid():
+        return {}
+    return {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@reviewer_required
+def review_queue(request):
+    form = QueueFilterForm(request.GET or None)
+    page = Paginator(review_queue_for(request.user, **_filters(form)), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "review/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "backlog": backlog_notice(),
+            "query": _without_page(request.GET),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _next_item_url(user, after_review) -> str:
+    """The oldest open item after this one that nobody else is holding, or the queue."""
+    for review in (
+        review_queue_for(user).filter(created_at__gte=after_review.created_at).exclude(pk=after_review.pk)[:20]
+    ):
+        if not review.claimed_by_other(user):
+            return reverse("review_item", args=[review.output_id])
+    return reverse("review_queue")
+
+
+@reviewer_required
+def review_item(request, output_id):
+    review = review_for_reviewer(request.user, output_id)
+    output = review.output
+    can_decide = False
+    if review.is_open:
+        try:
+            review = review_claim(actor=Actor.from_request(request), output=output)
+            can_decide = True
+        except DomainError as exc:
+            messages.warning(request, exc.message)
+    history = (
+        Output.objects.filter(owner=output.owner).exclude(pk=output.pk).select_related("job").order_by("-created_at")
+    )[:HISTORY]
+    return render(
+        request,
+        "review/item.html",
+        {
+            "review": review,
+            "output": output,
+            "job": output.job,
+            "decisions": review.decisions.select_related("reviewer", "reason"),
+            "history": history,
+            "form": DecisionForm(open_review=review.is_open),
+            "can_decide": can_decide,
+            "can_withdraw": review.state == ReviewState.APPROVED,
+            "share_links": output.share_links.all(),
+            "gallery_entry": getattr(output, "gallery_entry", None),
+            "next_url": _next_item_url(request.user, review),
+        },
+    )
+
+
+@reviewer_required
+@require_POST
+def review_decide_view(request, output_id):
+    review = review_for_reviewer(request.user, output_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("review_item", output_id=review.output_id)
+    data = form.cleaned_data
+    try:
+        decided = review_decide(
+            actor=Actor.from_request(request),
+            output=review.output,
+            decision=data["decision"],
+            reason=data["reason"],
+            note=data["note"],
+        )
+    except InvalidFields as exc:
+        messages.error(request, " ".join(e for errors in exc.errors.values() for e in errors))
+        return redirect("review_item", output_id=review.output_id)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("review_item", output_id=review.output_id)
+    label = Decision(data["decision"]).label
+    if decided.state == ReviewState.PENDING:
+        messages.success(
+            request, f"First approval recorded; a second reviewer must approve output {review.output.short_id}."
+        )
+    else:
+        messages.success(request, f"{label}: output {review.output.short_id}.")
+    if data["decision"] == Decision.WITHDRAW:
+        return redirect("review_item", output_id=review.output_id)
+    return redirect(_next_item_url(request.user, review))
+
+
+@reviewer_required
+def review_metrics_view(request):
+    return render(request, "review/metrics.html", {"metrics": review_metrics()})
