@@ -226,3 +226,45 @@ def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42
 @pytest.fixture
 def artist_output(artist, demo_generation_model):
     return make_output(artist, demo_generation_model)
+
+
+S3_BUCKET = "vernissage-private"
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible HTTP server (moto's) on loopback, for the storage and public-media tests."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(s3_server, settings, monkeypatch):
+    """Private storage on that server, as production configures it with STORAGE_BUCKET."""
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1").create_bucket(Bucket=S3_BUCKET)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": S3_BUCKET,
+                "endpoint_url": s3_server,
+                "region_name": "us-east-1",
+                "default_acl": "private",
+                "signature_version": "s3v4",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": True,
+            },
+        },
+    }
+    yield s3_server

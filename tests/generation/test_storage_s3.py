@@ -7,47 +7,10 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
 import boto3
-import pytest
 from django.core.files.storage import default_storage
-from moto.server import ThreadedMotoServer
 
 from generation.services.storage import output_keys, store_file
-from tests.conftest import make_output
-
-BUCKET = "vernissage-private"
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3_storage(s3_server, settings, monkeypatch):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-    boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": s3_server,
-                "region_name": "us-east-1",
-                "default_acl": "private",
-                "signature_version": "s3v4",
-                "querystring_auth": True,
-                "querystring_expire": 300,
-                "file_overwrite": True,
-            },
-        },
-    }
-    yield s3_server
+from tests.conftest import S3_BUCKET, make_output
 
 
 def test_outputs_are_stored_under_their_deterministic_key(s3_storage, tmp_path):
@@ -81,9 +44,9 @@ def test_media_redirects_to_a_short_lived_signed_url(s3_storage, demo_generation
 
 def test_the_bucket_is_private(s3_storage, demo_generation_model, artist):
     output = make_output(artist, demo_generation_model)
-    unsigned = f"{s3_storage}/{BUCKET}/{output.video_key}"
+    unsigned = f"{s3_storage}/{S3_BUCKET}/{output.video_key}"
     acl = boto3.client("s3", endpoint_url=s3_storage, region_name="us-east-1").get_object_acl(
-        Bucket=BUCKET, Key=output.video_key
+        Bucket=S3_BUCKET, Key=output.video_key
     )
     assert all(grant["Grantee"].get("URI", "").endswith("AllUsers") is False for grant in acl["Grants"])
     assert "X-Amz-Signature" not in unsigned
