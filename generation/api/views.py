@@ -18,7 +18,7 @@ from generation.api.serializers import (
     GenerationSubmitSerializer,
     OutputSerializer,
 )
-from generation.services.media import media_response
+from generation.services.media import output_media_response
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
 from review.api.serializers import ShareCreateSerializer, ShareLinkSerializer
 from review.services.sharing import share_link_create
@@ -101,13 +101,7 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def media(self, request, pk=None):
         output = self.get_object()
-        return media_response(
-            request,
-            output.video_key,
-            content_type="video/mp4",
-            filename=f"vernissage-{output.short_id}.mp4",
-            download=request.query_params.get("download") in ("1", "true"),
-        )
+        return output_media_response(request, output, download=request.query_params.get("download") in ("1", "true"))
 
     @extend_schema(request=ShareCreateSerializer, responses={201: ShareLinkSerializer})
     @action(detail=True, methods=["post"])

@@ -75,3 +75,21 @@ def media_response(
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def output_media_response(
+    request, output, *, part: str = "video", download: bool = False, expire_seconds: int = 300
+) -> HttpResponse:
+    """An output's video or poster, for a request that has already passed its access check."""
+    if part == "poster":
+        key, content_type, extension = output.poster_key, "image/jpeg", "jpg"
+    else:
+        key, content_type, extension = output.video_key, "video/mp4", "mp4"
+    return media_response(
+        request,
+        key,
+        content_type=content_type,
+        filename=f"vernissage-{output.short_id}.{extension}",
+        download=download,
+        expire_seconds=expire_seconds,
+    )

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from accessprogram.services.context import client_ip
-from generation.services.media import media_response
+from generation.services.media import output_media_response
 from review.access import public_gallery, public_gallery_entry, public_share
 from review.forms import PassphraseForm
 
@@ -80,28 +80,12 @@ def share_page(request, slug):
 
 def share_media(request, slug):
     link = _public_link(request, slug)
-    return _private(
-        media_response(
-            request,
-            link.output.video_key,
-            content_type="video/mp4",
-            filename=f"vernissage-{link.output.short_id}.mp4",
-            expire_seconds=PUBLIC_URL_SECONDS,
-        )
-    )
+    return _private(output_media_response(request, link.output, part="video", expire_seconds=PUBLIC_URL_SECONDS))
 
 
 def share_poster(request, slug):
     link = _public_link(request, slug)
-    return _private(
-        media_response(
-            request,
-            link.output.poster_key,
-            content_type="image/jpeg",
-            filename=f"vernissage-{link.output.short_id}.jpg",
-            expire_seconds=PUBLIC_URL_SECONDS,
-        )
-    )
+    return _private(output_media_response(request, link.output, part="poster", expire_seconds=PUBLIC_URL_SECONDS))
 
 
 @never_cache
@@ -112,21 +96,9 @@ def gallery(request):
 
 def gallery_media(request, slug):
     entry = public_gallery_entry(slug)
-    return media_response(
-        request,
-        entry.output.video_key,
-        content_type="video/mp4",
-        filename=f"vernissage-{entry.output.short_id}.mp4",
-        expire_seconds=PUBLIC_URL_SECONDS,
-    )
+    return output_media_response(request, entry.output, part="video", expire_seconds=PUBLIC_URL_SECONDS)
 
 
 def gallery_poster(request, slug):
     entry = public_gallery_entry(slug)
-    return media_response(
-        request,
-        entry.output.poster_key,
-        content_type="image/jpeg",
-        filename=f"vernissage-{entry.output.short_id}.jpg",
-        expire_seconds=PUBLIC_URL_SECONDS,
-    )
+    return output_media_response(request, entry.output, part="poster", expire_seconds=PUBLIC_URL_SECONDS)

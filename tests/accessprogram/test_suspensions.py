@@ -14,6 +14,7 @@ from generation.models import GenerationJob, JobStatus
 from generation.services.scheduling import generation_job_claim_next
 from tests.accessprogram.conftest import bearer, issue_token
 from tests.conftest import client_for
+from tests.conftest import make_job as make_any_job
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/suspensions/"
@@ -304,22 +305,5 @@ def test_the_staff_page_shows_errors_not_500(as_admin):
 
 
 def make_job(owner, model, *, status=JobStatus.QUEUED, token=None) -> GenerationJob:
-    return GenerationJob.objects.create(
-        owner=owner,
-        cohort=owner.tester_membership.cohort,
-        model=model,
-        token=token,
-        prompt="a lighthouse",
-        resolution="256p",
-        aspect_ratio="1:1",
-        width=256,
-        height=256,
-        num_frames=17,
-        fps=16,
-        steps=4,
-        guidance=5.0,
-        seed=1,
-        status=status,
-        progress_total=4,
-        started_at=timezone.now() if status == JobStatus.RUNNING else None,
-    )
+    started_at = timezone.now() if status == JobStatus.RUNNING else None
+    return make_any_job(owner, model, token=token, prompt="a lighthouse", status=status, started_at=started_at)

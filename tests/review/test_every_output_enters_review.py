@@ -5,28 +5,15 @@ from __future__ import annotations
 import pytest
 
 from accessprogram.models import AuditEvent
-from generation.models import GenerationJob, JobStatus
+from generation.models import JobStatus
 from review.models import Review
+from tests.conftest import make_job
 
 
 @pytest.fixture
 def running_job(artist, demo_generation_model):
-    return GenerationJob.objects.create(
-        owner=artist,
-        cohort=artist.tester_membership.cohort,
-        model=demo_generation_model,
-        prompt="a harbour in fog",
-        resolution="256p",
-        aspect_ratio="1:1",
-        width=256,
-        height=256,
-        num_frames=17,
-        fps=16,
-        steps=4,
-        guidance=5.0,
-        seed=3,
-        status=JobStatus.RUNNING,
-        attempts=1,
+    return make_job(
+        artist, demo_generation_model, prompt="a harbour in fog", seed=3, status=JobStatus.RUNNING, attempts=1
     )
 
 
