@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from accessprogram.models import Membership, Suspension, SuspensionScope
 from accessprogram.services.suspensions import is_suspended
 from generation.models import Output, ReviewStatus
-from review.models import Decision, GalleryEntry, Review, ReviewState, ShareLink
+from review.models import Decision, GalleryEntry, Review, ReviewDecision, ReviewState, ShareLink
 
 
 def owner_is_suspended(owner) -> bool:
@@ -107,6 +108,15 @@ def share_link_for_user(user, link_id) -> ShareLink:
         raise Http404("No such share link.") from exc
 
 
+_approvals_of_review = (
+    ReviewDecision.objects.filter(review=OuterRef("pk"), decision=Decision.APPROVE)
+    .order_by()
+    .values("review")
+    .annotate(total=Count("pk"))
+    .values("total")
+)
+
+
 def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age_hours: float | None = None):
     """Open reviews a reviewer may take, oldest first; never their own outputs."""
     if not user.is_reviewer:
@@ -117,7 +127,9 @@ def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age
         .select_related(
             "output", "output__owner", "output__job", "output__job__cohort", "output__job__model", "claimed_by"
         )
-        .annotate(approvals=Count("decisions", filter=Q(decisions__decision=Decision.APPROVE)))
+        # A per-row subquery rather than a join + GROUP BY: PostgreSQL then counts approvals only for the
+        # rows of the page it returns, and the paginator's COUNT(*) leaves it out.
+        .annotate(approvals=Coalesce(Subquery(_approvals_of_review), 0))
         .order_by("created_at", "pk")
     )
     if cohort is not None:

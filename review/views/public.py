@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -88,10 +87,28 @@ def share_poster(request, slug):
     return _private(output_media_response(request, link.output, part="poster", expire_seconds=PUBLIC_URL_SECONDS))
 
 
+GALLERY_PAGE_SIZE = 24
+
+
 @never_cache
 def gallery(request):
-    page = Paginator(public_gallery(), 24).get_page(request.GET.get("page"))
-    return render(request, "review/gallery.html", {"page": page})
+    """Newest first, a page at a time. No total count: counting would check every entry's visibility."""
+    try:
+        number = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        number = 1
+    start = (number - 1) * GALLERY_PAGE_SIZE
+    entries = list(public_gallery()[start : start + GALLERY_PAGE_SIZE + 1])
+    return render(
+        request,
+        "review/gallery.html",
+        {
+            "entries": entries[:GALLERY_PAGE_SIZE],
+            "number": number,
+            "previous_page": number - 1 if number > 1 else None,
+            "next_page": number + 1 if len(entries) > GALLERY_PAGE_SIZE else None,
+        },
+    )
 
 
 def gallery_media(request, slug):
