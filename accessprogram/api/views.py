@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
@@ -14,17 +13,7 @@ from accessprogram.models import Invitation, NdaAcceptance, TokenScope
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from accessprogram.services.nda import nda_current
-
-# Generation owns quota accounting; the program reports it without depending on generation's internals.
-QUOTA_REPORTER = "generation.services.quota.quota_status"
-
-
-def _quota_for(user):
-    try:
-        reporter = import_string(QUOTA_REPORTER)
-    except ImportError:
-        return None
-    return reporter(user)
+from generation.services.quota import quota_status
 
 
 class MeView(APIView):
@@ -53,7 +42,7 @@ class MeView(APIView):
                 "ends_on": current.ends_on if current else None,
             },
             "cohort": membership.cohort if membership else None,
-            "quota": _quota_for(user) if membership else None,
+            "quota": quota_status(user) if membership else None,
         }
         return Response(MeSerializer(data).data)
 

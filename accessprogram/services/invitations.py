@@ -117,10 +117,19 @@ def invitation_create(
     expires_in_days: int | None = None,
     send: bool = True,
 ) -> IssuedInvitation:
+    invitations_expire_stale()
+    return _invitation_create(
+        actor=actor, email=email, role=role, cohort=cohort, expires_in_days=expires_in_days, send=send
+    )
+
+
+def _invitation_create(
+    *, actor: Actor, email: str, role: str, cohort: Cohort | None, expires_in_days: int | None, send: bool
+) -> IssuedInvitation:
+    """Create one invitation; the caller has already expired stale ones in this transaction."""
     email = _normalise_email(email)
     _check_role_and_cohort(role, cohort)
     cohort = None if role in STAFF_ROLES else cohort
-    invitations_expire_stale()
     _check_invitable(email, cohort)
     invitation = Invitation(
         email=email, role=role, cohort=cohort, invited_by=actor.user, expires_at=_expiry(expires_in_days)
@@ -233,8 +242,13 @@ def invitation_batch_create(
     """Invite every row of a CSV, or nobody: the first bad row refuses the whole file."""
     rows = parse_invitation_csv(data, default_role=default_role, default_cohort=default_cohort)
     issued = [
-        invitation_create(
-            actor=actor, email=row.email, role=row.role, cohort=row.cohort, expires_in_days=expires_in_days
+        _invitation_create(
+            actor=actor,
+            email=row.email,
+            role=row.role,
+            cohort=row.cohort,
+            expires_in_days=expires_in_days,
+            send=True,
         )
         for row in rows
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -112,8 +114,6 @@ def _has_output(job) -> bool:
 
 
 def _valid_uuids(ids: list[str]) -> list[str]:
-    import uuid
-
     valid = []
     for value in ids:
         try:
