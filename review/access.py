@@ -123,7 +123,7 @@ def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age
         return Review.objects.none()
     reviews = (
         Review.objects.filter(state=ReviewState.PENDING)
-        .exclude(output__owner=user)
+        .exclude(owner=user)
         .select_related(
             "output", "output__owner", "output__job", "output__job__cohort", "output__job__model", "claimed_by"
         )

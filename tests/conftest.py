@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -186,8 +188,27 @@ def make_job(owner: User, model, **fields):
     return GenerationJob.objects.create(owner=owner, model=model, **(defaults | fields))
 
 
-def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000):
-    """A finished job with its output row and stored bytes, without running the pipeline."""
+@functools.cache
+def tiny_mp4(label: str = "") -> bytes:
+    """A real H.264 MP4 of four 32x32 frames whose colours come from `label`: different labels, different bytes."""
+    import hashlib
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+
+    from generation.engine.encode import encode_mp4
+
+    seed = int.from_bytes(hashlib.sha256(label.encode()).digest()[:4], "big")
+    frames = np.random.default_rng(seed).integers(0, 256, size=(4, 32, 32, 3), dtype=np.uint8)
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "tiny.mp4"
+        encode_mp4(frames, 16, path)
+        return path.read_bytes()
+
+
+def make_output(owner: User, model, *, video: bytes | None = None):
+    """A finished job with its output row and stored bytes (a real MP4), without running the pipeline."""
     import uuid
 
     from django.core.files.base import ContentFile
@@ -198,6 +219,7 @@ def make_output(owner: User, model, *, video: bytes = b"\x00\x00\x00\x18ftypmp42
 
     job = make_job(owner, model, status=JobStatus.SUCCEEDED, progress_step=4, seed=7, prompt="a lighthouse at dusk")
     video_key, poster_key = f"outputs/{job.pk}/video.mp4", f"outputs/{job.pk}/poster.jpg"
+    video = tiny_mp4(str(job.pk)) if video is None else video
     default_storage.save(video_key, ContentFile(video))
     default_storage.save(poster_key, ContentFile(b"\xff\xd8\xff\xe0poster"))
     output = Output.objects.create(

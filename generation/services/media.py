@@ -78,13 +78,20 @@ def media_response(
 
 
 def output_media_response(
-    request, output, *, part: str = "video", download: bool = False, expire_seconds: int = 300
+    request,
+    output,
+    *,
+    part: str = "video",
+    download: bool = False,
+    expire_seconds: int = 300,
+    video_key: str | None = None,
 ) -> HttpResponse:
-    """An output's video or poster, for a request that has already passed its access check."""
+    """An output's video or poster, for a request that has already passed its access check. `video_key`
+    serves another copy of the video (public pages serve the signed one)."""
     if part == "poster":
         key, content_type, extension = output.poster_key, "image/jpeg", "jpg"
     else:
-        key, content_type, extension = output.video_key, "video/mp4", "mp4"
+        key, content_type, extension = video_key or output.video_key, "video/mp4", "mp4"
     return media_response(
         request,
         key,

@@ -1,3 +1,4 @@
+from review.models.provenance import SignedCopy
 from review.models.reasons import ReasonCode, ReviewSettings
 from review.models.reviews import OPEN_STATES, Decision, Review, ReviewDecision, ReviewState
 from review.models.sharing import GalleryEntry, ShareLink
@@ -12,4 +13,5 @@ __all__ = [
     "ReviewSettings",
     "ReviewState",
     "ShareLink",
+    "SignedCopy",
 ]

@@ -19,6 +19,8 @@ class Review(models.Model):
     """One pass of an output through the queue. An appeal opens a second, flagged review."""
 
     output = models.ForeignKey(Output, on_delete=models.CASCADE, related_name="reviews")
+    # The output's owner, kept on the row so the queue leaves out a reviewer's own outputs without a join.
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     state = models.CharField(max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
     created_at = models.DateTimeField(default=timezone.now, help_text="When it entered the queue.")
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -41,6 +43,11 @@ class Review(models.Model):
                 fields=["output"], condition=Q(appeal_of__isnull=False), name="one_appeal_per_output"
             ),
         ]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.owner_id is None:
+            self.owner_id = self.output.owner_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"Review of output {self.output_id.hex[:8]} ({self.get_state_display()})"

@@ -61,6 +61,8 @@ class GalleryEntry(models.Model):
     class Meta:
         ordering = ["-added_at"]
         verbose_name_plural = "gallery entries"
+        # The gallery pages newest first: walking this index, the visibility check stops after one page.
+        indexes = [models.Index(fields=["-added_at", "-id"], name="gallery_newest_idx")]
 
     def __str__(self) -> str:
         return f"Gallery: {self.credit_line}"

@@ -12,6 +12,7 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.models import Output
 from review.models import Decision, ReasonCode, Review, ReviewDecision, ReviewSettings, ReviewState
+from review.services.provenance import sign_approved_output
 
 NOTE_MAX = 2000
 APPEAL_MAX = 2000
@@ -187,6 +188,15 @@ def review_decide(
     review.claimed_by, review.claimed_until = None, None
     review.save(update_fields=["state", "decided_at", "claimed_by", "claimed_until"])
     _set_output_status(output, review.state)
+    if review.state == ReviewState.APPROVED:
+        # Last, after the watermark and the encoding: the content credentials of the public copy.
+        signed = sign_approved_output(review.output, review)
+        audit_record(
+            actor=actor,
+            action="review.signed",
+            target=output,
+            details={"review": review.pk, "sha256": signed.sha256, "manifest": signed.manifest_label},
+        )
     action = {
         ReviewState.APPROVED: "review.approved",
         ReviewState.REJECTED: "review.rejected",

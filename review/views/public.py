@@ -16,6 +16,7 @@ from accessprogram.services.context import client_ip
 from generation.services.media import output_media_response
 from review.access import public_gallery, public_gallery_entry, public_share
 from review.forms import PassphraseForm
+from review.services.provenance import public_video_key
 
 # Public media URLs from object storage live no longer than this.
 PUBLIC_URL_SECONDS = 60
@@ -79,7 +80,15 @@ def share_page(request, slug):
 
 def share_media(request, slug):
     link = _public_link(request, slug)
-    return _private(output_media_response(request, link.output, part="video", expire_seconds=PUBLIC_URL_SECONDS))
+    return _private(
+        output_media_response(
+            request,
+            link.output,
+            part="video",
+            expire_seconds=PUBLIC_URL_SECONDS,
+            video_key=public_video_key(link.output),
+        )
+    )
 
 
 def share_poster(request, slug):
@@ -113,7 +122,9 @@ def gallery(request):
 
 def gallery_media(request, slug):
     entry = public_gallery_entry(slug)
-    return output_media_response(request, entry.output, part="video", expire_seconds=PUBLIC_URL_SECONDS)
+    return output_media_response(
+        request, entry.output, part="video", expire_seconds=PUBLIC_URL_SECONDS, video_key=public_video_key(entry.output)
+    )
 
 
 def gallery_poster(request, slug):

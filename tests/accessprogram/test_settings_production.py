@@ -18,6 +18,8 @@ SANE = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "REDIS_URL": "redis://127.0.0.1:6379/1",
     "EMAIL_URL": "smtp://user:pw@mail.example:587",
+    "C2PA_SIGNING_CERT": "/etc/vernissage/c2pa/signer-chain.pem",
+    "C2PA_SIGNING_KEY": "/etc/vernissage/c2pa/signer-key.pem",
 }
 # Variables the settings read; the test process's own values must not leak into the child.
 _READ = (
@@ -34,6 +36,7 @@ _READ = (
     "LEAK_REPORT_",
     "ACCESS_TOKEN_",
     "TRUSTED_PROXY_COUNT",
+    "C2PA_",
 )
 
 
@@ -76,6 +79,8 @@ def test_check_deploy_passes_with_sane_production_values():
         pytest.param("REDIS_URL", "memcached://cache", id="bad-redis-url"),
         pytest.param("API_RATE_LIMIT_TOKEN", "lots", id="bad-rate-limit"),
         pytest.param("TRUSTED_PROXY_COUNT", "-1", id="bad-proxy-count"),
+        pytest.param("C2PA_SIGNING_CERT", None, id="no-content-credentials-certificate"),
+        pytest.param("C2PA_SIGNING_ALG", "md5", id="bad-signing-algorithm"),
         pytest.param("DJANGO_SETTINGS_MODE", "staging", id="bad-mode"),
         pytest.param("DJANGO_DEBUG", "maybe", id="bad-bool"),
         pytest.param("DJANGO_HSTS_SECONDS", "a year", id="bad-int"),

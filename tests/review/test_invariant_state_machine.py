@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import hypothesis.strategies as st
 import pytest
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -35,9 +36,10 @@ from accessprogram.errors import Conflict
 from accessprogram.models import User
 from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import suspension_create, suspension_lift
+from review.services.provenance import public_video_key
 from review.services.reviews import review_decide
 from review.services.sharing import gallery_add, share_link_create, share_link_revoke
-from tests.conftest import client_for, make_output
+from tests.conftest import client_for, make_output, tiny_mp4
 
 EXAMPLES = int(os.environ.get("VERNISSAGE_INVARIANT_EXAMPLES", "6"))
 STEPS = int(os.environ.get("VERNISSAGE_INVARIANT_STEPS", "10"))
@@ -120,7 +122,7 @@ class PublicAccessMachine(RuleBasedStateMachine):
     @rule(owner=st.sampled_from(OWNERS))
     def generate(self, owner):
         self.counter += 1
-        video = b"\x00\x00\x00\x18ftypmp42" + f"output-{self.counter}-{owner}".encode() * 8
+        video = tiny_mp4(f"output-{self.counter}-{owner}")
         user = User.objects.get(pk=self.cast[owner].pk)
         output = make_output(user, self.model, video=video)
         self.outputs.append(Tracked(output.pk, output.job_id, owner, video))
@@ -220,6 +222,17 @@ class PublicAccessMachine(RuleBasedStateMachine):
             f"{response.get('Location', '')}\nmodel: {self.outputs} active={self.active}"
         )
 
+    def _check_public(self, persona: str, url: str, expected: bool, tracked: Tracked) -> None:
+        """Public media is the signed copy of the output's latest approval, never the original."""
+        if not expected:
+            self._check(persona, url, False)
+            return
+        output = self._output(tracked)
+        signed_key = public_video_key(output)
+        assert signed_key != output.video_key, "an approved output has no signed copy"
+        with default_storage.open(signed_key, "rb") as handle:
+            self._check(persona, url, True, video=handle.read())
+
     @invariant()
     def exactly_the_right_people_get_bytes(self):
         gallery_pages = {
@@ -237,12 +250,12 @@ class PublicAccessMachine(RuleBasedStateMachine):
                 self._check(persona, reverse("output-media", args=[tracked.output_id]), private, video=tracked.video)
                 for slug, live in tracked.links.values():
                     self._check(persona, reverse("share_page", args=[slug]), public and live)
-                    self._check(persona, reverse("share_media", args=[slug]), public and live, video=tracked.video)
+                    self._check_public(persona, reverse("share_media", args=[slug]), public and live, tracked)
                     self._check(persona, reverse("share_poster", args=[slug]), public and live)
                 if tracked.gallery_slug:
                     media = reverse("gallery_media", args=[tracked.gallery_slug])
                     assert (media in gallery_pages[persona]) == public
-                    self._check(persona, media, public, video=tracked.video)
+                    self._check_public(persona, media, public, tracked)
                     self._check(persona, reverse("gallery_poster", args=[tracked.gallery_slug]), public)
 
 

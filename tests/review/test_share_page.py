@@ -39,7 +39,7 @@ def test_an_anonymous_visitor_plays_an_approved_shared_video(approved_output):
     assert approved_output.job.prompt not in html, "the prompt stays private unless the owner allows it"
     assert response["Referrer-Policy"] == "no-referrer"
     video = client.get(media(link))
-    assert video.status_code == 200 and body(video).startswith(b"\x00\x00\x00\x18ftyp")
+    assert video.status_code == 200 and body(video)[4:8] == b"ftyp"
     ranged = client.get(media(link), HTTP_RANGE="bytes=0-9")
     assert ranged.status_code == 206 and len(body(ranged)) == 10
     assert client.get(reverse("share_poster", args=[link.slug])).status_code == 200
