@@ -186,7 +186,12 @@ def populate(n_testers: int, n_outputs: int, rng: random.Random):
         Output.objects.bulk_create(outputs, batch_size=BATCH)
         reviews = Review.objects.bulk_create(
             [
-                Review(output=o, owner_id=o.owner_id, state=o.review_status, decided_at=None if o.review_status == "pending" else now)
+                Review(
+                    output=o,
+                    owner_id=o.owner_id,
+                    state=o.review_status,
+                    decided_at=None if o.review_status == "pending" else now,
+                )
                 for o in outputs
             ],
             batch_size=BATCH,

@@ -86,7 +86,7 @@ def test_download_is_granted_per_token_by_an_admin(admin_user, artist, artist_ou
     token_grant_download(actor=Actor(user=admin_user), token=granted.token)
 
     media = api.get(f"/api/v1/outputs/{artist_output.pk}/media/", **bearer(granted))
-    assert media.status_code == 200 and b"".join(media.streaming_content).startswith(b"\x00\x00\x00\x18ftyp")
+    assert media.status_code == 200 and b"".join(media.streaming_content)[4:8] == b"ftyp"
     assert api.get(f"/api/v1/outputs/{artist_output.pk}/media/", **bearer(other)).status_code == 403
     assert AuditEvent.objects.filter(action="token.download_granted").count() == 1
 
