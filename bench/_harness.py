@@ -122,3 +122,21 @@ def summary(values: list[float]) -> str:
     ordered = sorted(values)
     p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
     return f"median {statistics.median(ordered):.3f} s, p95 {p95:.3f} s, n={len(ordered)}"
+
+
+def signed_tester(email: str, *, cohort, nda, password: str = "x" * 12):
+    """A tester made the way the product makes one: invited, signed up, NDA accepted."""
+    from allauth.account.models import EmailAddress
+
+    from accessprogram.models import Role, User
+    from accessprogram.services.context import Actor
+    from accessprogram.services.invitations import invitation_accept, invitation_create
+    from accessprogram.services.nda import nda_accept
+
+    system = Actor.system()
+    issued = invitation_create(actor=system, email=email, role=Role.ARTIST, cohort=cohort, send=False)
+    user = User.objects.create_user(email=email, password=password, full_name=email)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    invitation_accept(actor=system, invitation=issued.invitation, user=user)
+    nda_accept(actor=system, user=user, nda=nda, typed_name=email, shown_sha256=nda.text_sha256, clause_answers={})
+    return User.objects.get(pk=user.pk)

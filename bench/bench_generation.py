@@ -30,12 +30,10 @@ PARAMS = {
 
 
 def make_cast():
-    from allauth.account.models import EmailAddress
 
-    from accessprogram.models import Cohort, Program, Role, User
+    from accessprogram.models import Cohort, Program
     from accessprogram.services.context import Actor
-    from accessprogram.services.invitations import invitation_accept, invitation_create
-    from accessprogram.services.nda import nda_accept, nda_create_draft, nda_publish
+    from accessprogram.services.nda import nda_create_draft, nda_publish
     from generation.models import GenerationModel
 
     system = Actor.system()
@@ -45,12 +43,7 @@ def make_cast():
     nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
     testers = []
     for email in ("a@bench.test", "b@bench.test"):
-        issued = invitation_create(actor=system, email=email, role=Role.ARTIST, cohort=cohort, send=False)
-        user = User.objects.create_user(email=email, password="x" * 12, full_name=email)
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        invitation_accept(actor=system, invitation=issued.invitation, user=user)
-        nda_accept(actor=system, user=user, nda=nda, typed_name=email, shown_sha256=nda.text_sha256, clause_answers={})
-        testers.append(User.objects.get(pk=user.pk))
+        testers.append(_harness.signed_tester(email, cohort=cohort, nda=nda))
     model = GenerationModel.objects.create(
         name="Wan demo",
         family="wan",

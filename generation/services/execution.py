@@ -14,7 +14,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from accessprogram.services.audit import audit_record
@@ -137,15 +137,32 @@ def _store_output(job: GenerationJob, frames, gpu_seconds: float) -> None:
         )
         if not _this_attempt(job).exists():
             return
-        store_file(video_key, rendered.video_path)
-        store_file(poster_key, rendered.poster_path)
-    meta = rendered.meta
+        try:
+            store_file(video_key, rendered.video_path)
+            store_file(poster_key, rendered.poster_path)
+            _record_output(job, rendered.meta, output_id, forensic_id, gpu_seconds)
+        except Exception:
+            # Nothing was recorded (storage or database failed, a row was refused): keep no file without its row.
+            _discard_unowned(job, video_key, poster_key)
+            raise
+
+
+def _discard_unowned(job: GenerationJob, *keys: str) -> None:
+    try:
+        owned = Output.objects.filter(job_id=job.pk).exists()
+    except DatabaseError:
+        return  # the database is away; the reconciler removes them when it hands the job on
+    if not owned:
+        delete_quietly(*keys)
+
+
+def _record_output(job: GenerationJob, meta, output_id: uuid.UUID, forensic_id: int, gpu_seconds: float) -> None:
+    video_key, poster_key = output_keys(job.pk)
     with transaction.atomic():
         locked = _this_attempt(job).select_for_update().first()
         if locked is None:
             # Cancelled, or handed to another attempt, while encoding: keep nothing unless an output row owns it.
-            if not Output.objects.filter(job_id=job.pk).exists():
-                delete_quietly(video_key, poster_key)
+            _discard_unowned(job, video_key, poster_key)
             return
         output = Output.objects.create(
             id=output_id,

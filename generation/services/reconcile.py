@@ -13,6 +13,7 @@ from django.utils import timezone
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.models import GenerationJob, JobStatus
+from generation.services.storage import delete_quietly, output_keys
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ def _recover_stale_jobs() -> tuple[int, int, int]:
             if job.status != JobStatus.QUEUED:
                 job.finished_at = timezone.now()
             job.save(update_fields=["status", "error", "worker", "progress_step", "finished_at"])
+            # A running job has no output row, so what the lost attempt stored (perhaps half a file) is garbage.
+            # Removed while the row is locked: no new attempt can claim the job and store these keys meanwhile.
+            delete_quietly(*output_keys(job.pk))
             audit_record(
                 actor=Actor.system(),
                 action="generation.worker_lost",

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,8 +11,7 @@ import redis
 from django.conf import settings
 
 from generation.models import GenerationJob, JobStatus
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import CeleryProcess
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +30,7 @@ def models_dir_setting(settings, demo_models_dir):
     return demo_models_dir
 
 
-class WorkerProcess:
+class WorkerProcess(CeleryProcess):
     """A `celery worker` process on the GPU queue, as production runs one per GPU."""
 
     def __init__(self, *, models_dir: Path, database_name: str, name: str) -> None:
@@ -44,56 +40,16 @@ class WorkerProcess:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database_name}",
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "GENERATION_MODELS_DIR": str(models_dir),
-            "PYTHONUNBUFFERED": "1",
         }
-        self.log_path = Path(os.environ["PRIVATE_MEDIA_ROOT"]) / f"{name}.log"
-        self.log = self.log_path.open("wb")
-        self.process = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "accessprogram",
-                "worker",
-                "-Q",
-                f"{settings.GENERATION_QUEUE},celery",
-                "--pool",
-                "solo",
-                "--concurrency",
-                "1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "info",
-                "-n",
-                f"{name}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        queues = f"{settings.GENERATION_QUEUE},celery"
+        args = ["worker", "-Q", queues, "--pool", "solo", "--concurrency", "1", "--without-gossip",
+                "--without-mingle", "--without-heartbeat", "-l", "info", "-n", f"{name}@%h"]  # fmt: skip
+        log_path = Path(os.environ["PRIVATE_MEDIA_ROOT"]) / f"{name}.log"
+        log_path.write_bytes(b"")
+        super().__init__(args, log_path=log_path, env=env)
 
-    def kill(self) -> None:
-        """SIGKILL, as when a machine dies: no chance to acknowledge or clean up."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-        self.log.close()
-
-    def output(self) -> str:
-        return self.log_path.read_text(errors="replace")[-5000:]
+    def stop(self, timeout: float = 20) -> None:
+        super().stop(timeout)
 
 
 def flush_broker() -> None:
