@@ -8,7 +8,7 @@ from accessprogram.models import Role
 from accessprogram.models.users import ROLE_GROUPS
 
 # App labels whose every permission program admins hold.
-ADMIN_APPS = ("accessprogram", "generation", "review", "mfa", "account")
+ADMIN_APPS = ("accessprogram", "generation", "review", "contributions", "showcase", "mfa", "account")
 REVIEWER_APPS = ("review",)
 
 

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "accessprogram.apps.AccessProgramConfig",
     "generation.apps.GenerationConfig",
     "review.apps.ReviewConfig",
+    "contributions.apps.ContributionsConfig",
+    "showcase.apps.ShowcaseConfig",
 ]
 
 MIDDLEWARE = [
@@ -291,7 +293,21 @@ SPECTACULAR_SETTINGS = {
         "SuspensionScopeEnum": "accessprogram.models.suspensions.SuspensionScope",
         # Outputs (review_status) and reviews (state) share one choice set.
         "ReviewStatusEnum": "generation.models.jobs.ReviewStatus",
+        "ShowcaseCallStatusEnum": "showcase.models.calls.CallStatus",
+        "LicenceStatusEnum": "showcase.models.licences.LicenceStatus",
+        "JobStatusEnum": "generation.models.jobs.JobStatus",
+        "ReviewDecisionEnum": "review.models.reviews.Decision",
+        "FindingDecisionEnum": "contributions.services.findings.FindingDecision.ALL",
+        "FindingStatusEnum": "contributions.models.findings.FindingStatus",
+        "ReportStatusEnum": "contributions.models.reports.ReportStatus",
+        "LedgerStatusEnum": "contributions.models.ledger.LedgerStatus",
+        "InvitationStatusEnum": "accessprogram.models.invitations.Invitation.Status",
+        "TraceRequestStatusEnum": "generation.models.tracing.TraceRequest.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accessprogram.api.schema.document_error_responses",
+    ],
 }
 
 # Personal access tokens and their limits (see accessprogram.services.tokens and .ratelimits).

@@ -39,9 +39,15 @@ urlpatterns = [
     path("staff/", include(staff_patterns)),
     path("", include("generation.urls")),
     path("", include("review.urls")),
+    path("", include("contributions.urls")),
+    path("", include("showcase.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
 ]
+
+handler400 = "accessprogram.api.errors.bad_request"
+handler404 = "accessprogram.api.errors.not_found"
+handler500 = "accessprogram.api.errors.server_error"

@@ -141,7 +141,10 @@ def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age
     if model is not None:
         reviews = reviews.filter(output__job__model=model)
     if min_age_hours:
-        reviews = reviews.filter(created_at__lte=timezone.now() - timedelta(hours=min_age_hours))
+        try:
+            reviews = reviews.filter(created_at__lte=timezone.now() - timedelta(hours=min_age_hours))
+        except OverflowError:  # further from now than any date: no review has waited that long, or all have
+            return reviews.none() if min_age_hours > 0 else reviews
     return reviews
 
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.http import HttpResponse, JsonResponse
+from django.views.defaults import bad_request as site_bad_request
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as site_server_error
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -42,3 +48,50 @@ def exception_handler(exc, context):
         response.data = {"detail": str(response.data["detail"]), "code": codes if isinstance(codes, str) else "error"}
         response.data.update(getattr(exc, "extra", {}))
     return response
+
+
+def bad_request(request, exception):
+    """The site's 400 for requests Django refuses before any view (too many form fields, too large a body):
+    under /api/ in the API's error shape, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "The request could not be read.", "code": "bad_request"}, status=400)
+    return site_bad_request(request, exception)
+
+
+def not_found(request, exception):
+    """The site's 404: under /api/ the API's error shape (an id that matches no route, say), a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+    return page_not_found(request, exception)
+
+
+# A backing service that is down (the database, or Redis for the shared rate limits and the cache) makes a
+# request impossible for now, not wrong: 503 with Retry-After, so clients and proxies retry, rather than 500.
+UNAVAILABLE_RETRY_SECONDS = 5
+
+
+def _backing_service_down(exc: BaseException | None) -> bool:
+    from django.db import InterfaceError, OperationalError
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return isinstance(exc, (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError))
+
+
+def server_error(request):
+    """The site's 500, or a 503 with Retry-After when a backing service is down (nothing was changed)."""
+    exc = sys.exc_info()[1]
+    if _backing_service_down(exc):
+        message = "The service is briefly unavailable; nothing was changed. Try again in a few seconds."
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
+        else:
+            response = HttpResponse(
+                f"<!doctype html><title>Briefly unavailable</title><h1>Briefly unavailable</h1><p>{message}</p>",
+                status=503,
+            )
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
+        return response
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+    return site_server_error(request)

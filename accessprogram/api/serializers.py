@@ -45,7 +45,7 @@ class InvitationSerializer(serializers.ModelSerializer):
         slug_field="name", queryset=Cohort.objects.all(), required=False, allow_null=True
     )
     status = serializers.CharField(source="effective_status", read_only=True)
-    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None)
+    invited_by = serializers.EmailField(source="invited_by.email", read_only=True, default=None, allow_null=True)
     expires_in_days = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=settings.INVITATION_MAX_DAYS
     )

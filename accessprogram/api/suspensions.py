@@ -16,8 +16,8 @@ from accessprogram.services.suspensions import suspension_create, suspension_lif
 
 class SuspensionSerializer(serializers.ModelSerializer):
     target = serializers.CharField(source="target_label", read_only=True)
-    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None)
-    lifted_by = serializers.EmailField(source="lifted_by.email", read_only=True, default=None)
+    created_by = serializers.EmailField(source="created_by.email", read_only=True, default=None, allow_null=True)
+    lifted_by = serializers.EmailField(source="lifted_by.email", read_only=True, default=None, allow_null=True)
     is_active = serializers.BooleanField(read_only=True)
 
     class Meta:

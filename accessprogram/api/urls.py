@@ -7,8 +7,10 @@ from accessprogram.api.leaks import LeakReportView
 from accessprogram.api.suspensions import SuspensionViewSet
 from accessprogram.api.tokens import AccessTokenViewSet
 from accessprogram.api.views import InvitationViewSet, MeView
+from contributions.api.views import FindingViewSet, LedgerViewSet, RateCardView, ReportViewSet
 from generation.api.views import GenerationViewSet, OutputViewSet
 from review.api.views import ReviewViewSet, ShareLinkViewSet
+from showcase.api.views import LicenceRequestViewSet, ShowcaseCallViewSet
 
 router = DefaultRouter()
 router.register("invitations", InvitationViewSet, basename="invitation")
@@ -18,9 +20,15 @@ router.register("generations", GenerationViewSet, basename="generation")
 router.register("outputs", OutputViewSet, basename="output")
 router.register("review", ReviewViewSet, basename="review")
 router.register("shares", ShareLinkViewSet, basename="share")
+router.register("feedback", ReportViewSet, basename="feedback")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("ledger", LedgerViewSet, basename="ledger")
+router.register("showcase/calls", ShowcaseCallViewSet, basename="showcase-call")
+router.register("licences", LicenceRequestViewSet, basename="licence")
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("leaks/", LeakReportView.as_view(), name="leak_report"),
+    path("rate-card/", RateCardView.as_view(), name="rate_card"),
     *router.urls,
 ]

@@ -39,7 +39,8 @@ def invitation_accept(request, token: str):
 
 @program_admin_required
 def invitation_list(request):
-    filters = InvitationFilterForm(request.GET or None)
+    # Its own ids: the invitation form on the same page has a cohort field too.
+    filters = InvitationFilterForm(request.GET or None, auto_id="filter_%s")
     invitations = Invitation.objects.select_related("cohort", "invited_by").order_by("-created_at")
     if filters.is_valid():
         if filters.cleaned_data["status"]:

@@ -14,6 +14,7 @@ from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllow
 from accessprogram.models import Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from contributions.services.policy import prompt_policy_enforce
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
@@ -134,8 +135,15 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
     )
 
 
-@transaction.atomic
 def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
+    """Check the prompt against the prompt policy, then validate and queue the job."""
+    # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
+    prompt_policy_enforce(actor=actor, user=user, prompt=request.prompt)
+    return _generation_job_queue(actor=actor, user=user, request=request)
+
+
+@transaction.atomic
+def _generation_job_queue(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
     # Lock the tester's membership so concurrent submissions see each other's jobs when counting.
     membership = (
         Membership.objects.select_for_update()

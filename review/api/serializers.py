@@ -12,7 +12,7 @@ from review.services.sharing import CREDIT_MAX
 
 class ReviewDecisionSerializer(serializers.ModelSerializer):
     reviewer = serializers.EmailField(source="reviewer.email")
-    reason = serializers.CharField(source="reason.code", default=None)
+    reason = serializers.CharField(source="reason.code", default=None, allow_null=True)
 
     class Meta:
         model = ReviewDecision
@@ -27,7 +27,7 @@ class ReviewSerializer(serializers.ModelSerializer):
     prompt = serializers.CharField(source="output.job.prompt")
     parameters = serializers.JSONField(source="output.parameters")
     approvals_required = serializers.IntegerField(source="output.job.cohort.approvals_required")
-    claimed_by = serializers.EmailField(source="claimed_by.email", default=None)
+    claimed_by = serializers.EmailField(source="claimed_by.email", default=None, allow_null=True)
     is_appeal = serializers.BooleanField()
     media_url = serializers.SerializerMethodField()
     decisions = ReviewDecisionSerializer(many=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -32,6 +34,8 @@ class ReviewViewSet(viewsets.GenericViewSet):
         try:
             min_age_hours = float(hours) if hours else None
         except ValueError:
+            min_age_hours = None
+        if min_age_hours is not None and not math.isfinite(min_age_hours):
             min_age_hours = None
         return review_queue_for(
             self.request.user,

@@ -55,7 +55,10 @@ def review_panel(context, output):
         "appeal_form": AppealForm() if can_appeal else None,
         "approved": approved,
         "share_links": list(output.share_links.all()) if approved or output.share_links.exists() else [],
-        "share_form": ShareForm() if approved else None,
+        # Both forms have credit_line and show_prompt fields: distinct ids keep each label on its own input.
+        "share_form": ShareForm(auto_id="share_%s") if approved else None,
         "gallery_entry": getattr(output, "gallery_entry", None),
-        "gallery_form": GalleryForm(initial={"credit_line": output.owner.display_name}) if approved else None,
+        "gallery_form": (
+            GalleryForm(auto_id="gallery_%s", initial={"credit_line": output.owner.display_name}) if approved else None
+        ),
     }

@@ -117,13 +117,12 @@ def review_decide_view(request, output_id):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("review_item", output_id=review.output_id)
-    label = Decision(data["decision"]).label
     if decided.state == ReviewState.PENDING:
         messages.success(
             request, f"First approval recorded; a second reviewer must approve output {review.output.short_id}."
         )
     else:
-        messages.success(request, f"{label}: output {review.output.short_id}.")
+        messages.success(request, f"{decided.get_state_display()}: output {review.output.short_id}.")
     if data["decision"] == Decision.WITHDRAW:
         return redirect("review_item", output_id=review.output_id)
     return redirect(_next_item_url(request.user, review))

@@ -20,6 +20,8 @@
     el.setAttribute("data-status", job.status);
     if (TERMINAL.indexOf(job.status) === -1) return;
     if (progress) progress.hidden = true;
+    var cancel = el.querySelector("[data-cancel]");
+    if (cancel) cancel.remove();
     if (job.error) {
       var error = document.createElement("p");
       error.className = "error";

@@ -89,6 +89,62 @@ RULES: dict[str, set[str]] = {
     "suspension-list": {ADMIN},
     "suspension-detail": {ADMIN},
     "leak_report": set(PERSONAS),
+    # Contributions: feedback, findings (red-teamers only, and none is in this cast), ledger, surveys.
+    "report_list": {ARTIST},
+    "report_new": {ARTIST},
+    "report_detail": {ARTIST},
+    "report_screenshot": {ARTIST, REVIEWER, ADMIN},
+    "finding_list": set(),
+    "finding_new": set(),
+    "finding_detail": set(),
+    "my_ledger": {ARTIST},
+    "survey_list": {ARTIST},
+    "survey_answer": {ARTIST},
+    "staff_report_list": {REVIEWER, ADMIN},
+    "staff_report_detail": {REVIEWER, ADMIN},
+    "staff_finding_list": {REVIEWER, ADMIN},
+    "staff_finding_detail": {REVIEWER, ADMIN},
+    "staff_ledger": {ADMIN},
+    "staff_ledger_advance": {ADMIN},
+    "staff_ledger_statement": {ADMIN},
+    "staff_survey_list": {ADMIN},
+    "staff_survey_results": {ADMIN},
+    "feedback-list": MEMBERS,
+    "feedback-detail": {ARTIST, REVIEWER, ADMIN},
+    "feedback-triage": {REVIEWER, ADMIN},
+    "finding-list": MEMBERS,
+    "finding-detail": {REVIEWER, ADMIN},
+    "finding-submit": {ARTIST},
+    "finding-decide": {REVIEWER, ADMIN},
+    "ledger-list": {ARTIST},
+    "ledger-detail": {ARTIST},
+    "rate_card": MEMBERS,
+    # Showcase and licensing: the reviewer sits on the call's jury; the licence asks for the artist's output.
+    "showcase_list": MEMBERS,
+    "showcase_call": MEMBERS,
+    "showcase_submit": {ARTIST},
+    "showcase_jury": {REVIEWER},
+    "showcase_jury_confirm": {REVIEWER},
+    "showcase_submission_media": {ARTIST, REVIEWER, ADMIN},
+    "showcase_conflict": {REVIEWER},
+    "showcase_score": {REVIEWER},
+    "licence_list": {ARTIST},
+    "licence_answer": {ARTIST},
+    "exit_archive": {ARTIST},
+    "showcase_admin_list": {ADMIN},
+    "showcase_admin_call": {ADMIN},
+    "showcase_admin_jurors": {ADMIN},
+    "showcase_admin_close": {ADMIN},
+    "showcase_admin_publish": {ADMIN},
+    "showcase_admin_select": {ADMIN},
+    "licence_admin_list": {ADMIN},
+    "showcase-call-list": MEMBERS,
+    "showcase-call-detail": MEMBERS,
+    "showcase-call-submit": {ARTIST},
+    "licence-list": MEMBERS,
+    "licence-detail": {ARTIST, ADMIN},
+    "licence-accept": {ARTIST},
+    "licence-decline": {ARTIST},
 }
 # Whole families of third-party views, by the module their views live in.
 MODULE_RULES: dict[str, set[str]] = {
@@ -160,7 +216,85 @@ def shared_output(cast, artist_output):
 
 
 @pytest.fixture
-def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output):
+def contributions(cast, cohort, red_teamer):
+    """A bug report with a screenshot and a ledger entry (the artist's), a red-teamer's finding, an open survey."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contributions.models import Finding, Survey
+    from contributions.services.ledger import ledger_post, rate_card_draft_from, rate_card_publish
+    from contributions.services.reports import report_create
+
+    admin = Actor(user=cast[ADMIN])
+    card = rate_card_draft_from(actor=admin, card=None)
+    card.lines.create(kind="bug", severity="low", amount_minor=100, currency="EUR")
+    rate_card_publish(actor=admin, card=card)
+    png = SimpleUploadedFile("s.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    report = report_create(
+        actor=Actor(user=cast[ARTIST]),
+        reporter=cast[ARTIST],
+        type="bug",
+        severity="low",
+        title="URL test",
+        text="x",
+        screenshots=[png],
+    )
+    entry = ledger_post(tester=cast[ARTIST], kind="bug", source=report, actor=admin, severity="low")
+    finding = Finding.objects.create(
+        reporter=red_teamer, category="other", severity="low", title="URL test", prompt="p"
+    )
+    survey = Survey.objects.create(cohort=cohort, title="URL test", is_open=True)
+    return {
+        "report_detail": {"pk": report.pk},
+        "report_screenshot": {"pk": report.pk, "screenshot_id": report.screenshots.get().pk},
+        "staff_report_detail": {"pk": report.pk},
+        "feedback-detail": {"pk": report.pk},
+        "feedback-triage": {"pk": report.pk},
+        **{name: {"pk": finding.pk} for name in ("finding_detail", "staff_finding_detail")},
+        **{name: {"pk": finding.pk} for name in ("finding-detail", "finding-submit", "finding-decide")},
+        **{name: {"pk": entry.pk} for name in ("staff_ledger_advance", "ledger-detail")},
+        **{name: {"pk": survey.pk} for name in ("survey_answer", "staff_survey_results")},
+    }
+
+
+@pytest.fixture
+def showcase(cast, shared_output):
+    """An open call judged by the reviewer, with the artist's approved output submitted, and a licence request."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from showcase.services.calls import RubricItem, showcase_call_open, showcase_submit
+    from showcase.services.licences import licence_request_create
+
+    output = shared_output[0]
+    admin = Actor(user=cast[ADMIN])
+    call = showcase_call_open(
+        actor=admin,
+        title="URL test",
+        brief="x",
+        deadline=timezone.now() + timedelta(days=1),
+        rubric=[RubricItem("Craft", 10)],
+        jurors=[cast[REVIEWER]],
+    )
+    submission = showcase_submit(actor=Actor(user=cast[ARTIST]), call=call, output=output)
+    today = timezone.localdate()
+    licence = licence_request_create(
+        actor=admin, output=output, use="x", term_start=today, term_end=today, fee_minor=100, currency="EUR"
+    )
+    call_names = ("showcase_call", "showcase_submit", "showcase_jury", "showcase_jury_confirm")
+    admin_call_names = ("showcase_admin_call", "showcase_admin_jurors", "showcase_admin_close")
+    submission_names = ("showcase_submission_media", "showcase_conflict", "showcase_score", "showcase_admin_select")
+    return {
+        **{name: {"pk": call.pk} for name in call_names + admin_call_names + ("showcase_admin_publish",)},
+        **{name: {"pk": call.pk} for name in ("showcase-call-detail", "showcase-call-submit")},
+        **{name: {"pk": submission.pk} for name in submission_names},
+        **{name: {"pk": licence.pk} for name in ("licence_answer", "licence-detail", "licence-accept")},
+        "licence-decline": {"pk": licence.pk},
+    }
+
+
+@pytest.fixture
+def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
     from tests.accessprogram.conftest import issue_token
 
@@ -199,6 +333,8 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output):
         **{name: {"slug": entry.slug} for name in ("gallery_media", "gallery_poster")},
         **{name: {"pk": token.pk} for name in ("token_revoke", "token-detail")},
         **{name: {"pk": suspension.pk} for name in ("suspension_lift", "suspension-detail")},
+        **contributions,
+        **showcase,
     }
 
 

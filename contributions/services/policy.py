@@ -1,0 +1,186 @@
+"""The prompt policy: match a prompt against the admins' terms and patterns before a job is queued.
+
+Rules are compiled once per policy version (one small aggregate query tells whether they changed), so the
+check costs a query and a few regex searches per submission.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+
+from accessprogram.errors import InvalidFields
+from accessprogram.models import Role, User
+from accessprogram.services.audit import audit_record
+from accessprogram.services.context import Actor
+from contributions.models import Finding, FindingStatus, PolicyRule, PromptBlock, RuleKind, SafetyCategory, Severity
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule_id: int
+    category: str
+    regex: re.Pattern
+
+
+class PromptBlocked(InvalidFields):
+    """A prompt the policy refuses: a 400 with the message on the `prompt` field."""
+
+    code = "prompt_blocked"
+
+    def __init__(self, message: str, *, category: str, block: PromptBlock) -> None:
+        super().__init__({"prompt": [message]})
+        self.message = message
+        self.category = category
+        self.block = block
+
+
+@dataclass(frozen=True)
+class CompiledPolicy:
+    """Every active term in one alternation (one pass over the prompt; the named group names the rule), and
+    each pattern on its own (an admin's pattern may use numbered groups and backreferences)."""
+
+    terms: re.Pattern | None
+    term_rules: dict[str, tuple[int, str]]
+    patterns: list[CompiledRule]
+
+
+_lock = threading.Lock()
+_compiled: tuple[tuple, CompiledPolicy] = ((), CompiledPolicy(None, {}, []))
+
+
+def _policy_version() -> tuple:
+    """Changes whenever a rule is added, edited, switched on or off, or deleted."""
+    state = PolicyRule.objects.aggregate(n=Count("pk"), latest=Max("updated_at"), ids=Sum("pk"))
+    return (state["n"], state["latest"], state["ids"])
+
+
+def _term_source(pattern: str) -> str:
+    # A term matches whole words in any case, with any run of spaces between its words.
+    return r"\s+".join(re.escape(word) for word in pattern.split())
+
+
+def compile_rule(kind: str, pattern: str) -> re.Pattern:
+    if kind == RuleKind.TERM:
+        return re.compile(r"(?<!\w)" + _term_source(pattern) + r"(?!\w)", re.IGNORECASE)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _compile_active() -> CompiledPolicy:
+    rows = list(PolicyRule.objects.filter(is_active=True).values_list("pk", "kind", "pattern", "category"))
+    terms = [(pk, pattern, category) for pk, kind, pattern, category in rows if kind == RuleKind.TERM]
+    combined = None
+    if terms:
+        alternation = "|".join(f"(?P<r{pk}>{_term_source(pattern)})" for pk, pattern, _ in terms)
+        combined = re.compile(r"(?<!\w)(?:" + alternation + r")(?!\w)", re.IGNORECASE)
+    patterns = []
+    for pk, kind, pattern, category in rows:
+        if kind == RuleKind.TERM:
+            continue
+        try:
+            patterns.append(CompiledRule(pk, category, compile_rule(kind, pattern)))
+        except re.error:
+            # The admin form refuses a bad pattern; a row written some other way is skipped, not fatal.
+            continue
+    return CompiledPolicy(combined, {f"r{pk}": (pk, category) for pk, _, category in terms}, patterns)
+
+
+def active_policy() -> CompiledPolicy:
+    global _compiled
+    version = _policy_version()
+    with _lock:
+        if _compiled[0] != version:
+            _compiled = (version, _compile_active())
+        return _compiled[1]
+
+
+def prompt_policy_match(prompt: str) -> CompiledRule | None:
+    """The first active rule the prompt breaks (terms before patterns), or None."""
+    if not prompt:
+        return None
+    policy = active_policy()
+    if policy.terms is not None:
+        match = policy.terms.search(prompt)
+        if match is not None:
+            rule_id, category = policy.term_rules[match.lastgroup]
+            return CompiledRule(rule_id, category, policy.terms)
+    for rule in policy.patterns:
+        if rule.regex.search(prompt):
+            return rule
+    return None
+
+
+def _files_findings(user: User) -> bool:
+    """Red-team cohorts are marked by their members' kind: a red-teamer's blocks become draft findings."""
+    membership = user.tester_membership
+    return membership is not None and membership.kind == Role.RED_TEAMER
+
+
+def prompt_policy_enforce(*, actor: Actor, user: User, prompt: str) -> None:
+    """Raise PromptBlocked (after recording the block) when the prompt breaks the policy."""
+    if user.tester_membership is None:
+        return  # Not a tester: the submission is refused before anything is queued.
+    rule = prompt_policy_match((prompt or "").strip())
+    if rule is None:
+        return
+    category = SafetyCategory(rule.category)
+    with transaction.atomic():
+        finding = None
+        if _files_findings(user):
+            finding = Finding.objects.create(
+                reporter=user,
+                category=category,
+                severity=Severity.MEDIUM,
+                title=f"Blocked prompt ({category.label})",
+                description="Filed automatically when the prompt policy blocked this prompt.",
+                prompt=prompt.strip(),
+                status=FindingStatus.DRAFT,
+            )
+        block = PromptBlock.objects.create(
+            tester=user,
+            prompt=prompt.strip(),
+            rule_id=rule.rule_id,
+            category=category,
+            is_strike=finding is None,
+            finding=finding,
+        )
+        audit_record(
+            actor=actor,
+            action="policy.prompt_blocked",
+            target=block,
+            details={"rule": rule.rule_id, "category": category.value, "finding": finding.pk if finding else None},
+        )
+    if finding is not None:
+        message = (
+            f"This prompt is blocked by the program's policy ({category.label}). It was not queued; "
+            f"a draft finding (#{finding.pk}) was filed for you to complete and submit."
+        )
+    else:
+        message = f"This prompt is blocked by the program's policy ({category.label}). It was not queued."
+    raise PromptBlocked(message, category=category.value, block=block)
+
+
+@transaction.atomic
+def policy_rule_save(*, actor: Actor, rule: PolicyRule, changed: list[str]) -> PolicyRule:
+    rule.full_clean()
+    created = rule.pk is None
+    rule.save()
+    audit_record(
+        actor=actor,
+        action="policy.rule_created" if created else "policy.rule_changed",
+        target=rule,
+        details={"changed": changed, "kind": rule.kind, "category": rule.category, "active": rule.is_active},
+    )
+    return rule
+
+
+@transaction.atomic
+def policy_rule_delete(*, actor: Actor, rule: PolicyRule) -> None:
+    audit_record(
+        actor=actor, action="policy.rule_deleted", target=rule, details={"pattern": rule.pattern, "kind": rule.kind}
+    )
+    rule.delete()

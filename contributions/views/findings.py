@@ -1,0 +1,135 @@
+"""Red-team findings: red-teamers file and complete theirs; staff validate or dismiss them."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+
+from accessprogram.access import reviewer_required, tester_required
+from accessprogram.errors import DomainError
+from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
+from contributions.access import finding_for_user, findings_for_user, is_red_teamer, ledger_entry_for
+from contributions.forms import FindingDecisionForm, FindingForm
+from contributions.models import Finding, FindingStatus
+from contributions.services.findings import FindingInput, finding_create, finding_decide, finding_submit
+from contributions.views.reports import _add_errors
+
+
+def _red_teamer(request) -> None:
+    if not is_red_teamer(request.user):
+        raise PermissionDenied("Only red-teamers file safety findings.")
+
+
+def _input(data) -> FindingInput:
+    return FindingInput(
+        category=data["category"],
+        severity=data["severity"],
+        title=data["title"],
+        description=data["description"],
+        output=data["output"],
+        prompt=data["prompt"],
+        negative_prompt=data["negative_prompt"],
+        seed=data["seed"],
+        parameters=data["parameters"],
+        model_name=data["model_name"],
+    )
+
+
+@tester_required
+def finding_list(request):
+    _red_teamer(request)
+    page = Paginator(findings_for_user(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "contributions/finding_list.html", {"page": page})
+
+
+@tester_required
+def finding_new(request):
+    _red_teamer(request)
+    form = FindingForm(request.POST or None, user=request.user, initial={"output": request.GET.get("output")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = finding_create(
+                actor=Actor.from_request(request), reporter=request.user, data=_input(form.cleaned_data)
+            )
+        except DomainError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"Finding #{finding.pk} was filed for validation.")
+            return redirect("finding_detail", pk=finding.pk)
+    return render(request, "contributions/finding_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@tester_required
+def finding_detail(request, pk: int):
+    _red_teamer(request)
+    finding = finding_for_user(request.user, pk)
+    form = None
+    if finding.status == FindingStatus.DRAFT:
+        initial = {
+            field: getattr(finding, field)
+            for field in ("category", "severity", "title", "description", "prompt", "negative_prompt", "seed")
+        }
+        form = FindingForm(request.POST or None, user=request.user, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                finding_submit(actor=Actor.from_request(request), finding=finding, data=_input(form.cleaned_data))
+            except DomainError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, f"Finding #{finding.pk} was submitted for validation.")
+                return redirect("finding_detail", pk=finding.pk)
+    return render(
+        request,
+        "contributions/finding_detail.html",
+        {"finding": finding, "form": form, "ledger_entry": ledger_entry_for(finding)},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@reviewer_required
+def staff_finding_list(request):
+    findings = Finding.objects.select_related("reporter").order_by("-created_at", "-pk")
+    status = request.GET.get("status", FindingStatus.SUBMITTED)
+    if status in FindingStatus.values:
+        findings = findings.filter(status=status)
+    page = Paginator(findings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/staff/finding_list.html",
+        {"page": page, "status": status, "statuses": FindingStatus.choices},
+    )
+
+
+@reviewer_required
+def staff_finding_detail(request, pk: int):
+    finding = finding_for_user(request.user, pk)
+    form = FindingDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = finding_decide(
+                actor=Actor.from_request(request),
+                finding=finding,
+                decision=data["decision"],
+                reason=data["reason"],
+                severity=data["severity"] or None,
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            message = f"Finding #{finding.pk} is {result.finding.get_status_display().lower()}."
+            if result.ledger_entry is not None:
+                message += f" {result.ledger_entry.amount_display} posted to the red-teamer's ledger (pending)."
+            elif result.unpriced:
+                message += " The current rate card has no rate for this severity, so nothing was posted."
+            messages.success(request, message)
+            return redirect("staff_finding_detail", pk=finding.pk)
+    return render(
+        request,
+        "contributions/staff/finding_detail.html",
+        {"finding": finding, "form": form, "ledger_entry": ledger_entry_for(finding)},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,138 @@
+"""The contribution ledger: a tester's own ledger and the rate card; the admins' ledger, statements and
+session hours."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import program_admin_required, tester_required
+from accessprogram.errors import DomainError
+from accessprogram.models import User
+from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
+from contributions.access import ledger_for_user
+from contributions.forms import LedgerAdvanceForm, LedgerFilterForm, SessionHoursForm, StatementForm
+from contributions.models import LEDGER_NEXT_STATUS, LedgerEntry, RateCard
+from contributions.services.ledger import ledger_entry_advance, session_hours_record
+from contributions.services.statements import entries_for_month, month_bounds, statement_csv, totals_by_status
+
+
+def _rate_card_context() -> dict:
+    card = RateCard.current()
+    return {"rate_card": card, "rate_lines": card.lines.all() if card else []}
+
+
+@tester_required
+def my_ledger(request):
+    entries = ledger_for_user(request.user)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "contributions/ledger.html",
+        {"page": page, "totals": totals_by_status(entries), **_rate_card_context()},
+    )
+
+
+def _staff_page(request, *, hours_form: SessionHoursForm, statement_form: StatementForm, status: int = 200):
+    filters = LedgerFilterForm(request.GET or None)
+    entries = LedgerEntry.objects.select_related("tester", "rate_card_line__rate_card").order_by("-created_at", "-pk")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"]:
+            entries = entries.filter(status=data["status"])
+        if data["tester"]:
+            who = data["tester"]
+            entries = entries.filter(Q(tester__email__icontains=who) | Q(tester__full_name__icontains=who))
+        if data["month"]:
+            start, end = month_bounds(*data["month"])
+            entries = entries.filter(created_at__gte=start, created_at__lt=end)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.next_status = LEDGER_NEXT_STATUS.get(entry.status)
+    return render(
+        request,
+        "contributions/staff/ledger.html",
+        {
+            "page": page,
+            "filters": filters,
+            "totals": totals_by_status(entries),
+            "hours_form": hours_form,
+            "statement_form": statement_form,
+            **_rate_card_context(),
+        },
+        status=status,
+    )
+
+
+@program_admin_required
+def staff_ledger(request):
+    hours_form = SessionHoursForm(request.POST or None)
+    if request.method == "POST" and hours_form.is_valid():
+        data = hours_form.cleaned_data
+        tester = User.objects.filter(email__iexact=data["tester"]).first()
+        if tester is None:
+            hours_form.add_error("tester", "No account has this e-mail.")
+        else:
+            try:
+                session_hours_record(
+                    actor=Actor.from_request(request),
+                    tester=tester,
+                    held_on=data["held_on"],
+                    hours=data["hours"],
+                    note=data["note"],
+                )
+            except DomainError as exc:
+                add_domain_error(hours_form, exc)
+            else:
+                messages.success(request, f"Recorded {data['hours']} h for {tester.email}; the entry is pending.")
+                return redirect("staff_ledger")
+    return _staff_page(
+        request, hours_form=hours_form, statement_form=StatementForm(), status=400 if hours_form.errors else 200
+    )
+
+
+@program_admin_required
+@require_POST
+def staff_ledger_advance(request, pk: int):
+    entry = get_object_or_404(LedgerEntry, pk=pk)
+    form = LedgerAdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say which status the entry moves to.")
+        return redirect("staff_ledger")
+    actor = Actor.from_request(request)
+    try:
+        entry = ledger_entry_advance(actor=actor, entry=entry, to_status=form.cleaned_data["to_status"])
+    except DomainError as exc:
+        messages.error(request, f"Entry {pk}: {exc.message}")
+        return _staff_page(
+            request, hours_form=SessionHoursForm(), statement_form=StatementForm(), status=exc.status_code
+        )
+    messages.success(request, f"Entry {pk} is now {entry.get_status_display().lower()}.")
+    return redirect("staff_ledger")
+
+
+@program_admin_required
+def staff_ledger_statement(request):
+    """The month's statement as CSV: one tester's, or every tester's."""
+    form = StatementForm(request.GET)
+    if form.is_valid():
+        year, month = form.cleaned_data["month"]
+        email = form.cleaned_data["tester"]
+        tester = None
+        if email:
+            tester = User.objects.filter(email__iexact=email).first()
+            if tester is None:
+                form.add_error("tester", "No account has this e-mail.")
+        if not form.errors:
+            body = statement_csv(entries_for_month(year, month, tester))
+            name = f"statement-{year}-{month:02d}" + (f"-{tester.pk}" if tester else "-all") + ".csv"
+            response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+    return _staff_page(request, hours_form=SessionHoursForm(), statement_form=form, status=400)

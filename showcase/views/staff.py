@@ -1,0 +1,163 @@
+"""Program admins run showcase calls (open, jurors, close, rank, select, publish) and request licences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accessprogram.access import program_admin_required
+from accessprogram.errors import DomainError
+from accessprogram.services.context import Actor
+from generation.models import Output
+from showcase.access import call_for_user, licences_for_user, ranked_submissions, submission_for_admin
+from showcase.forms import CallForm, JurorForm, LicenceRequestForm
+from showcase.models import ShowcaseCall
+from showcase.services.calls import (
+    showcase_call_close,
+    showcase_call_open,
+    showcase_call_publish,
+    showcase_juror_add,
+    showcase_juror_remove,
+    showcase_select,
+)
+from showcase.services.licences import licence_request_create
+from showcase.views.common import add_service_error
+
+
+def _aware(value):
+    return timezone.make_aware(value) if value is not None and timezone.is_naive(value) else value
+
+
+@program_admin_required
+def showcase_admin_list(request):
+    form = CallForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                call = showcase_call_open(
+                    actor=Actor.from_request(request),
+                    title=data["title"],
+                    brief=data["brief"],
+                    deadline=_aware(data["deadline"]),
+                    rubric=data["rubric"],
+                    max_submissions_per_tester=data["max_submissions_per_tester"],
+                    exclude_cohort_mates=data["exclude_cohort_mates"],
+                    jurors=list(data["jurors"]),
+                )
+            except DomainError as exc:
+                status = add_service_error(form, exc)
+            else:
+                messages.success(request, f"“{call.title}” is open for submissions.")
+                return redirect("showcase_admin_call", pk=call.pk)
+        else:
+            status = 400
+    calls = ShowcaseCall.objects.all()
+    return render(request, "showcase/staff/calls.html", {"form": form, "calls": calls}, status=status)
+
+
+def _admin_call_page(request, call, *, juror_form=None, status=200):
+    return render(
+        request,
+        "showcase/staff/call.html",
+        {
+            "call": call,
+            "ranking": ranked_submissions(call),
+            "jurors": call.juror_assignments.select_related("user"),
+            "juror_form": juror_form or JurorForm(),
+            "max_total": sum(c.max_points for c in call.criteria.all()),
+        },
+        status=status,
+    )
+
+
+@program_admin_required
+def showcase_admin_call(request, pk: int):
+    return _admin_call_page(request, call_for_user(request.user, pk))
+
+
+@program_admin_required
+@require_POST
+def showcase_admin_jurors(request, pk: int):
+    call = call_for_user(request.user, pk)
+    form = JurorForm(request.POST)
+    if not form.is_valid():
+        return _admin_call_page(request, call, juror_form=form, status=400)
+    service = showcase_juror_add if form.cleaned_data["action"] == "add" else showcase_juror_remove
+    try:
+        service(actor=Actor.from_request(request), call=call, user=form.cleaned_data["user"])
+    except DomainError as exc:
+        status = add_service_error(form, exc)
+        return _admin_call_page(request, call, juror_form=form, status=status)
+    messages.success(request, "Jury updated.")
+    return redirect("showcase_admin_call", pk=call.pk)
+
+
+def _run(request, service, done: str, **kwargs) -> None:
+    try:
+        service(actor=Actor.from_request(request), **kwargs)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
+@program_admin_required
+@require_POST
+def showcase_admin_close(request, pk: int):
+    call = call_for_user(request.user, pk)
+    _run(request, showcase_call_close, "Closed: no more submissions or scores. Select the winners.", call=call)
+    return redirect("showcase_admin_call", pk=call.pk)
+
+
+@program_admin_required
+@require_POST
+def showcase_admin_select(request, pk: int):
+    submission = submission_for_admin(request.user, pk)
+    _run(
+        request,
+        showcase_select,
+        f"Selected {submission.credit_line}; the showcase amount is on their ledger.",
+        submission=submission,
+    )
+    return redirect("showcase_admin_call", pk=submission.call_id)
+
+
+@program_admin_required
+@require_POST
+def showcase_admin_publish(request, pk: int):
+    call = call_for_user(request.user, pk)
+    _run(request, showcase_call_publish, "Published: the winners are in the gallery with their credits.", call=call)
+    return redirect("showcase_admin_call", pk=call.pk)
+
+
+@program_admin_required
+def licence_admin_list(request):
+    form = LicenceRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            output = Output.objects.filter(pk=data.pop("output")).first()
+            if output is None:
+                form.add_error("output", "No output has this ID.")
+                status = 400
+            else:
+                try:
+                    licence_request_create(
+                        actor=Actor.from_request(request),
+                        output=output,
+                        **(data | {"respond_by": _aware(data["respond_by"])}),
+                    )
+                except DomainError as exc:
+                    status = add_service_error(form, exc)
+                else:
+                    messages.success(request, f"Licence requested; {output.owner.display_name} can answer it now.")
+                    return redirect("licence_admin_list")
+        else:
+            status = 400
+    licences = licences_for_user(request.user)[:200]
+    return render(request, "showcase/staff/licences.html", {"form": form, "licences": licences}, status=status)
