@@ -2,5 +2,5 @@
 
 Every module here is cheap to import. torch, diffusers and invisible-watermark (which imports torch)
 are imported inside the functions that need them, so only processes that load a pipeline, build the
-demo model or embed or decode a forensic mark pay for them.
+demo model or read a legacy forensic mark pay for them.
 """

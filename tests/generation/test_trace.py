@@ -14,6 +14,7 @@ from generation.engine.render import render_output
 from generation.models import TraceRequest
 from generation.services.trace import trace_request_run
 from tests.conftest import make_output
+from tests.generation.engine.helpers import reencode
 
 
 def camera_like_frames(count: int = 17, size: int = 256) -> np.ndarray:
@@ -39,6 +40,14 @@ def marked_clip(tmp_path, demo_generation_model, artist):
 def test_trace_video_names_the_output_and_tester(marked_clip, capsys):
     output, clip = marked_clip
     call_command("trace_video", str(clip))
+    printed = capsys.readouterr().out
+    assert str(output.pk) in printed and output.owner.email in printed
+
+
+def test_trace_video_names_the_output_from_an_upscaled_excerpt_reencoded_at_crf_28(marked_clip, tmp_path, capsys):
+    output, clip = marked_clip
+    reencode(clip, tmp_path / "leak.mp4", crf=28, scale=1.5, max_seconds=0.75)
+    call_command("trace_video", str(tmp_path / "leak.mp4"))
     printed = capsys.readouterr().out
     assert str(output.pk) in printed and output.owner.email in printed
 

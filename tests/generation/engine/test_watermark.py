@@ -1,24 +1,34 @@
-"""Visible and forensic marks: the payload survives encoding; a damaged or foreign clip never names a wrong output."""
+"""Visible and forensic marks: the payload survives leaks; a damaged, foreign or unmarked clip names nobody."""
 
 import itertools
 import random
 
+import cv2
 import numpy as np
 import pytest
 
 from generation.engine.encode import encode_mp4, read_frames
 from generation.engine.watermark import (
+    FORENSIC_KEY,
+    FORENSIC_MAX_CORRECTION,
+    FORENSIC_STRENGTH,
     MAX_PAYLOAD_ID,
+    MIN_CONFIDENCE,
+    _embed_bits,
     apply_visible_mark,
     decode_forensic,
     embed_forensic,
+    embed_legacy_forensic,
     payload_bits,
     payload_id_from_bits,
+    read_spread_mark,
 )
 
 from .helpers import reencode, synthetic_scene
 
 PAYLOAD_ID = 0x5EC2E7_1D0A17
+# What the trace page passes: the preset sizes (and every registered output's size).
+CANDIDATE_SIZES = [(256, 256), (448, 256), (256, 448), (480, 480), (848, 480), (480, 848), (720, 720), (1280, 720)]
 
 
 def test_payload_is_48_bit_id_then_crc16():
@@ -67,14 +77,49 @@ def test_forensic_mark_round_trips_through_raw_frames(demo_generation):
     marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
     result = decode_forensic(marked)
     assert result.payload_id == PAYLOAD_ID
+    assert result.scheme == "spread"
     assert result.frames_voted == 17
     assert result.confidence > 0.95
+
+
+@pytest.mark.parametrize("kind", ["demo", "scene"])
+def test_the_forensic_mark_is_invisible(demo_generation, kind):
+    frames = demo_generation.result.frames if kind == "demo" else synthetic_scene(width=832, height=480, frames=5)
+    marked = embed_forensic(frames, PAYLOAD_ID)
+    change = marked.astype(np.float32) - frames
+    psnr = 10 * np.log10(255**2 / np.mean(change**2))
+    assert psnr > 40, psnr
+    assert np.abs(change).max() <= FORENSIC_STRENGTH + FORENSIC_MAX_CORRECTION + 1
+    assert np.abs(change[..., 0] - change[..., 1]).max() <= 1, "luma only: the same offset on every channel"
 
 
 def test_forensic_mark_survives_our_mp4_encode(demo_generation, tmp_path):
     marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     assert decode_forensic(read_frames(tmp_path / "out.mp4")).payload_id == PAYLOAD_ID
+
+
+def test_the_demo_models_frames_survive_a_plain_crf_28_reencode(demo_generation, tmp_path):
+    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
+    encode_mp4(marked, 16, tmp_path / "out.mp4")
+    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=28)
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
+    assert result.payload_id == PAYLOAD_ID
+    assert result.confidence > 0.95
+
+
+def test_a_two_second_excerpt_stretched_to_16_9_and_reencoded_at_crf_28_is_traced(tmp_path):
+    # Given a marked 448x256 output (bench/bench_leaks.py --trace does this at 832x480 -> 1280x720, 100 times) ...
+    marked = embed_forensic(synthetic_scene(width=448, height=256, frames=40, seed=5), PAYLOAD_ID)
+    encode_mp4(marked, 16, tmp_path / "out.mp4")
+    # ... when a leaker cuts 2 seconds from its middle, stretches them to 16:9, 768x432, and re-encodes at CRF 28 ...
+    middle = read_frames(tmp_path / "out.mp4")[7:39]
+    excerpt = np.stack([cv2.resize(frame, (768, 432), interpolation=cv2.INTER_CUBIC) for frame in middle])
+    encode_mp4(excerpt, 16, tmp_path / "leak.mp4", crf=28)
+    # ... the spread mark names it.
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
+    assert (result.payload_id, result.scheme, result.frames_voted) == (PAYLOAD_ID, "spread", 32)
+    assert result.confidence > 0.95
 
 
 @pytest.mark.parametrize(
@@ -88,10 +133,11 @@ def test_a_camera_like_clip_survives_a_leakers_reencode(tmp_path, width, height,
     assert decode_forensic(read_frames(tmp_path / "leak.mp4")).payload_id == PAYLOAD_ID
 
 
-def test_an_upscaled_clip_decodes_at_its_original_size(tmp_path):
+@pytest.mark.parametrize("scale", [1.5, 0.75])
+def test_a_rescaled_clip_decodes_at_its_original_size(tmp_path, scale):
     marked = embed_forensic(synthetic_scene(), PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
-    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=1.5)
+    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=scale)
     leaked = read_frames(tmp_path / "leak.mp4")
 
     assert decode_forensic(leaked, original_sizes=[(256, 256), (480, 480), (832, 480)]).payload_id == PAYLOAD_ID
@@ -122,12 +168,83 @@ def test_random_noise_decodes_to_nothing():
     assert decode_forensic(noise).payload_id is None
 
 
+def _unmarked_clip(kind: str, seed: int, width: int, height: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    shape = (8, height, width, 3)
+    if kind == "noise":
+        return rng.integers(0, 256, shape, dtype=np.uint8)
+    if kind == "smooth noise":
+        noise = rng.normal(128, 60, shape).astype(np.float32)
+        return np.stack([np.clip(cv2.GaussianBlur(f, (0, 0), 1 + seed % 5) * 3 - 256, 0, 255) for f in noise]).astype(
+            np.uint8
+        )
+    if kind == "edges":
+        image = np.full((height, width, 3), 128, dtype=np.uint8)
+        for _ in range(30):
+            x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+            cv2.rectangle(
+                image,
+                (x, y),
+                (x + int(rng.integers(4, 90)), y + int(rng.integers(4, 90))),
+                rng.integers(0, 256, 3).tolist(),
+                -1,
+            )
+        return np.repeat(image[None], 8, axis=0)
+    if kind == "flat":
+        return np.clip(rng.integers(20, 236, 3) + rng.normal(0, 2, shape), 0, 255).astype(np.uint8)
+    return synthetic_scene(frames=8, width=width, height=height, seed=seed)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("kind", ["noise", "smooth noise", "edges", "flat", "scene"])
+def test_unmarked_clips_of_every_kind_never_decode(kind, seed):
+    width, height = [(256, 256), (448, 256), (480, 480), (256, 448)][seed % 4]
+    result = read_spread_mark(_unmarked_clip(kind, seed, width, height), original_sizes=CANDIDATE_SIZES)
+    assert result.payload_id is None
+    assert result.confidence < MIN_CONFIDENCE - 0.1, "far below the threshold, not just under it"
+
+
+def test_a_mark_made_with_another_key_never_decodes(tmp_path):
+    marked = _embed_bits(synthetic_scene(), payload_bits(PAYLOAD_ID), key=FORENSIC_KEY + 1)
+    encode_mp4(marked, 16, tmp_path / "out.mp4")
+    result = decode_forensic(read_frames(tmp_path / "out.mp4"), original_sizes=CANDIDATE_SIZES)
+    assert result.payload_id is None
+    assert result.confidence < MIN_CONFIDENCE - 0.1
+
+
+@pytest.mark.parametrize("flipped", [[0], [17, 40], [3, 47, 63]])
+def test_a_strong_mark_whose_bits_fail_the_crc_names_nobody(flipped):
+    bits = payload_bits(PAYLOAD_ID)
+    bits[flipped] ^= 1
+    result = read_spread_mark(_embed_bits(synthetic_scene(), bits))
+    assert result.confidence > 0.95, "every bit reads clearly..."
+    assert result.payload_id is None, "...but the CRC refuses them"
+
+
+def test_a_clip_mixing_two_outputs_never_names_a_third(tmp_path):
+    other = random.Random(1).getrandbits(48)
+    scene = synthetic_scene(frames=16)
+    mixed = np.concatenate([embed_forensic(scene[:8], PAYLOAD_ID), embed_forensic(scene[8:], other)])
+    encode_mp4(mixed, 16, tmp_path / "mixed.mp4")
+    assert decode_forensic(read_frames(tmp_path / "mixed.mp4")).payload_id in (PAYLOAD_ID, other, None)
+
+
+def test_a_legacy_mark_still_decodes_after_an_upscale(tmp_path):
+    marked = embed_legacy_forensic(synthetic_scene(), PAYLOAD_ID)
+    encode_mp4(marked, 16, tmp_path / "out.mp4")
+    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=1.5)
+
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
+
+    assert (result.payload_id, result.scheme) == (PAYLOAD_ID, "legacy")
+
+
 def test_frames_too_small_for_the_mark_are_refused_on_embed_and_unreadable_on_decode():
     small = np.zeros((3, 240, 240, 3), dtype=np.uint8)
     with pytest.raises(ValueError, match="too small"):
         embed_forensic(small, PAYLOAD_ID)
-    assert decode_forensic(small).frames_voted == 0
     assert decode_forensic(small).payload_id is None
+    assert decode_forensic(small[:0]).frames_voted == 0
 
 
 def test_a_portrait_clip_at_the_minimum_area_is_marked(tmp_path):
