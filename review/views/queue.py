@@ -34,10 +34,29 @@ def _without_page(query) -> str:
     return query.urlencode()
 
 
+QUEUE_ROW_FIELDS = (
+    "output_id",
+    "created_at",
+    "state",
+    "appeal_of_id",
+    "claimed_by__full_name",
+    "claimed_by__email",
+    "claimed_until",
+    "output__owner__full_name",
+    "output__owner__email",
+    "output__job__prompt",
+    "output__job__cohort__name",
+    "output__job__cohort__approvals_required",
+    "output__job__model__name",
+)
+
+
 @reviewer_required
 def review_queue(request):
     form = QueueFilterForm(request.GET or None)
-    page = Paginator(review_queue_for(request.user, **_filters(form)), 50).get_page(request.GET.get("page"))
+    # The list shows a line per output: leave out the columns only the item page reads.
+    reviews = review_queue_for(request.user, **_filters(form)).only(*QUEUE_ROW_FIELDS)
+    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "review/queue.html",

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accessprogram.services.context import Actor
 from review.models import Review
-from review.services.reviews import review_claim
+from review.services.reviews import review_appeal, review_claim, review_decide
 from tests.conftest import client_for, make_output
 
 
@@ -118,3 +118,30 @@ def test_the_queue_page_reads_a_constant_number_of_queries(as_reviewer, artist, 
     for _ in range(5):
         make_output(artist, demo_generation_model)
     assert count() == few
+
+
+def test_claimed_appealed_and_half_approved_rows_add_no_queries(
+    as_reviewer, admin_user, artist, artist2, demo_generation_model, cohort, django_assert_num_queries
+):
+    """Every badge a row can carry reads from the page's one query, not one query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_output(artist, demo_generation_model)
+    as_reviewer.get(reverse("review_queue"))
+    with CaptureQueriesContext(connection) as plain:
+        as_reviewer.get(reverse("review_queue"))
+
+    cohort.approvals_required = 2
+    cohort.save()
+    half = make_output(artist2, demo_generation_model)
+    review_decide(actor=Actor(user=admin_user), output=half, decision="approve")
+    claimed = make_output(artist, demo_generation_model)
+    review_claim(actor=Actor(user=admin_user), output=claimed)
+    appealed = make_output(artist2, demo_generation_model)
+    review_decide(actor=Actor(user=admin_user), output=appealed, decision="reject", reason="quality")
+    review_appeal(actor=Actor(user=artist2), output=appealed, message="Please look again.")
+
+    with django_assert_num_queries(len(plain)):
+        html = as_reviewer.get(reverse("review_queue")).content.decode()
+    assert "appeal" in html and "1 of 2 approvals" in html and "with " in html
