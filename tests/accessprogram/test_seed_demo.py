@@ -1,4 +1,4 @@
-"""manage.py seed_demo: a demo program (five people, a cohort, a published NDA), safe to run again."""
+"""manage.py seed_demo: a demo program (five people, a cohort, a published NDA and rate card), safe to run again."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accessprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 from accessprogram.models import AuditEvent, Cohort, Invitation, Membership, NdaVersion, User
+from contributions.models import RateCard
 
 
 def _seed() -> str:
@@ -38,6 +39,8 @@ def test_it_seeds_the_demo_program(db):
     assert nda.status == "published" and nda.clauses.filter(required=True).exists()
     assert EmailAddress.objects.filter(verified=True).count() == 5
     assert set(Invitation.objects.values_list("status", flat=True)) == {"accepted"}
+    card = RateCard.current()
+    assert card is not None and card.lines.filter(kind="bug", severity="high").exists()
 
 
 def test_it_is_idempotent(db):
@@ -49,6 +52,7 @@ def test_it_is_idempotent(db):
         Invitation.objects.count(),
         Membership.objects.count(),
         AuditEvent.objects.count(),
+        RateCard.objects.count(),
     ]
 
     _seed()
@@ -60,6 +64,7 @@ def test_it_is_idempotent(db):
         Invitation.objects.count(),
         Membership.objects.count(),
         AuditEvent.objects.count(),
+        RateCard.objects.count(),
     ] == counts
     call_command("verify_audit")
 

@@ -10,6 +10,8 @@ from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create, invitations_expire_stale
 from accessprogram.services.members import cohort_save
 from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish
+from contributions.models import RateCard, RateCardLine
+from contributions.services.ledger import next_rate_card_version, rate_card_publish
 from generation.models import GenerationModel, PipelineFamily
 
 DEMO_PASSWORD = "vernissage-demo"
@@ -42,8 +44,24 @@ Every contribution you make is recorded, credited and paid according to the publ
 """
 
 
+# (contribution kind, severity, amount in euro cents) of the demo's published rate card.
+DEMO_RATES = [
+    ("bug", "low", 2_000),
+    ("bug", "medium", 5_000),
+    ("bug", "high", 15_000),
+    ("bug", "critical", 40_000),
+    ("finding", "low", 5_000),
+    ("finding", "medium", 15_000),
+    ("finding", "high", 40_000),
+    ("finding", "critical", 100_000),
+    ("survey", "", 1_500),
+    ("showcase", "", 25_000),
+    ("session_hour", "", 6_000),
+]
+
+
 class Command(BaseCommand):
-    help = "Seed a demo program: an admin, a reviewer, two artists, a red-teamer, a cohort and a published NDA."
+    help = "Seed a demo program: five people, a cohort, a published NDA and a published rate card."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -104,6 +122,8 @@ class Command(BaseCommand):
             },
         )
         demo_model.allowed_cohorts.add(cohort)
+        if RateCard.current() is None:
+            self._publish_demo_rate_card(system)
         self.stdout.write(f"Demo program ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_PEOPLE:
             self.stdout.write(f"  {role.label:<18} {email}")
@@ -111,3 +131,14 @@ class Command(BaseCommand):
             f"Staff sign-in asks for a TOTP code: secret {DEMO_TOTP_SECRET} "
             "(add it to an authenticator app, or run `manage.py demo_totp`)."
         )
+
+    def _publish_demo_rate_card(self, system: Actor) -> None:
+        """What each contribution earns in the demo, in euro cents; admins replace it in the Django admin."""
+        card = RateCard.objects.create(version=next_rate_card_version(), note="Demo rates")
+        RateCardLine.objects.bulk_create(
+            [
+                RateCardLine(rate_card=card, kind=kind, severity=severity, amount_minor=amount, currency="EUR")
+                for kind, severity, amount in DEMO_RATES
+            ]
+        )
+        rate_card_publish(actor=system, card=card)
