@@ -9,12 +9,13 @@ import hashlib
 import hmac
 import logging
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accessprogram.services.audit import audit_record
@@ -58,12 +59,50 @@ def _this_attempt(job: GenerationJob):
     return GenerationJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING, attempts=job.attempts)
 
 
+class _Keepalive:
+    """Heartbeats from a thread of its own while the worker decodes, marks, encodes and stores: phases with no
+    steps to report, which on a large video outlast any useful GENERATION_STALE_SECONDS. A worker that dies
+    takes the thread with it, so the reconciler still finds its job stale."""
+
+    def __init__(self, job: GenerationJob, interval: float) -> None:
+        self.job = job
+        self.interval = interval
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._beat, name=f"keepalive-{self.job.pk}", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stopped.wait(self.interval):
+                try:
+                    if not _this_attempt(self.job).update(heartbeat_at=timezone.now()):
+                        return  # handed on or finished: nothing of ours to keep alive
+                except DatabaseError:
+                    logger.warning("Heartbeat of job %s not written; retrying", self.job.pk, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def keepalive_interval() -> float:
+    return max(0.2, settings.GENERATION_STALE_SECONDS / 5)
+
+
 class _Progress:
     """Throttled progress, heartbeat and cancellation checks against the job row."""
 
     def __init__(self, job: GenerationJob) -> None:
         self.job = job
         self.last_write = 0.0
+        self.keepalive = _Keepalive(job, keepalive_interval())
 
     def on_step(self, step: int, total: int) -> None:
         now = time.monotonic()
@@ -73,6 +112,8 @@ class _Progress:
         _this_attempt(self.job).update(
             progress_step=min(step, total), progress_total=total, heartbeat_at=timezone.now()
         )
+        if step >= total:
+            self.keepalive.start()  # denoising is over; decoding and the rest report no steps
 
     def should_cancel(self) -> bool:
         row = _this_attempt(self.job).values("cancel_requested_at").first()
@@ -102,6 +143,13 @@ def generation_job_execute(job: GenerationJob) -> None:
     """Run a job this worker has claimed, ending it in exactly one terminal state."""
     progress = _Progress(job)
     started = time.monotonic()
+    try:
+        _execute(job, progress, started)
+    finally:
+        progress.keepalive.stop()
+
+
+def _execute(job: GenerationJob, progress: _Progress, started: float) -> None:
     try:
         loaded = pipeline_for(job.model)
         result = generate(
