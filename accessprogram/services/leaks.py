@@ -13,8 +13,9 @@ from django.db import transaction
 from accessprogram.models import AccessToken
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notices import program_admin_emails, send_notice
 from accessprogram.services.token_format import token_hash, token_parse
-from accessprogram.services.tokens import program_admin_emails, send_token_notice, token_revoke
+from accessprogram.services.tokens import token_revoke
 from generation.models import GenerationJob
 from generation.services.submit import generation_jobs_cancel
 
@@ -46,13 +47,13 @@ def leak_report(*, actor: Actor, candidates: list[str]) -> int:
         details={"candidates": len(candidates), "revoked": [token.prefix for token in leaked]},
     )
     for email, tokens in by_owner.items():
-        send_token_notice(
+        send_notice(
             subject="Your access token was found in public and revoked",
             template="accessprogram/email/token_leaked.txt",
             recipients=[email],
             context={"tokens": tokens},
         )
-    send_token_notice(
+    send_notice(
         subject=f"{len(leaked)} leaked access token(s) revoked",
         template="accessprogram/email/token_leaked.txt",
         recipients=program_admin_emails(),

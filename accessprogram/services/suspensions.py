@@ -18,7 +18,7 @@ from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspe
 from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.tokens import program_admin_emails, send_token_notice
+from accessprogram.services.notices import program_admin_emails, send_notice
 from generation.models import GenerationJob
 from generation.services.submit import generation_jobs_cancel
 
@@ -198,11 +198,11 @@ def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
     context = {"suspension": suspension, "stopped_jobs": stopped_jobs}
     subject = f"Suspended: {suspension.target_label}"
     if owner is not None:
-        send_token_notice(
+        send_notice(
             subject=subject, template="accessprogram/email/suspended.txt", recipients=[owner.email], context=context
         )
     if suspension.automatic:
-        send_token_notice(
+        send_notice(
             subject=subject,
             template="accessprogram/email/suspended.txt",
             recipients=program_admin_emails(),

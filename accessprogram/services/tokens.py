@@ -6,16 +6,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accessprogram.errors import Conflict, DomainError, LimitReached, NotAllowed
 from accessprogram.models import AccessToken, Suspension, TokenScope, User
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
-from accessprogram.models.users import ROLE_GROUPS, Role
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.token_format import token_display_prefix, token_generate, token_hash, token_parse
@@ -156,23 +153,4 @@ def token_record_use(*, token: AccessToken, ip: str | None, user_agent: str) -> 
     unchanged = Q(last_used_ip=ip, last_used_user_agent=user_agent, last_used_at__gt=now - LAST_USE_RESOLUTION)
     AccessToken.objects.filter(pk=token.pk).exclude(unchanged).update(
         last_used_at=now, last_used_ip=ip, last_used_user_agent=user_agent
-    )
-
-
-def program_admin_emails() -> list[str]:
-    admins = User.objects.filter(is_active=True).filter(
-        Q(is_superuser=True) | Q(groups__name=ROLE_GROUPS[Role.PROGRAM_ADMIN])
-    )
-    return sorted(set(admins.values_list("email", flat=True)))
-
-
-def send_token_notice(*, subject: str, template: str, recipients: list[str], context: dict) -> None:
-    """One e-mail about tokens (a leak, a suspension), sent after the transaction commits."""
-    if not recipients:
-        return
-    body = render_to_string(template, {"program_name": settings.PROGRAM_NAME, "site_url": settings.SITE_URL, **context})
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[{settings.PROGRAM_NAME}] {subject}", message=body, from_email=None, recipient_list=recipients
-        )
     )

@@ -12,6 +12,7 @@ from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowe
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notices import send_notice
 from contributions.access import is_red_teamer
 from contributions.models import ContributionKind, Finding, FindingStatus, LedgerEntry, SafetyCategory, Severity
 from contributions.services.ledger import ledger_post, rate_line_for
@@ -176,4 +177,10 @@ def finding_decide(
                 severity=finding.severity,
                 memo=f"Finding #{finding.pk}: {finding.title}",
             )
+    send_notice(
+        subject=f"Finding #{finding.pk}: {finding.get_status_display()}",
+        template="contributions/email/finding_decided.txt",
+        recipients=[finding.reporter.email],
+        context={"finding": finding, "entry": entry},
+    )
     return FindingDecisionResult(finding=finding, ledger_entry=entry, unpriced=unpriced)

@@ -18,6 +18,7 @@ from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowe
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notices import send_notice
 from contributions.models import (
     ACCEPTED_STATUSES,
     REPORT_TRANSITIONS,
@@ -242,7 +243,21 @@ def report_triage(
                 severity=report.severity,
                 memo=f"Bug #{report.pk}: {report.title}",
             )
+    _notify_reporter(report, reply=(reply or "").strip(), status_changed=True, entry=entry)
     return TriageResult(report=report, ledger_entry=entry, unpriced=unpriced)
+
+
+def _notify_reporter(report: Report, *, reply: str, status_changed: bool, entry=None) -> None:
+    """The reporter hears of every status change and reply by e-mail, besides seeing it on the report."""
+    subject = f"Report #{report.pk}: {report.get_status_display()}"
+    if not status_changed:
+        subject = f"Reply on report #{report.pk}"
+    send_notice(
+        subject=subject,
+        template="contributions/email/report_update.txt",
+        recipients=[report.reporter.email],
+        context={"report": report, "reply": reply, "status_changed": status_changed, "entry": entry},
+    )
 
 
 @transaction.atomic
@@ -254,4 +269,6 @@ def report_reply(*, actor: Actor, report: Report, text: str) -> ReportReply:
         raise DomainError(f"At most {TEXT_MAX} characters.", field="text")
     reply = ReportReply.objects.create(report=report, author=actor.user, text=text)
     audit_record(actor=actor, action="report.replied", target=report, details={"reply": reply.pk})
+    if actor.user is None or actor.user.pk != report.reporter_id:
+        _notify_reporter(report, reply=text, status_changed=False)
     return reply

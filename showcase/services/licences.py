@@ -11,7 +11,8 @@ from django.utils import timezone
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from contributions.models import ContributionKind
+from accessprogram.services.notices import send_notice
+from contributions.models import ContributionKind, format_money
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
 from review.access import owner_is_suspended
@@ -98,6 +99,12 @@ def licence_request_create(
             "currency": currency,
             "respond_by": respond_by,
         },
+    )
+    send_notice(
+        subject=f"A licence request for your output {output.short_id}",
+        template="showcase/email/licence_requested.txt",
+        recipients=[output.owner.email],
+        context={"licence": licence, "fee": format_money(fee_minor, currency)},
     )
     return licence
 
