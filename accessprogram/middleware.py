@@ -32,3 +32,20 @@ class ProgramAccessMiddleware:
                     return redirect(f"{gate.url}?{urlencode({'next': request.get_full_path()})}")
                 return redirect(gate.url)
         return self.get_response(request)
+
+
+class RefuseNulCharactersMiddleware:
+    """A query string carrying a NUL character is refused with 400 before any view reads it: PostgreSQL text
+    cannot hold NUL, so a search or filter built from it would fail in the database. (Form and serializer
+    fields already refuse NUL in bodies.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            message = "The address contains a NUL character; remove it and try again."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

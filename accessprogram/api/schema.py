@@ -32,7 +32,7 @@ ERROR_SCHEMA = {
     "required": ["detail", "code"],
 }
 
-RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds to wait, for rate limits."}
+RETRY_AFTER = {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
 
 DESCRIPTIONS = {
     400: "Invalid input: `errors` names each field at fault.",
@@ -41,6 +41,7 @@ DESCRIPTIONS = {
     404: "No such object among those you may see, or no such page.",
     409: "The object is not in a state that allows this.",
     429: "A rate limit or quota is reached: `resets_at` and `Retry-After` say when to try again.",
+    503: "A backing service (the database, Redis) is briefly down; nothing was changed. Retry after `Retry-After`.",
 }
 
 
@@ -51,9 +52,11 @@ def _needs_sign_in(operation: dict) -> bool:
 
 def _statuses(method: str, operation: dict) -> list[int]:
     parameters = operation.get("parameters", [])
-    statuses = [429]
+    statuses = [429, 503]
     if method in WRITE_METHODS or "requestBody" in operation:
         statuses += [400, 409]
+    elif any(p.get("in") == "query" for p in parameters):
+        statuses.append(400)  # a query string the site refuses to read (a NUL character)
     if _needs_sign_in(operation):
         statuses += [401, 403]
     if any(p.get("in") == "path" for p in parameters) or any(
@@ -74,7 +77,7 @@ def document_error_responses(result, generator, request, public):
             responses = operation.setdefault("responses", {})
             for status in _statuses(method, operation):
                 response = {"description": DESCRIPTIONS[status], "content": error}
-                if status == 429:
+                if status in (429, 503):
                     response["headers"] = {"Retry-After": RETRY_AFTER}
                 responses.setdefault(str(status), response)
     return result

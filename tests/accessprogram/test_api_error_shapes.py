@@ -40,9 +40,9 @@ def test_the_schema_documents_each_operations_refusals(schema):
     submit = schema["paths"]["/api/v1/generations/"]["post"]["responses"]
     leaks = schema["paths"]["/api/v1/leaks/"]["post"]["responses"]
 
-    assert set(detail) == {"200", "401", "403", "404", "429"}
-    assert set(submit) == {"201", "400", "401", "403", "409", "429"}
-    assert set(leaks) == {"202", "400", "409", "429"}
+    assert set(detail) == {"200", "401", "403", "404", "429", "503"}
+    assert set(submit) == {"201", "400", "401", "403", "409", "429", "503"}
+    assert set(leaks) == {"202", "400", "409", "429", "503"}
     assert detail["404"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert "Retry-After" in submit["429"]["headers"]
 
@@ -56,3 +56,18 @@ def test_the_schema_says_which_people_fields_may_be_empty(schema):
     assert components["Suspension"]["properties"]["lifted_by"]["nullable"] is True
     assert components["Review"]["properties"]["claimed_by"]["nullable"] is True
     assert components["ReviewDecision"]["properties"]["reason"]["nullable"] is True
+
+
+def test_a_nul_character_in_the_query_string_is_a_400_not_a_database_error(as_artist, as_reviewer):
+    """PostgreSQL text cannot hold NUL: a search built from one would fail in the database (found by fuzzing)."""
+    response = as_artist.get("/api/v1/generations/", {"q": "boat\x00"})
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    assert as_artist.get("/library/", {"q": "\x00"}).status_code == 400
+    assert as_reviewer.get("/review/", {"tester": "a\x00"}).status_code == 400
+    assert as_artist.get("/api/v1/generations/", {"q": "boat"}).status_code == 200
+
+
+def test_query_refusals_and_unavailability_are_documented(schema):
+    listing = schema["paths"]["/api/v1/generations/"]["get"]["responses"]
+    assert {"400", "503"} <= listing.keys()
+    assert "Retry-After" in listing["503"]["headers"]
