@@ -54,12 +54,11 @@ class PromptBlockAdmin(ReadOnlyAdmin):
     search_fields = ["tester__email", "prompt"]
 
 
-class RateCardLineInline(admin.TabularInline):
-    model = RateCardLine
-    extra = 0
+class LockableInline(admin.TabularInline):
+    """An inline whose rows can be added, changed and deleted only while `_editable(parent)` holds."""
 
     def _editable(self, obj) -> bool:
-        return obj is None or not obj.is_published
+        raise NotImplementedError
 
     def has_add_permission(self, request, obj=None) -> bool:
         return self._editable(obj) and super().has_add_permission(request, obj)
@@ -69,6 +68,14 @@ class RateCardLineInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
+class RateCardLineInline(LockableInline):
+    model = RateCardLine
+    extra = 0
+
+    def _editable(self, obj) -> bool:
+        return obj is None or not obj.is_published
 
 
 @admin.register(RateCard)
@@ -160,22 +167,13 @@ class FindingAdmin(ReadOnlyAdmin):
     search_fields = ["title", "prompt", "reporter__email"]
 
 
-class SurveyQuestionInline(admin.TabularInline):
+class SurveyQuestionInline(LockableInline):
     model = SurveyQuestion
     extra = 1
 
     def _editable(self, obj) -> bool:
         # Questions are fixed once someone has answered, so every response answers the same questions.
         return obj is None or not obj.responses.exists()
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Survey)
