@@ -16,8 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
+
+from tests.processes import wait_until  # noqa: E402
 
 PARAMS = {
     "prompt": "a paper boat on a stormy sea",
@@ -72,13 +74,8 @@ def submit(client, **overrides) -> str:
     return response.json()["id"]
 
 
-def wait_until(predicate, timeout=600.0, interval=0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise TimeoutError("benchmark step timed out")
+def wait_step(predicate) -> None:
+    wait_until(predicate, timeout=600.0, interval=0.02, what="a benchmark step")
 
 
 def overhead(client, models_dir: Path, jobs: int) -> None:
@@ -89,12 +86,12 @@ def overhead(client, models_dir: Path, jobs: int) -> None:
     def output_exists(job_id):
         return lambda: Output.objects.filter(job_id=job_id).exists()
 
-    wait_until(output_exists(submit(client, seed=0)))  # warm-up: the worker loads its pipeline once
+    wait_step(output_exists(submit(client, seed=0)))  # warm-up: the worker loads its pipeline once
     end_to_end = []
     for seed in range(1, jobs + 1):
         started = time.perf_counter()
         job_id = submit(client, seed=seed)
-        wait_until(output_exists(job_id))
+        wait_step(output_exists(job_id))
         end_to_end.append(time.perf_counter() - started)
 
     loaded = load_pipeline(models_dir / "demo-wan", "wan")
@@ -129,11 +126,11 @@ def fairness(flood_client, single_client, flood_size: int) -> None:
     from generation.services.submit import generation_job_cancel
 
     flood = [submit(flood_client, seed=i) for i in range(flood_size)]
-    wait_until(lambda: GenerationJob.objects.filter(pk__in=flood, status=JobStatus.RUNNING).exists())
+    wait_step(lambda: GenerationJob.objects.filter(pk__in=flood, status=JobStatus.RUNNING).exists())
     running = GenerationJob.objects.get(pk__in=flood, status=JobStatus.RUNNING)
     submitted = time.perf_counter()
     single = submit(single_client, seed=12345)
-    wait_until(lambda: GenerationJob.objects.filter(pk=single).exclude(started_at=None).exists())
+    wait_step(lambda: GenerationJob.objects.filter(pk=single).exclude(started_at=None).exists())
     waited = time.perf_counter() - submitted
     running.refresh_from_db()
     single_job = GenerationJob.objects.get(pk=single)
@@ -141,7 +138,7 @@ def fairness(flood_client, single_client, flood_size: int) -> None:
     job_seconds = (running.finished_at - running.started_at).total_seconds() if running.finished_at else float("nan")
     for job in GenerationJob.objects.filter(pk__in=flood, status=JobStatus.QUEUED):
         generation_job_cancel(actor=Actor.system(), job=job)
-    wait_until(lambda: not GenerationJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists())
+    wait_step(lambda: not GenerationJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists())
     print(f"\n## (b) fairness: one job submitted while another tester has {flood_size} queued")
     print(
         f"the single job waited {waited:.2f} s; flood jobs started before it: {ran_before} "

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -28,8 +27,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
+
+from tests.processes import answers, free_port, wait_until  # noqa: E402
 
 # Our own database, broker and Redis database, so that other benchmarks can run at the same time.
 _harness.BENCH_DB = "vernissage_bench_leaks"
@@ -78,9 +79,7 @@ def make_cast():
 
 class WebServer:
     def __init__(self, workers: int, log_dir: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.log = (log_dir / "gunicorn.log").open("wb")
         self.process = subprocess.Popen(  # noqa: S603 -- this interpreter, gunicorn, fixed arguments
             [
@@ -120,14 +119,8 @@ class WebServer:
             return error.code
 
     def wait_until_up(self, token: str) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.request("GET", "/api/v1/me/", token=token, ip="192.0.2.1")
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start; see gunicorn.log")
+        probe = lambda: self.request("GET", "/api/v1/me/", token=token, ip="192.0.2.1")  # noqa: E731
+        wait_until(lambda: answers(probe), timeout=60, interval=0.2, what="gunicorn to start (see gunicorn.log)")
 
     def stop(self) -> None:
         self.process.terminate()

@@ -21,7 +21,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,8 +31,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
+
+from tests.processes import free_port, wait_until  # noqa: E402
 
 DATABASE = "vbench_load"
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -123,9 +124,7 @@ def seed(testers: int, outputs_per_tester: int) -> dict:
 
 class Gunicorn:
     def __init__(self, workers: int, log_dir: Path) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
+        self.port = free_port()
         self.log = (log_dir / "gunicorn.log").open("wb")
         self.process = subprocess.Popen(  # noqa: S603 -- this interpreter, gunicorn, fixed arguments
             [sys.executable, "-m", "gunicorn", "accessprogram.wsgi", "--pythonpath", str(_harness.ROOT / "bench"),
@@ -136,15 +135,14 @@ class Gunicorn:
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/bench/ceiling/", timeout=30) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.3)
-        raise RuntimeError("gunicorn did not start; see gunicorn.log")
+        wait_until(self._serves, timeout=60, interval=0.3, what="gunicorn to start (see gunicorn.log)")
+
+    def _serves(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/bench/ceiling/", timeout=30) as response:  # noqa: S310
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
+            return False
 
     def stop(self) -> None:
         self.process.terminate()

@@ -1,15 +1,48 @@
-"""Celery processes that the tests and the fault benchmark start: each in its own process group, so it can
-be killed like a machine that dies (SIGKILL, no chance to acknowledge) or stopped like a deploy (SIGTERM)."""
+"""Processes the tests and the benchmarks start, and waiting on them.
+
+Celery processes each run in their own process group, so one can be killed like a machine that dies (SIGKILL,
+no chance to acknowledge) or stopped like a deploy (SIGTERM)."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate: Callable, *, timeout: float, interval: float = 0.05, what: str = "condition"):
+    """Poll `predicate` until it returns something truthy, and return that; TimeoutError after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def answers(probe: Callable) -> bool:
+    """Whether a server answers `probe()` at all (any HTTP status); False while it is not listening yet."""
+    try:
+        probe()
+    except (urllib.error.URLError, ConnectionError):
+        return False
+    return True
 
 
 class CeleryProcess:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -24,21 +22,16 @@ from accessprogram.models import Program, SuspensionScope
 from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import suspension_create, suspension_lift
 from tests.accessprogram.conftest import issue_token
+from tests.processes import answers, free_port, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class WebServer:
     def __init__(self, database_name: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODE": "test",
@@ -77,15 +70,13 @@ class WebServer:
             return error.code, json.loads(error.read() or b"{}")
 
     def wait_until_up(self, token: str) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                self.get("/api/v1/me/", token)
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.2)
-        self.stop()
-        raise AssertionError(f"gunicorn did not start:\n{self.process.stdout.read().decode(errors='replace')}")
+        try:
+            wait_until(lambda: answers(lambda: self.get("/api/v1/me/", token)), timeout=60, interval=0.2)
+        except TimeoutError:
+            self.stop()
+            raise AssertionError(
+                f"gunicorn did not start:\n{self.process.stdout.read().decode(errors='replace')}"
+            ) from None
 
     def stop(self) -> None:
         self.process.terminate()

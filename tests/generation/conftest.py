@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import redis
 from django.conf import settings
 
 from generation.models import GenerationJob, JobStatus
-from tests.processes import CeleryProcess
+from tests.processes import CeleryProcess, wait_until
 
 
 @pytest.fixture(scope="session")
@@ -77,13 +76,11 @@ def start_worker(transactional_db, demo_models_dir, settings):
 
 
 def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"Timed out after {timeout:.0f}s waiting for {message}")
+    """wait_until, failing the test (an AssertionError) when the time runs out."""
+    try:
+        return wait_until(predicate, timeout=timeout, interval=interval, what=message)
+    except TimeoutError as exc:
+        raise AssertionError(str(exc)) from None
 
 
 def wait_for_terminal(job_ids, *, timeout: float = 120.0, worker: WorkerProcess | None = None):
