@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -33,16 +34,60 @@ def test_a_wrong_password_is_a_form_error(artist):
     assert response.context["form"].errors
 
 
-def test_repeated_failures_lock_the_account_out_even_with_the_right_password(artist):
+def test_repeated_failures_lock_that_address_out_of_the_account_even_with_the_right_password(artist):
     client = Client()
     for _ in range(5):
         assert TOO_MANY not in _login(client, artist.email, "wrong-password").content.decode()
 
     locked = _login(client, artist.email, "wrong-password")
-    right_password = _login(Client(REMOTE_ADDR="192.0.2.99"), artist.email, PASSWORD)
+    right_password_same_address = _login(client, artist.email, PASSWORD)
 
     assert TOO_MANY in locked.context["form"].non_field_errors()
-    assert right_password.status_code == 200 and TOO_MANY in right_password.context["form"].non_field_errors()
+    assert TOO_MANY in right_password_same_address.context["form"].non_field_errors()
+
+
+def test_a_strangers_wrong_passwords_do_not_lock_the_admin_out(admin_user):
+    stranger = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(8):
+        _login(stranger, admin_user.email, "wrong-password")
+    admin = Client(REMOTE_ADDR="192.0.2.99")
+
+    response = _login(admin, admin_user.email, PASSWORD)
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert TOO_MANY in _login(stranger, admin_user.email, PASSWORD).context["form"].non_field_errors()
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    """The site sits behind one trusted reverse proxy, which appends the client's address to X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def _via_proxy(client_ip: str) -> Client:
+    return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_ip)
+
+
+def test_behind_the_proxy_one_clients_failures_do_not_stop_others_signing_in(behind_proxy, artist, artist2):
+    attacker = _via_proxy("203.0.113.5")
+    attempts = [_login(attacker, f"guess{n}@vernissage.test", "wrong-password") for n in range(12)]
+    attempts += [_login(attacker, artist.email, "wrong-password") for _ in range(6)]
+
+    second, third = _via_proxy("198.51.100.20"), _via_proxy("192.0.2.30")
+
+    assert TOO_MANY in attempts[-1].content.decode()
+    assert _login(second, artist.email, PASSWORD).status_code == 302
+    assert _login(third, artist2.email, PASSWORD).status_code == 302
+
+
+def test_behind_the_proxy_a_forged_forwarded_address_does_not_escape_the_limit(behind_proxy, artist):
+    """The proxy appends the real address last; whatever a client writes before it is not believed."""
+    responses = [
+        _login(Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.5"), artist.email, "x")
+        for n in range(6)
+    ]
+
+    assert TOO_MANY in responses[-1].context["form"].non_field_errors()
 
 
 def test_repeated_failures_from_one_address_are_limited_across_accounts(artist):
