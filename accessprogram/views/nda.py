@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -13,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
+from accessprogram.csv_files import csv_lines
 from accessprogram.errors import DomainError
 from accessprogram.forms import NdaAcceptForm, NdaDraftForm
 from accessprogram.models import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
@@ -135,11 +134,6 @@ def nda_admin_publish(request, pk: int):
     return redirect("nda_admin_detail", pk=nda.pk)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @program_admin_required
 def nda_admin_evidence(request, pk: int):
     """Every acceptance of one version, with each clause decision, as CSV."""
@@ -148,27 +142,23 @@ def nda_admin_evidence(request, pk: int):
     decisions: dict[tuple[int, int], bool] = {
         (d.acceptance_id, d.clause_id): d.agreed for d in NdaClauseDecision.objects.filter(acceptance__nda=nda)
     }
-    writer = csv.writer(_Echo())
+    header = ["email", "typed_name", "version", "text_sha256", "accepted_at", "ip_address", "user_agent"] + [
+        f"clause:{c.key}" for c in clauses
+    ]
+    rows = (
+        [
+            a.user.email,
+            a.typed_name,
+            nda.version,
+            a.text_sha256,
+            a.accepted_at.isoformat(),
+            a.ip_address or "",
+            a.user_agent,
+        ]
+        + ["yes" if decisions.get((a.pk, c.pk)) else "no" for c in clauses]
+        for a in nda.acceptances.select_related("user").order_by("accepted_at").iterator()
+    )
 
-    def rows():
-        yield writer.writerow(
-            ["email", "typed_name", "version", "text_sha256", "accepted_at", "ip_address", "user_agent"]
-            + [f"clause:{c.key}" for c in clauses]
-        )
-        for a in nda.acceptances.select_related("user").order_by("accepted_at").iterator():
-            yield writer.writerow(
-                [
-                    a.user.email,
-                    a.typed_name,
-                    nda.version,
-                    a.text_sha256,
-                    a.accepted_at.isoformat(),
-                    a.ip_address or "",
-                    a.user_agent,
-                ]
-                + ["yes" if decisions.get((a.pk, c.pk)) else "no" for c in clauses]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="nda-v{nda.version}-acceptances.csv"'
     return response

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from accessprogram.csv_files import csv_text
 from contributions.models import LedgerEntry, LedgerStatus, format_money
 
 
@@ -76,35 +75,27 @@ STATEMENT_HEADER = [
 ]
 
 
-def _cell(value: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def statement_csv(entries) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(STATEMENT_HEADER)
-    for entry in entries:
-        line = entry.rate_card_line
-        writer.writerow(
-            [
-                entry.tester.email,
-                _cell(entry.tester.full_name),
-                entry.pk,
-                entry.created_at.isoformat(),
-                entry.kind,
-                entry.severity,
-                entry.quantity,
-                entry.amount_minor,
-                entry.currency,
-                entry.amount_display,
-                entry.status,
-                entry.approved_at.isoformat() if entry.approved_at else "",
-                entry.paid_at.isoformat() if entry.paid_at else "",
-                line.rate_card.version if line else "",
-                str(line) if line else "",
-                _cell(entry.memo),
-            ]
-        )
-    return buffer.getvalue()
+    return csv_text(STATEMENT_HEADER, (_statement_row(entry) for entry in entries))
+
+
+def _statement_row(entry) -> list:
+    line = entry.rate_card_line
+    return [
+        entry.tester.email,
+        entry.tester.full_name,
+        entry.pk,
+        entry.created_at.isoformat(),
+        entry.kind,
+        entry.severity,
+        entry.quantity,
+        entry.amount_minor,
+        entry.currency,
+        entry.amount_display,
+        entry.status,
+        entry.approved_at.isoformat() if entry.approved_at else "",
+        entry.paid_at.isoformat() if entry.paid_at else "",
+        line.rate_card.version if line else "",
+        str(line) if line else "",
+        entry.memo,
+    ]

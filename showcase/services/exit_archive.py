@@ -3,8 +3,6 @@ ledger statement, written entry by entry so no more than one file's chunk is in 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import shutil
 import zipfile
@@ -15,6 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from accessprogram.access import gate_for
+from accessprogram.csv_files import csv_text
 from accessprogram.errors import NotAllowed
 from accessprogram.models import Membership, User
 from accessprogram.services.audit import audit_record
@@ -48,17 +47,8 @@ def _video_name(output: Output) -> str:
     return f"works/{output.created_at:%Y-%m-%d}-{output.short_id}.mp4"
 
 
-def _cell(value):
-    # Text a spreadsheet would run as a formula is written as text.
-    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _csv_bytes(header: list[str], rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode()
+    return csv_text(header, rows).encode()
 
 
 def _json_bytes(data) -> bytes:
