@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from accessprogram.access import gate_for
 
@@ -35,17 +36,27 @@ class ProgramAccessMiddleware:
 
 
 class RefuseNulCharactersMiddleware:
-    """A query string carrying a NUL character is refused with 400 before any view reads it: PostgreSQL text
-    cannot hold NUL, so a search or filter built from it would fail in the database. (Form and serializer
-    fields already refuse NUL in bodies.)"""
+    """A NUL character in the path, the query string or a header is refused with 400 before any view reads it:
+    PostgreSQL text cannot hold NUL, so a lookup, search or audit row built from it would fail in the database.
+    No browser sends one. (Form and serializer fields already refuse NUL in bodies.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            message = "The address contains a NUL character; remove it and try again."
+        if _carries_nul(request):
+            message = _("The request contains a NUL character; remove it and try again.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def _carries_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path_info:
+        return True
+    if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+        return True
+    return any(
+        "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)
+    )

@@ -12,7 +12,15 @@ from generation.api.views import GenerationViewSet, OutputViewSet
 from review.api.views import ReviewViewSet, ShareLinkViewSet
 from showcase.api.views import LicenceRequestViewSet, ShowcaseCallViewSet
 
-router = DefaultRouter()
+
+class JsonOnlyRouter(DefaultRouter):
+    """No format suffixes (`outputs/{id}/media.json`): the API speaks JSON only, and a suffix would be passed
+    to every action as a `format` argument that none of them takes."""
+
+    include_format_suffixes = False
+
+
+router = JsonOnlyRouter()
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("tokens", AccessTokenViewSet, basename="token")
 router.register("suspensions", SuspensionViewSet, basename="suspension")
