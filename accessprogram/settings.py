@@ -385,8 +385,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # No page needs a camera, a microphone, the location or payments.
 PERMISSIONS_POLICY = {
-    feature: []
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture")
+    feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture")
 }
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
