@@ -36,9 +36,9 @@ class ProgramAccessMiddleware:
 
 
 class RefuseNulCharactersMiddleware:
-    """A NUL character in the path, the query string or a header is refused with 400 before any view reads it:
-    PostgreSQL text cannot hold NUL, so a lookup, search or audit row built from it would fail in the database.
-    No browser sends one. (Form and serializer fields already refuse NUL in bodies.)"""
+    """A NUL character in the path, the query string, a header or a form field is refused with 400 before any
+    view reads it: PostgreSQL text cannot hold NUL, so a lookup, search or audit row built from it would fail
+    in the database. No browser sends one. (The API's JSON parser refuses NUL in JSON bodies.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,10 +52,17 @@ class RefuseNulCharactersMiddleware:
         return self.get_response(request)
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _nul_in(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
+
+
 def _carries_nul(request: HttpRequest) -> bool:
     if "\x00" in request.path_info:
         return True
-    if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+    if _nul_in(request.GET) or (request.content_type in FORM_TYPES and _nul_in(request.POST)):
         return True
     return any(
         "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)

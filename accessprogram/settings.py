@@ -273,6 +273,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accessprogram.api.permissions.ProgramMember"],
     "DEFAULT_THROTTLE_CLASSES": ["accessprogram.api.throttles.TokenAndTesterRateThrottle"],
+    "DEFAULT_PARSER_CLASSES": [
+        "accessprogram.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -8,10 +8,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accessprogram.api.parsers import StrictJSONParser
 from accessprogram.api.permissions import IsReviewer, IsTester, ProgramMember
 from accessprogram.errors import DomainError
 from accessprogram.models import TokenScope
@@ -57,7 +58,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     serializer_class = ReportSerializer
     permission_classes = [ProgramMember]
     queryset = Report.objects.none()  # for the schema; get_queryset scopes every request
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [StrictJSONParser, MultiPartParser, FormParser]
     token_scopes = READS
 
     def get_queryset(self):
