@@ -273,6 +273,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accessprogram.api.permissions.ProgramMember"],
     "DEFAULT_THROTTLE_CLASSES": ["accessprogram.api.throttles.TokenAndTesterRateThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "accessprogram.api.negotiation.FirstRendererWhenNoneMatches",
     "DEFAULT_PARSER_CLASSES": [
         "accessprogram.api.parsers.StrictJSONParser",
         "rest_framework.parsers.FormParser",

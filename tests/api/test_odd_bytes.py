@@ -20,18 +20,21 @@ from django.urls import get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
-from accessprogram.models import AnomalyThresholds
+from accessprogram.models import AnomalyThresholds, SuspensionScope
 from accessprogram.services.context import Actor
+from accessprogram.services.suspensions import suspension_create
 from review.services.reviews import review_decide
 from review.services.sharing import gallery_add, share_link_create
 from tests.accessprogram.conftest import issue_token
 from tests.conftest import client_for, make_output
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NUL, SURROGATE, HUGE = "%00", "%ED%A0%80", "9" * 4400
-ODD_SEGMENTS = (NUL, f"a{NUL}b", SURROGATE, HUGE, "%FF%FE", "-1")
-PLAIN_SEGMENTS = ("1", "json")
+# Path segments: NUL, a lone surrogate, a number Python refuses to read, a negative id, and plain values that
+# match (an id, and `json` where a format suffix could go).
+SEGMENTS = (NUL, SURROGATE, HUGE, "-1", "1", "json")
+ADMIN_SEGMENTS = (NUL, SURROGATE, HUGE)
 # Query parameters the views read, plus the paginator's and DRF's.
 QUERY_NAMES = (
     "q",
@@ -57,23 +60,28 @@ QUERY_NAMES = (
 )
 ODD_QUERIES = (
     "&".join(f"{name}={NUL}" for name in QUERY_NAMES),
-    "&".join(f"{name}={SURROGATE}" for name in QUERY_NAMES),
-    "&".join(f"{name}={HUGE}" for name in QUERY_NAMES),
-    "&".join(f"{name}=-{HUGE}" for name in QUERY_NAMES),
-    f"{SURROGATE}={SURROGATE}&%FF=%FE&month=2025-99&page=0&page=-1",
+    "&".join(f"{name}={SURROGATE}{HUGE}" for name in QUERY_NAMES),
+    "&".join(f"{name}=-{HUGE}" for name in QUERY_NAMES) + f"&{SURROGATE}=%FF&month=2025-99&page=0&page=-1",
 )
 # WSGI carries headers as Latin-1 text: "\xed\xa0\x80" is the bytes of a UTF-8-encoded lone surrogate.
 ODD_HEADERS = (
-    {"HTTP_RANGE": "bytes=" + HUGE + "-"},
-    {"HTTP_RANGE": "bytes=0-" + HUGE},
-    {"HTTP_RANGE": "bytes=-" + HUGE},
-    {"HTTP_RANGE": "bytes=\x00-\xed\xa0\x80, 5-1, -, a-b"},
-    {"HTTP_IF_MODIFIED_SINCE": "\x00" + HUGE, "HTTP_IF_NONE_MATCH": "\xed\xa0\x80", "HTTP_IF_RANGE": HUGE},
-    {"HTTP_USER_AGENT": "agent\x00\xed\xa0\x80", "HTTP_ACCEPT_LANGUAGE": "\xed\xa0\x80;q=" + HUGE},
-    {"HTTP_ACCEPT": "application/json; version=\x00; q=" + HUGE, "HTTP_X_FORWARDED_FOR": "\x00, ::::, " + HUGE},
-    {"HTTP_ORIGIN": "\xed\xa0\x80", "HTTP_REFERER": "http://\x00/", "HTTP_SEC_FETCH_SITE": "\x00"},
-    {"HTTP_COOKIE": "sessionid=\x00\xed\xa0\x80; csrftoken=" + HUGE},
+    {
+        "HTTP_IF_MODIFIED_SINCE": HUGE,
+        "HTTP_IF_NONE_MATCH": "\xed\xa0\x80",
+        "HTTP_IF_RANGE": HUGE,
+        "HTTP_USER_AGENT": "agent\xed\xa0\x80",
+        "HTTP_ACCEPT_LANGUAGE": "\xed\xa0\x80;q=" + HUGE,
+        "HTTP_ACCEPT": "application/json; version=\xff; q=" + HUGE,
+        "HTTP_X_FORWARDED_FOR": "::::, " + HUGE,
+        "HTTP_ORIGIN": "\xed\xa0\x80",
+        "HTTP_REFERER": "http://\xff/",
+        "HTTP_SEC_FETCH_SITE": HUGE,
+        "HTTP_COOKIE": "sessionid=\xed\xa0\x80; csrftoken=" + HUGE,
+        "HTTP_RANGE": "bytes=" + HUGE + "-",
+    },
+    {"HTTP_USER_AGENT": "agent\x00", "HTTP_X_FORWARDED_FOR": "\x00", "HTTP_COOKIE": "sessionid=\x00"},
 )
+RANGES = ("bytes=" + HUGE + "-", "bytes=0-" + HUGE, "bytes=-" + HUGE, "bytes=\x00-\xed\xa0\x80, 5-1, -, a-b")
 ODD_STRINGS = ("\x00", "a\x00b", "\ud800", "x\udfffy")
 DEEP = 50_000
 
@@ -132,13 +140,16 @@ def _templates(resolver=None, prefix: str = "") -> set[tuple[str, tuple[str, ...
     return found
 
 
-def _urls(segments) -> list[str]:
+def _urls(segments, admin_segments=()) -> list[str]:
     urls = []
     for template, names in sorted(_templates()):
-        values = segments if names else ("",)
+        admin = template.startswith("/admin/")
+        if admin and not admin_segments:
+            continue
+        values = (admin_segments if admin else segments) if names else ("",)
         urls += [template % dict.fromkeys(names, value) for value in values]
         if "format" in names and len(names) > 1:
-            urls += [template % {**dict.fromkeys(names, value), "format": "json"} for value in segments]
+            urls += [template % {**dict.fromkeys(names, value), "format": "json"} for value in values]
     return urls
 
 
@@ -181,9 +192,8 @@ def test_odd_bytes_in_path_segments_of_every_url_get_a_4xx(persona, program, art
     client = personas(program, artist, admin_user)[persona]
     client.raise_request_exception = False
     failures: list[str] = []
-    for url in _urls(ODD_SEGMENTS + PLAIN_SEGMENTS):
-        if url.startswith("/admin/") and persona != "staff":
-            continue  # the whole admin sends everyone else to sign in, before any segment is read
+    # The whole admin sends everyone but staff to sign in, before any segment is read.
+    for url in _urls(SEGMENTS, ADMIN_SEGMENTS if persona == "staff" else ()):
         for method in ("GET", "POST"):
             _check(client, method, url, failures)
 
@@ -195,13 +205,16 @@ def test_odd_query_strings_and_headers_on_every_url_get_a_4xx(persona, program, 
     client = personas(program, artist, admin_user)[persona]
     client.raise_request_exception = False
     failures: list[str] = []
-    urls = [url for url in _urls(("1",)) if not url.startswith("/admin/")] + _real_urls(program)
-    for url in urls:
+    real = _real_urls(program)
+    for url in _urls(("1",)) + real:
         for query in ODD_QUERIES:
             _check(client, "GET", f"{url}?{query}", failures)
         for headers in ODD_HEADERS:
             _check(client, "GET", url, failures, **headers)
-            _check(client, "POST", url, failures, **headers)
+    for url in real:
+        for byte_range in RANGES:
+            _check(client, "GET", url, failures, HTTP_RANGE=byte_range)
+        _check(client, "POST", url, failures, data={"passphrase": "\x00", "x": "a\x00b"})
 
     assert not failures, _report(failures, exceptions)
 
@@ -270,3 +283,16 @@ def test_deeply_nested_json_to_every_api_write_gets_a_400(
             )
 
     assert not failures, _report(failures, exceptions)
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/v1/", "/api/v1/me/", "/api/schema/"])
+def test_an_accept_header_nothing_matches_still_meets_the_token_check(path, artist, admin_user, exceptions):
+    """The HTML docs once drew their error page before the token was checked, and met the refusal there."""
+    issued = issue_token(artist, name="suspended")
+    suspension_create(actor=Actor(user=admin_user), scope=SuspensionScope.TOKEN, target=issued.token, reason="x")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
+    client.raise_request_exception = False
+
+    response = client.get(path, HTTP_ACCEPT="application/x-nothing-renders-this")
+
+    assert response.status_code == 403, _report([path], exceptions)
