@@ -144,6 +144,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGOUT_ON_GET = False
+# "ip" is the client's address through TRUSTED_PROXY_COUNT proxies, and a failed login's "key" is the account
+# AND that address (accessprogram.adapter): a stranger's wrong passwords lock out only the stranger.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
