@@ -83,6 +83,8 @@ ODD_HEADERS = (
 )
 RANGES = ("bytes=" + HUGE + "-", "bytes=0-" + HUGE, "bytes=-" + HUGE, "bytes=\x00-\xed\xa0\x80, 5-1, -, a-b")
 ODD_STRINGS = ("\x00", "a\x00b", "\ud800", "x\udfffy")
+# Numbers beyond any column or date: a day count of 10**30 overflows a timedelta, a bigint or a float.
+ODD_NUMBERS = (10**30, -(10**30), 1e308, -1)
 DEEP = 50_000
 
 
@@ -250,7 +252,7 @@ def _api_url(program, path: str) -> str:
 
 
 @pytest.mark.parametrize("persona", ("tester session", "tester token", "staff"))
-def test_nul_and_lone_surrogates_in_every_api_body_field_get_a_400(
+def test_nul_lone_surrogates_and_huge_numbers_in_every_api_body_field_get_a_400(
     persona, program, artist, admin_user, api_document, exceptions
 ):
     client = personas(program, artist, admin_user)[persona]
@@ -260,10 +262,10 @@ def test_nul_and_lone_surrogates_in_every_api_body_field_get_a_400(
         url = _api_url(program, path)
         fields = _body_fields(api_document, operation)
         for field in fields:
-            for odd in ODD_STRINGS:
-                for value in (odd, [odd], {odd: odd, "k": [odd]}):
-                    body = json.dumps({**dict.fromkeys(fields, "x"), field: value})
-                    _check(client, method.upper(), url, failures, data=body, content_type="application/json")
+            values = [v for odd in ODD_STRINGS for v in (odd, [odd], {odd: odd, "k": [odd]})] + list(ODD_NUMBERS)
+            for value in values:
+                body = json.dumps({**dict.fromkeys(fields, "x"), field: value})
+                _check(client, method.upper(), url, failures, data=body, content_type="application/json")
 
     assert not failures, _report(failures, exceptions)
 
