@@ -251,7 +251,8 @@ def _api_url(program, path: str) -> str:
     return path
 
 
-@pytest.mark.parametrize("persona", ("tester session", "tester token", "staff"))
+# A tester's session and token reach the same serializers: the token stands for both here.
+@pytest.mark.parametrize("persona", ("tester token", "staff"))
 def test_nul_lone_surrogates_and_huge_numbers_in_every_api_body_field_get_a_400(
     persona, program, artist, admin_user, api_document, exceptions
 ):
