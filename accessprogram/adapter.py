@@ -5,6 +5,7 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
@@ -33,13 +34,13 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         email = super().clean_email(email)
         invitation = pending_invitation(self.request)
         if invitation is not None and email.strip().lower() != invitation.email:
-            raise forms.ValidationError("Sign up with the address your invitation was sent to.")
+            raise forms.ValidationError(gettext("Sign up with the address your invitation was sent to."))
         return email.strip().lower()
 
     def save_user(self, request, user, form, commit=True):
         invitation = pending_invitation(request)
         if invitation is None:
-            raise forms.ValidationError("Your invitation is no longer valid.")
+            raise forms.ValidationError(gettext("Your invitation is no longer valid."))
         user.full_name = " ".join(form.cleaned_data.get("full_name", "").split())
         user = super().save_user(request, user, form, commit=True)
         invitation_accept(actor=Actor.from_request(request), invitation=invitation, user=user)

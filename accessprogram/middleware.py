@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from accessprogram.access import gate_for
 
@@ -44,7 +45,7 @@ class RefuseNulCharactersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
-            message = "The address contains a NUL character; remove it and try again."
+            message = gettext("The address contains a NUL character; remove it and try again.")
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")

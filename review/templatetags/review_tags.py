@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext
 
 from review.access import latest_review
 from review.forms import AppealForm, GalleryForm, ShareForm
@@ -26,7 +27,7 @@ def duration(value: timedelta | None) -> str:
         return f"{days} d {hours} h"
     if hours:
         return f"{hours} h {minutes} min"
-    return f"{minutes} min" if minutes else "under a minute"
+    return gettext("%(minutes)s min") % {"minutes": minutes} if minutes else gettext("under a minute")
 
 
 @register.inclusion_tag("review/_job_review.html", takes_context=True)
