@@ -188,7 +188,7 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         from contributions.models import LedgerStatus
 
-        self.fields["status"].choices = [("", "Any status"), *LedgerStatus.choices]
+        self.fields["status"].choices = [("", gettext("Any status")), *LedgerStatus.choices]
 
 
 class SessionHoursForm(forms.Form):
