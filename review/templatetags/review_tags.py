@@ -24,9 +24,9 @@ def duration(value: timedelta | None) -> str:
     hours, seconds = divmod(seconds, 3600)
     minutes = seconds // 60
     if days:
-        return f"{days} d {hours} h"
+        return gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} h {minutes} min"
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
     return gettext("%(minutes)s min") % {"minutes": minutes} if minutes else gettext("under a minute")
 
 
