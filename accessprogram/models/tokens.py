@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class TokenScope(models.TextChoices):
@@ -22,8 +22,8 @@ SELF_SERVICE_SCOPES = (TokenScope.GENERATE, TokenScope.READ)
 class AccessToken(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", gettext_lazy("Active")
-        EXPIRED = "expired", gettext_lazy("Expired")
-        REVOKED = "revoked", gettext_lazy("Revoked")
+        EXPIRED = "expired", pgettext_lazy("access token", "Expired")
+        REVOKED = "revoked", pgettext_lazy("access token", "Revoked")
         SUSPENDED = "suspended", gettext_lazy("Suspended")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_tokens")
