@@ -203,7 +203,7 @@ def _crawl(client: Client, start: list[str]) -> dict[str, str]:
         assert response.status_code < 500, url
         if response.status_code in (301, 302):
             found = [response["Location"]]
-        elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+        elif response["Content-Type"].startswith("text/html"):  # refusals and errors are pages too
             pages[url] = response.content.decode()
             found = re.findall(r"<a\b[^>]*\bhref=\"([^\"#]+)", pages[url])
         else:
@@ -223,9 +223,9 @@ def _crawl(client: Client, start: list[str]) -> dict[str, str]:
 @pytest.mark.parametrize("visitor", ["anonymous", "tester", "red_teamer", "reviewer", "staff"])
 def test_no_page_shows_an_english_sentence_in_japanese(world, visitor):
     if visitor == "anonymous":
-        client, start = Client(), ["/", "/gallery/", world["share"], "/accounts/login/", "/invite/not-a-token/"]
+        client, start = Client(), ["/", "/gallery/", world["share"], "/accounts/login/", "/invite/not-a-token/", "/no-such-page/"]
     else:
-        client, start = Client(), ["/"]
+        client, start = Client(), ["/", "/staff/audit/" if visitor != "staff" else "/no-such-page/"]
         client.force_login(world["users"][visitor])
     pages = _crawl(client, start)
     assert len(pages) >= (3 if visitor == "anonymous" else 8), sorted(pages)
