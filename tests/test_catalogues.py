@@ -223,7 +223,10 @@ def _crawl(client: Client, start: list[str]) -> dict[str, str]:
 @pytest.mark.parametrize("visitor", ["anonymous", "tester", "red_teamer", "reviewer", "staff"])
 def test_no_page_shows_an_english_sentence_in_japanese(world, visitor):
     if visitor == "anonymous":
-        client, start = Client(), ["/", "/gallery/", world["share"], "/accounts/login/", "/invite/not-a-token/", "/no-such-page/"]
+        client, start = (
+            Client(),
+            ["/", "/gallery/", world["share"], "/accounts/login/", "/invite/not-a-token/", "/no-such-page/"],
+        )
     else:
         client, start = Client(), ["/", "/staff/audit/" if visitor != "staff" else "/no-such-page/"]
         client.force_login(world["users"][visitor])
