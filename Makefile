@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: install run worker test lint clean
+.PHONY: install run worker test lint messages clean
 
 REQUIREMENTS := $(wildcard requirements/*.txt)
 
@@ -39,6 +39,15 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# Needs GNU gettext (xgettext, msgmerge, msgfmt). The compiled .mo files are committed, so running and
+# testing the site does not.
+LOCALES := it fr ja
+messages: install
+	mkdir -p $(addprefix locale/,$(addsuffix /LC_MESSAGES,$(LOCALES)))
+	$(PY) manage.py makemessages --no-obsolete --add-location=file $(addprefix -l ,$(LOCALES)) \
+		--ignore '.venv/*' --ignore 'var/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py compilemessages $(addprefix -l ,$(LOCALES)) --ignore '.venv/*'
 
 clean:
 	rm -rf var/broker var/static

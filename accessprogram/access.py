@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.services.nda import nda_required_for
 from accessprogram.services.suspensions import SUSPENDED_MESSAGES, suspension_active_for
@@ -34,14 +35,14 @@ def gate_for(user) -> Gate | None:
         if not has_totp(user):
             return Gate(
                 "mfa_required",
-                "Staff must set up an authenticator app (TOTP) before using staff pages.",
+                gettext("Staff must set up an authenticator app (TOTP) before using staff pages."),
                 reverse("mfa_activate_totp"),
             )
         return None
     if not user.is_tester:
         return Gate(
             "not_a_member",
-            "Your account has no active membership in the program.",
+            gettext("Your account has no active membership in the program."),
             reverse("no_membership"),
         )
     suspension = suspension_active_for(user)
@@ -56,7 +57,8 @@ def gate_for(user) -> Gate | None:
     if nda is not None:
         return Gate(
             "nda_required",
-            f"Accept the current NDA ({nda.title}, version {nda.version}) before using the program.",
+            gettext("Accept the current NDA (%(title)s, version %(version)s) before using the program.")
+            % {"title": nda.title, "version": nda.version},
             reverse("nda"),
             {"nda": {"version": nda.version, "title": nda.title, "url": reverse("nda")}},
         )
@@ -77,7 +79,9 @@ def _role_required(check, message: str):
     return decorator
 
 
-program_admin_required = _role_required(lambda u: u.is_program_admin, "Only program admins can do this.")
-reviewer_required = _role_required(lambda u: u.is_reviewer, "Only reviewers can do this.")
-tester_required = _role_required(lambda u: u.is_tester, "Only testers can do this.")
-member_required = _role_required(lambda u: u.is_program_staff or u.is_tester, "Only program members can do this.")
+program_admin_required = _role_required(lambda u: u.is_program_admin, gettext_lazy("Only program admins can do this."))
+reviewer_required = _role_required(lambda u: u.is_reviewer, gettext_lazy("Only reviewers can do this."))
+tester_required = _role_required(lambda u: u.is_tester, gettext_lazy("Only testers can do this."))
+member_required = _role_required(
+    lambda u: u.is_program_staff or u.is_tester, gettext_lazy("Only program members can do this.")
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy
 
 from accessprogram.errors import DomainError
 from accessprogram.models import (
@@ -58,7 +59,7 @@ class UserAdmin(ReadOnlyAdmin):
     search_fields = ["email", "full_name"]
     actions = ["make_reviewer", "make_program_admin", "remove_staff_roles"]
 
-    @admin.action(description="Make reviewer (staff)")
+    @admin.action(description=gettext_lazy("Make reviewer (staff)"))
     def make_reviewer(self, request, queryset):
         _run_service(
             self,
@@ -68,7 +69,7 @@ class UserAdmin(ReadOnlyAdmin):
             "Now reviewers",
         )
 
-    @admin.action(description="Make program admin (staff)")
+    @admin.action(description=gettext_lazy("Make program admin (staff)"))
     def make_program_admin(self, request, queryset):
         _run_service(
             self,
@@ -78,7 +79,7 @@ class UserAdmin(ReadOnlyAdmin):
             "Now program admins",
         )
 
-    @admin.action(description="Remove staff roles")
+    @admin.action(description=gettext_lazy("Remove staff roles"))
     def remove_staff_roles(self, request, queryset):
         _run_service(
             self,
@@ -96,7 +97,7 @@ class MembershipAdmin(ReadOnlyAdmin):
     search_fields = ["user__email"]
     actions = ["end_membership"]
 
-    @admin.action(description="End membership")
+    @admin.action(description=gettext_lazy("End membership"))
     def end_membership(self, request, queryset):
         _run_service(
             self, request, queryset, lambda actor, m: membership_end(actor=actor, membership=m), "Memberships ended"
@@ -123,7 +124,7 @@ class InvitationAdmin(ReadOnlyAdmin):
     exclude = ["token_hash"]
     actions = ["revoke"]
 
-    @admin.action(description="Revoke")
+    @admin.action(description=gettext_lazy("Revoke"))
     def revoke(self, request, queryset):
         _run_service(
             self, request, queryset, lambda actor, inv: invitation_revoke(actor=actor, invitation=inv), "Revoked"
@@ -152,7 +153,7 @@ class AccessTokenAdmin(ReadOnlyAdmin):
     exclude = ["secret_hash"]
     actions = ["grant_download", "revoke"]
 
-    @admin.action(description="Grant the download scope")
+    @admin.action(description=gettext_lazy("Grant the download scope"))
     def grant_download(self, request, queryset):
         _run_service(
             self,
@@ -162,7 +163,7 @@ class AccessTokenAdmin(ReadOnlyAdmin):
             "Download scope granted",
         )
 
-    @admin.action(description="Revoke")
+    @admin.action(description=gettext_lazy("Revoke"))
     def revoke(self, request, queryset):
         _run_service(
             self,
@@ -181,7 +182,7 @@ class SuspensionAdmin(ReadOnlyAdmin):
     list_filter = ["scope", "automatic"]
     actions = ["lift"]
 
-    @admin.action(description="Lift")
+    @admin.action(description=gettext_lazy("Lift"))
     def lift(self, request, queryset):
         _run_service(self, request, queryset, lambda actor, s: suspension_lift(actor=actor, suspension=s), "Lifted")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     """A request the program refuses. `field` names the input at fault, when there is one."""
@@ -31,7 +33,9 @@ class BatchInvalid(DomainError):
     """A batch refused whole; `problems` lists every bad row as (row number, message)."""
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__(f"{len(problems)} problem(s) found; nothing was imported.", field="file")
+        super().__init__(
+            gettext("%(count)s problem(s) found; nothing was imported.") % {"count": len(problems)}, field="file"
+        )
         self.problems = problems
 
 
@@ -39,7 +43,7 @@ class InvalidFields(DomainError):
     """Several inputs refused at once: `errors` maps each field to its messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("Some fields are invalid.", field=next(iter(errors), None))
+        super().__init__(gettext("Some fields are invalid."), field=next(iter(errors), None))
         self.errors = errors
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.models import Cohort, Invitation, NdaVersion, Role
 
@@ -13,62 +14,87 @@ MAX_CSV_BYTES = 1024 * 1024
 class SignupDetailsForm(forms.Form):
     """Extra fields on allauth's sign-up form (used through ACCOUNT_SIGNUP_FORM_CLASS)."""
 
-    full_name = forms.CharField(max_length=200, label="Full name", help_text="As you will sign the NDA.")
+    full_name = forms.CharField(
+        max_length=200, label=gettext_lazy("Full name"), help_text=gettext_lazy("As you will sign the NDA.")
+    )
 
     def signup(self, request, user) -> None:
         """The adapter already stored the name; allauth calls this hook after saving the user."""
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="E-mail")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST)
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, help_text="Required for testers.")
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.ARTIST, label=gettext_lazy("Role"))
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(),
+        required=False,
+        help_text=gettext_lazy("Required for testers."),
+        label=gettext_lazy("Cohort"),
+    )
     expires_in_days = forms.IntegerField(
         min_value=1,
         max_value=settings.INVITATION_MAX_DAYS,
         initial=settings.INVITATION_DEFAULT_DAYS,
-        label="Expires after (days)",
+        label=gettext_lazy("Expires after (days)"),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") in {Role.ARTIST, Role.RED_TEAMER, Role.CREATIVE_PARTNER} and not cleaned.get("cohort"):
-            self.add_error("cohort", "Testers must be invited into a cohort.")
+            self.add_error("cohort", gettext("Testers must be invited into a cohort."))
         return cleaned
 
 
 class InvitationImportForm(forms.Form):
-    file = forms.FileField(label="CSV file", help_text="Columns: email, role, cohort (header line first).")
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"), help_text=gettext_lazy("Columns: email, role, cohort (header line first).")
+    )
     default_role = forms.ChoiceField(
-        choices=[("", "— from the file —"), *Role.choices], required=False, label="Role for rows without one"
+        choices=[("", gettext_lazy("— from the file —")), *Role.choices],
+        required=False,
+        label=gettext_lazy("Role for rows without one"),
     )
     default_cohort = forms.ModelChoiceField(
-        queryset=Cohort.objects.all(), required=False, label="Cohort for rows without one"
+        queryset=Cohort.objects.all(), required=False, label=gettext_lazy("Cohort for rows without one")
     )
     expires_in_days = InvitationForm.base_fields["expires_in_days"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_CSV_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 1 MB."))
         return upload.read()
 
 
 class InvitationFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status"), *Invitation.Status.choices], required=False)
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, empty_label="Any cohort")
-    q = forms.CharField(required=False, label="E-mail contains")
+    status = forms.ChoiceField(
+        choices=[("", gettext_lazy("Any status")), *Invitation.Status.choices],
+        required=False,
+        label=gettext_lazy("Status"),
+    )
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("Any cohort"),
+        label=gettext_lazy("Cohort"),
+    )
+    q = forms.CharField(required=False, label=gettext_lazy("E-mail contains"))
 
 
 class NdaDraftForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    body_markdown = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), label="Text (Markdown)")
-    ends_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Ends on")
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    body_markdown = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), label=gettext_lazy("Text (Markdown)"))
+    ends_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Ends on")
+    )
     clauses = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="One per line: key | text | required or optional. "
-        "E.g. “discuss-terms | I may discuss the program's terms publicly | optional”.",
+        help_text=gettext_lazy(
+            "One per line: key | text | required or optional. "
+            "E.g. “discuss-terms | I may discuss the program's terms publicly | optional”."
+        ),
+        label=gettext_lazy("Clauses"),
     )
 
     def clean_clauses(self):
@@ -80,15 +106,19 @@ class NdaDraftForm(forms.Form):
                 continue
             parts = [p.strip() for p in line.split("|")]
             if len(parts) != 3 or parts[2].lower() not in {"required", "optional"} or not parts[0] or not parts[1]:
-                raise forms.ValidationError(f"Line {number}: write “key | text | required” or “… | optional”.")
+                raise forms.ValidationError(
+                    gettext("Line %(number)s: write “key | text | required” or “… | optional”.") % {"number": number}
+                )
             if not forms.SlugField().clean(parts[0]):
-                raise forms.ValidationError(f"Line {number}: the key must be letters, digits and hyphens.")
+                raise forms.ValidationError(
+                    gettext("Line %(number)s: the key must be letters, digits and hyphens.") % {"number": number}
+                )
             specs.append(ClauseSpec(key=parts[0], text=parts[1], required=parts[2].lower() == "required"))
         return specs
 
 
 class NdaAcceptForm(forms.Form):
-    typed_name = forms.CharField(max_length=200, label="Type your full name to sign")
+    typed_name = forms.CharField(max_length=200, label=gettext_lazy("Type your full name to sign"))
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, nda: NdaVersion, **kwargs):
@@ -119,11 +149,23 @@ class CohortForm(forms.ModelForm):
             "approvals_required",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "name": gettext_lazy("Name"),
+            "description": gettext_lazy("Description"),
+            "is_active": gettext_lazy("Is active"),
+            "quota_period": gettext_lazy("Quota period"),
+            "quota_unit": gettext_lazy("Quota unit"),
+            "quota_amount": gettext_lazy("Quota amount"),
+            "max_active_jobs": gettext_lazy("Max active jobs"),
+            "max_duration_seconds": gettext_lazy("Max duration seconds"),
+            "max_resolution": gettext_lazy("Max resolution"),
+            "approvals_required": gettext_lazy("Approvals required"),
+        }
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(required=False, label="Action starts with")
-    actor = forms.CharField(required=False, label="Actor e-mail contains")
-    target = forms.CharField(required=False, label="Target contains")
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.CharField(required=False, label=gettext_lazy("Action starts with"))
+    actor = forms.CharField(required=False, label=gettext_lazy("Actor e-mail contains"))
+    target = forms.CharField(required=False, label=gettext_lazy("Target contains"))
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Since"))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Until"))

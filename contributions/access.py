@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accessprogram.models import Role
 from contributions.models import Finding, LedgerEntry, Report, ReportScreenshot, Survey
@@ -20,7 +21,7 @@ def report_for_user(user, report_id) -> Report:
     try:
         return reports_for_user(user).get(pk=report_id)
     except (Report.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404("No such report.") from exc
+        raise Http404(gettext("No such report.")) from exc
 
 
 def screenshot_for_user(user, report_id, screenshot_id) -> ReportScreenshot:
@@ -29,7 +30,7 @@ def screenshot_for_user(user, report_id, screenshot_id) -> ReportScreenshot:
     try:
         return report.screenshots.get(pk=screenshot_id)
     except (ReportScreenshot.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such screenshot.") from exc
+        raise Http404(gettext("No such screenshot.")) from exc
 
 
 def is_red_teamer(user) -> bool:
@@ -46,7 +47,7 @@ def finding_for_user(user, finding_id) -> Finding:
     try:
         return findings_for_user(user).get(pk=finding_id)
     except (Finding.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404("No such finding.") from exc
+        raise Http404(gettext("No such finding.")) from exc
 
 
 def ledger_entry_for(source) -> LedgerEntry | None:
@@ -73,4 +74,4 @@ def survey_for_tester(user, survey_id) -> Survey:
     try:
         return surveys_for_tester(user).get(pk=survey_id)
     except (Survey.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such survey.") from exc
+        raise Http404(gettext("No such survey.")) from exc

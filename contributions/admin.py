@@ -4,6 +4,7 @@ audited); reports, findings and the ledger are read here and moved on by actions
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.admin import ReadOnlyAdmin, _run_service
 from accessprogram.services.context import Actor
@@ -103,16 +104,16 @@ class RateCardAdmin(admin.ModelAdmin):
             obj.version = next_rate_card_version()
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish the selected draft")
+    @admin.action(description=gettext_lazy("Publish the selected draft"))
     def publish(self, request, queryset):
         _run_service(
             self, request, queryset, lambda actor, card: rate_card_publish(actor=actor, card=card), "Published"
         )
 
-    @admin.action(description="New draft from the selected card")
+    @admin.action(description=gettext_lazy("New draft from the selected card"))
     def new_draft_from(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select one card to copy.", messages.ERROR)
+            self.message_user(request, gettext("Select one card to copy."), messages.ERROR)
             return
         draft = rate_card_draft_from(actor=Actor.from_request(request), card=queryset.get())
         self.message_user(request, f"Drafted version {draft.version}.", messages.SUCCESS)
@@ -127,7 +128,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     search_fields = ["tester__email", "memo"]
     actions = ["approve", "mark_paid"]
 
-    @admin.action(description="Approve the selected pending entries")
+    @admin.action(description=gettext_lazy("Approve the selected pending entries"))
     def approve(self, request, queryset):
         _run_service(
             self,
@@ -137,7 +138,7 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
             "Approved",
         )
 
-    @admin.action(description="Mark the selected approved entries paid")
+    @admin.action(description=gettext_lazy("Mark the selected approved entries paid"))
     def mark_paid(self, request, queryset):
         _run_service(
             self,

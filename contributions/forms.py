@@ -6,6 +6,8 @@ import json
 import re
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from contributions.models import (
     QuestionKind,
@@ -37,31 +39,45 @@ class MultipleFileField(forms.FileField):
 
 
 class ReportForm(forms.Form):
-    type = forms.ChoiceField(choices=ReportType.choices, initial=ReportType.BUG)
+    type = forms.ChoiceField(choices=ReportType.choices, initial=ReportType.BUG, label=gettext_lazy("Type"))
     severity = forms.ChoiceField(
-        choices=Severity.choices, initial=Severity.MEDIUM, help_text="How much it gets in your way."
+        choices=Severity.choices,
+        initial=Severity.MEDIUM,
+        help_text=gettext_lazy("How much it gets in your way."),
+        label=gettext_lazy("Severity"),
     )
-    title = forms.CharField(max_length=200)
-    text = forms.CharField(label="Details", widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    text = forms.CharField(label=gettext_lazy("Details"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10_000)
     screenshots = MultipleFileField(
-        help_text=f"Optional: up to {SCREENSHOTS_PER_REPORT} PNG, JPEG or WebP images of at most 5 MB each."
+        help_text=format_lazy(
+            gettext_lazy("Optional: up to {count} PNG, JPEG or WebP images of at most 5 MB each."),
+            count=SCREENSHOTS_PER_REPORT,
+        ),
+        label=gettext_lazy("Screenshots"),
     )
     page_url = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
     output = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
 
 class TriageForm(forms.Form):
-    status = forms.ChoiceField(choices=ReportStatus.choices)
+    status = forms.ChoiceField(choices=ReportStatus.choices, label=gettext_lazy("Status"))
     duplicate_of = forms.IntegerField(
-        required=False, min_value=1, label="Duplicate of report #", help_text="Only when marking a duplicate."
+        required=False,
+        min_value=1,
+        label=gettext_lazy("Duplicate of report #"),
+        help_text=gettext_lazy("Only when marking a duplicate."),
     )
     reply = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000, help_text="The tester sees it."
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10_000,
+        help_text=gettext_lazy("The tester sees it."),
+        label=gettext_lazy("Reply"),
     )
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    text = forms.CharField(label=gettext_lazy("Reply"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
 def _json_object(value: str) -> dict:
@@ -71,32 +87,41 @@ def _json_object(value: str) -> dict:
     try:
         parsed = json.loads(value)
     except ValueError as exc:
-        raise forms.ValidationError("Not valid JSON.") from exc
+        raise forms.ValidationError(gettext("Not valid JSON.")) from exc
     if not isinstance(parsed, dict):
-        raise forms.ValidationError('A JSON object, such as {"steps": 30, "guidance": 5}.')
+        raise forms.ValidationError(gettext('A JSON object, such as {"steps": 30, "guidance": 5}.'))
     return parsed
 
 
 class FindingForm(forms.Form):
-    category = forms.ChoiceField(choices=SafetyCategory.choices)
-    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM)
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    category = forms.ChoiceField(choices=SafetyCategory.choices, label=gettext_lazy("Category"))
+    severity = forms.ChoiceField(choices=Severity.choices, initial=Severity.MEDIUM, label=gettext_lazy("Severity"))
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000, label=gettext_lazy("Description")
+    )
     output = forms.ModelChoiceField(
-        queryset=None, required=False, help_text="One of your outputs that shows the problem (optional)."
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("One of your outputs that shows the problem (optional)."),
+        label=gettext_lazy("Output"),
     )
     prompt = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        help_text="Filled from the output when you link one.",
+        help_text=gettext_lazy("Filled from the output when you link one."),
+        label=gettext_lazy("Prompt"),
     )
-    negative_prompt = forms.CharField(required=False, max_length=2000)
-    seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1)
+    negative_prompt = forms.CharField(required=False, max_length=2000, label=gettext_lazy("Negative prompt"))
+    seed = forms.IntegerField(required=False, min_value=0, max_value=2**32 - 1, label=gettext_lazy("Seed"))
     parameters = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text='JSON, such as {"steps": 30}.'
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy('JSON, such as {"steps": 30}.'),
+        label=gettext_lazy("Parameters"),
     )
-    model_name = forms.CharField(required=False, max_length=80, label="Model")
+    model_name = forms.CharField(required=False, max_length=80, label=gettext_lazy("Model"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,17 +134,25 @@ class FindingForm(forms.Form):
 
 
 class FindingDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[(FindingDecision.VALIDATE, "Validate"), (FindingDecision.DISMISS, "Dismiss")])
+    decision = forms.ChoiceField(
+        choices=[
+            (FindingDecision.VALIDATE, gettext_lazy("Validate")),
+            (FindingDecision.DISMISS, gettext_lazy("Dismiss")),
+        ],
+        label=gettext_lazy("Decision"),
+    )
     severity = forms.ChoiceField(
-        choices=[("", "Keep the filed severity"), *Severity.choices],
+        choices=[("", gettext_lazy("Keep the filed severity")), *Severity.choices],
         required=False,
-        help_text="Validated findings are paid by this severity.",
+        help_text=gettext_lazy("Validated findings are paid by this severity."),
+        label=gettext_lazy("Severity"),
     )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
-        help_text="Required to dismiss; the red-teamer sees it.",
+        help_text=gettext_lazy("Required to dismiss; the red-teamer sees it."),
+        label=gettext_lazy("Reason"),
     )
 
 
@@ -135,36 +168,38 @@ class MonthField(forms.CharField):
             return None
         match = _MONTH.match(value)
         if not match:
-            raise forms.ValidationError("A month as YYYY-MM, such as 2025-03.")
+            raise forms.ValidationError(gettext("A month as YYYY-MM, such as 2025-03."))
         return int(match[1]), int(match[2])
 
 
 class StatementForm(forms.Form):
-    month = MonthField(max_length=7)
-    tester = forms.EmailField(required=False, help_text="Leave empty for every tester.")
+    month = MonthField(max_length=7, label=gettext_lazy("Month"))
+    tester = forms.EmailField(
+        required=False, help_text=gettext_lazy("Leave empty for every tester."), label=gettext_lazy("Tester")
+    )
 
 
 class LedgerFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", "Any status")], required=False)
-    tester = forms.CharField(required=False, max_length=254)
-    month = MonthField(required=False, max_length=7)
+    status = forms.ChoiceField(choices=[("", gettext_lazy("Any status"))], required=False, label=gettext_lazy("Status"))
+    tester = forms.CharField(required=False, max_length=254, label=gettext_lazy("Tester"))
+    month = MonthField(required=False, max_length=7, label=gettext_lazy("Month"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from contributions.models import LedgerStatus
 
-        self.fields["status"].choices = [("", "Any status"), *LedgerStatus.choices]
+        self.fields["status"].choices = [("", gettext("Any status")), *LedgerStatus.choices]
 
 
 class SessionHoursForm(forms.Form):
-    tester = forms.EmailField(help_text="The tester's e-mail.")
-    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.IntegerField(min_value=1, max_value=24)
-    note = forms.CharField(required=False, max_length=300)
+    tester = forms.EmailField(help_text=gettext_lazy("The tester's e-mail."), label=gettext_lazy("Tester"))
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Held on"))
+    hours = forms.IntegerField(min_value=1, max_value=24, label=gettext_lazy("Hours"))
+    note = forms.CharField(required=False, max_length=300, label=gettext_lazy("Note"))
 
 
 class LedgerAdvanceForm(forms.Form):
-    to_status = forms.CharField(max_length=10)
+    to_status = forms.CharField(max_length=10, label=gettext_lazy("To status"))
 
 
 class SurveyAnswerForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 
 from generation.models import GenerationJob, Output
 
@@ -17,7 +18,7 @@ def job_for_user(user, job_id) -> GenerationJob:
     try:
         return jobs_for_user(user).get(pk=job_id)
     except (GenerationJob.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404("No such job.") from exc
+        raise Http404(gettext("No such job.")) from exc
 
 
 def outputs_for_user(user):
@@ -30,4 +31,4 @@ def output_for_user(user, output_id) -> Output:
     try:
         return outputs_for_user(user).get(pk=output_id)
     except (Output.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404("No such output.") from exc
+        raise Http404(gettext("No such output.")) from exc

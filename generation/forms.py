@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models import Resolution
 from generation.models import GenerationModel
@@ -11,17 +12,44 @@ from generation.services.submit import PROMPT_MAX, SEED_MAX, models_for_cohort
 
 
 class GenerateForm(forms.Form):
-    prompt = forms.CharField(max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
-    negative_prompt = forms.CharField(
-        max_length=PROMPT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Negative prompt"
+    prompt = forms.CharField(
+        max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Prompt")
     )
-    model = forms.ModelChoiceField(queryset=GenerationModel.objects.none(), empty_label=None)
-    resolution = forms.ChoiceField(choices=Resolution.choices)
-    aspect_ratio = forms.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], label="Aspect ratio")
-    duration_seconds = forms.FloatField(min_value=0.1, max_value=600, initial=1.0, label="Duration (seconds)")
-    steps = forms.IntegerField(min_value=1, max_value=500, required=False, help_text="Blank: the model's default.")
-    guidance = forms.FloatField(min_value=0, max_value=100, required=False, help_text="Blank: the model's default.")
-    seed = forms.IntegerField(min_value=0, max_value=SEED_MAX, required=False, help_text="Blank: a random seed.")
+    negative_prompt = forms.CharField(
+        max_length=PROMPT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Negative prompt"),
+    )
+    model = forms.ModelChoiceField(
+        queryset=GenerationModel.objects.none(), empty_label=None, label=gettext_lazy("Model")
+    )
+    resolution = forms.ChoiceField(choices=Resolution.choices, label=gettext_lazy("Resolution"))
+    aspect_ratio = forms.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], label=gettext_lazy("Aspect ratio"))
+    duration_seconds = forms.FloatField(
+        min_value=0.1, max_value=600, initial=1.0, label=gettext_lazy("Duration (seconds)")
+    )
+    steps = forms.IntegerField(
+        min_value=1,
+        max_value=500,
+        required=False,
+        help_text=gettext_lazy("Blank: the model's default."),
+        label=gettext_lazy("Steps"),
+    )
+    guidance = forms.FloatField(
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=gettext_lazy("Blank: the model's default."),
+        label=gettext_lazy("Guidance"),
+    )
+    seed = forms.IntegerField(
+        min_value=0,
+        max_value=SEED_MAX,
+        required=False,
+        help_text=gettext_lazy("Blank: a random seed."),
+        label=gettext_lazy("Seed"),
+    )
 
     def __init__(self, *args, cohort, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,4 +60,4 @@ class GenerateForm(forms.Form):
 
 
 class LibrarySearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Search prompts")
+    q = forms.CharField(required=False, label=gettext_lazy("Search prompts"))

@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.models import Membership, Suspension, SuspensionScope
 from accessprogram.services.suspensions import is_suspended
@@ -76,7 +77,7 @@ def public_share(slug: str) -> ShareLink:
     try:
         return public_share_links().get(slug=slug)
     except ShareLink.DoesNotExist as exc:
-        raise Http404("No such link.") from exc
+        raise Http404(gettext("No such link.")) from exc
 
 
 def public_gallery():
@@ -92,7 +93,7 @@ def public_gallery_entry(slug: str) -> GalleryEntry:
     try:
         return public_gallery().get(slug=slug)
     except GalleryEntry.DoesNotExist as exc:
-        raise Http404("Not in the gallery.") from exc
+        raise Http404(gettext("Not in the gallery.")) from exc
 
 
 def share_links_for_user(user):
@@ -105,7 +106,7 @@ def share_link_for_user(user, link_id) -> ShareLink:
     try:
         return share_links_for_user(user).get(pk=link_id)
     except (ShareLink.DoesNotExist, ValueError) as exc:
-        raise Http404("No such share link.") from exc
+        raise Http404(gettext("No such share link.")) from exc
 
 
 _approvals_of_review = (
@@ -151,7 +152,7 @@ def review_queue_for(user, *, cohort=None, tester: str = "", model=None, min_age
 def review_for_reviewer(user, output_id) -> Review:
     """The latest review of an output, for a reviewer (open or decided)."""
     if not user.is_reviewer:
-        raise Http404("No such output.")
+        raise Http404(gettext("No such output."))
     try:
         review = (
             Review.objects.select_related(
@@ -162,9 +163,9 @@ def review_for_reviewer(user, output_id) -> Review:
             .first()
         )
     except (ValueError, ValidationError) as exc:
-        raise Http404("No such output.") from exc
+        raise Http404(gettext("No such output.")) from exc
     if review is None:
-        raise Http404("No such output.")
+        raise Http404(gettext("No such output."))
     return review
 
 

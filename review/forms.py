@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models import Cohort
 from generation.models import GenerationModel
@@ -12,26 +13,40 @@ from review.services.sharing import CREDIT_MAX
 
 
 class QueueFilterForm(forms.Form):
-    cohort = forms.ModelChoiceField(queryset=Cohort.objects.all(), required=False, empty_label="All cohorts")
-    tester = forms.CharField(required=False, label="Tester", help_text="E-mail or name contains")
-    model = forms.ModelChoiceField(queryset=GenerationModel.objects.all(), required=False, empty_label="All models")
-    min_age_hours = forms.FloatField(required=False, min_value=0, label="Waiting at least (hours)")
+    cohort = forms.ModelChoiceField(
+        queryset=Cohort.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All cohorts"),
+        label=gettext_lazy("Cohort"),
+    )
+    tester = forms.CharField(
+        required=False, label=gettext_lazy("Tester"), help_text=gettext_lazy("E-mail or name contains")
+    )
+    model = forms.ModelChoiceField(
+        queryset=GenerationModel.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All models"),
+        label=gettext_lazy("Model"),
+    )
+    min_age_hours = forms.FloatField(required=False, min_value=0, label=gettext_lazy("Waiting at least (hours)"))
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(choices=Decision.choices, widget=forms.RadioSelect, label=gettext_lazy("Decision"))
     reason = forms.ModelChoiceField(
         queryset=ReasonCode.objects.filter(is_active=True),
         to_field_name="code",
         required=False,
         empty_label="—",
-        help_text="Needed to reject.",
+        help_text=gettext_lazy("Needed to reject."),
+        label=gettext_lazy("Reason"),
     )
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The tester sees it. Needed to request changes.",
+        help_text=gettext_lazy("The tester sees it. Needed to request changes."),
+        label=gettext_lazy("Note"),
     )
 
     def __init__(self, *args, open_review: bool = False, **kwargs) -> None:
@@ -42,22 +57,31 @@ class DecisionForm(forms.Form):
 
 
 class AppealForm(forms.Form):
-    message = forms.CharField(max_length=APPEAL_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="Your appeal")
+    message = forms.CharField(
+        max_length=APPEAL_MAX, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Your appeal")
+    )
 
 
 class ShareForm(forms.Form):
     expires_at = forms.DateTimeField(
-        required=False, label="Expires", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        required=False, label=gettext_lazy("Expires"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    passphrase = forms.CharField(required=False, widget=forms.PasswordInput(render_value=False), strip=False)
-    credit_line = forms.CharField(required=False, max_length=CREDIT_MAX, help_text="Defaults to your name.")
-    show_prompt = forms.BooleanField(required=False, label="Show the prompt on the public page")
+    passphrase = forms.CharField(
+        required=False, widget=forms.PasswordInput(render_value=False), strip=False, label=gettext_lazy("Passphrase")
+    )
+    credit_line = forms.CharField(
+        required=False,
+        max_length=CREDIT_MAX,
+        help_text=gettext_lazy("Defaults to your name."),
+        label=gettext_lazy("Credit line"),
+    )
+    show_prompt = forms.BooleanField(required=False, label=gettext_lazy("Show the prompt on the public page"))
 
 
 class GalleryForm(forms.Form):
-    credit_line = forms.CharField(max_length=CREDIT_MAX)
-    show_prompt = forms.BooleanField(required=False, label="Show the prompt in the gallery")
+    credit_line = forms.CharField(max_length=CREDIT_MAX, label=gettext_lazy("Credit line"))
+    show_prompt = forms.BooleanField(required=False, label=gettext_lazy("Show the prompt in the gallery"))
 
 
 class PassphraseForm(forms.Form):
-    passphrase = forms.CharField(widget=forms.PasswordInput, strip=False)
+    passphrase = forms.CharField(widget=forms.PasswordInput, strip=False, label=gettext_lazy("Passphrase"))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from generation.models import ReviewStatus
 from review.access import public_gallery
@@ -25,13 +26,13 @@ def call_for_user(user, call_id) -> ShowcaseCall:
     try:
         return calls_for_user(user).get(pk=call_id)
     except (ShowcaseCall.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such showcase call.") from exc
+        raise Http404(gettext("No such showcase call.")) from exc
 
 
 def call_for_juror(user, call_id) -> ShowcaseCall:
     call = call_for_user(user, call_id)
     if not Juror.objects.filter(call=call, user=user).exists():
-        raise Http404("You are not on this call's jury.")
+        raise Http404(gettext("You are not on this call's jury."))
     return call
 
 
@@ -41,7 +42,7 @@ def submission_for_juror(user, submission_id) -> Submission:
             pk=submission_id, call__juror_assignments__user=user
         )
     except (Submission.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such submission.") from exc
+        raise Http404(gettext("No such submission.")) from exc
 
 
 def submission_for_viewer(user, submission_id) -> Submission:
@@ -53,17 +54,17 @@ def submission_for_viewer(user, submission_id) -> Submission:
     try:
         submission = submissions.filter(output__review_status=ReviewStatus.APPROVED).distinct().get(pk=submission_id)
     except (Submission.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such submission.") from exc
+        raise Http404(gettext("No such submission.")) from exc
     return submission
 
 
 def submission_for_admin(user, submission_id) -> Submission:
     if not user.is_program_admin:
-        raise Http404("No such submission.")
+        raise Http404(gettext("No such submission."))
     try:
         return Submission.objects.select_related("call", "output").get(pk=submission_id)
     except (Submission.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such submission.") from exc
+        raise Http404(gettext("No such submission.")) from exc
 
 
 def ranked_submissions(call: ShowcaseCall):
@@ -102,14 +103,14 @@ def licence_for_user(user, licence_id) -> LicenceRequest:
     try:
         return licences_for_user(user).get(pk=licence_id)
     except (LicenceRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404("No such licence request.") from exc
+        raise Http404(gettext("No such licence request.")) from exc
 
 
 def licence_for_owner(user, licence_id) -> LicenceRequest:
     try:
         return LicenceRequest.objects.select_related("output").get(pk=licence_id, tester=user)
     except (LicenceRequest.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such licence request.") from exc
+        raise Http404(gettext("No such licence request.")) from exc
 
 
 def licences_in_force(today: date | None = None):

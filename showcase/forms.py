@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.models import User
 from accessprogram.models.users import ROLE_GROUPS
@@ -17,9 +18,7 @@ def program_members():
     """Everyone who may sit on a jury: staff and active testers."""
     return (
         User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS.values()) | Q(memberships__status="active")
-        )
+        .filter(Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS.values()) | Q(memberships__status="active"))
         .distinct()
         .order_by("email")
     )
@@ -37,19 +36,28 @@ class RubricField(forms.CharField):
                 continue
             name, bar, points = line.rpartition("|")
             if not bar or not points.strip().isdigit():
-                raise forms.ValidationError(f"Line {number}: write “criterion | maximum points”, e.g. “Craft | 10”.")
+                raise forms.ValidationError(
+                    gettext("Line %(number)s: write “criterion | maximum points”, e.g. “Craft | 10”.")
+                    % {"number": number}
+                )
             items.append(RubricItem(name.strip(), int(points)))
         return items
 
 
 class CallForm(forms.Form):
-    title = forms.CharField(max_length=160)
-    brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
-    rubric = RubricField(help_text="One criterion per line: “Craft | 10”.")
-    deadline = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    max_submissions_per_tester = forms.IntegerField(min_value=1, max_value=20, initial=3)
-    exclude_cohort_mates = forms.BooleanField(required=False, label="Jurors may not score their own cohort-mates")
-    jurors = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False)
+    title = forms.CharField(max_length=160, label=gettext_lazy("Title"))
+    brief = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000, label=gettext_lazy("Brief"))
+    rubric = RubricField(help_text=gettext_lazy("One criterion per line: “Craft | 10”."), label=gettext_lazy("Rubric"))
+    deadline = forms.DateTimeField(
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}), label=gettext_lazy("Deadline")
+    )
+    max_submissions_per_tester = forms.IntegerField(
+        min_value=1, max_value=20, initial=3, label=gettext_lazy("Max submissions per tester")
+    )
+    exclude_cohort_mates = forms.BooleanField(
+        required=False, label=gettext_lazy("Jurors may not score their own cohort-mates")
+    )
+    jurors = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False, label=gettext_lazy("Jurors"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -57,8 +65,12 @@ class CallForm(forms.Form):
 
 
 class JurorForm(forms.Form):
-    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Juror")
-    action = forms.ChoiceField(choices=[("add", "Add"), ("remove", "Remove")], initial="add")
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Juror"))
+    action = forms.ChoiceField(
+        choices=[("add", gettext_lazy("Add")), ("remove", gettext_lazy("Remove"))],
+        initial="add",
+        label=gettext_lazy("Action"),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -66,9 +78,19 @@ class JurorForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    output = forms.ModelChoiceField(queryset=Output.objects.none(), empty_label=None)
-    credit_line = forms.CharField(required=False, max_length=CREDIT_MAX, help_text="Defaults to your name.")
-    statement = forms.CharField(required=False, max_length=STATEMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    output = forms.ModelChoiceField(queryset=Output.objects.none(), empty_label=None, label=gettext_lazy("Output"))
+    credit_line = forms.CharField(
+        required=False,
+        max_length=CREDIT_MAX,
+        help_text=gettext_lazy("Defaults to your name."),
+        label=gettext_lazy("Credit line"),
+    )
+    statement = forms.CharField(
+        required=False,
+        max_length=STATEMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Statement"),
+    )
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +102,11 @@ class SubmitForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(max_length=CONFLICT_REASON_MAX, help_text="E.g. “a friend”, “we work together”.")
+    reason = forms.CharField(
+        max_length=CONFLICT_REASON_MAX,
+        help_text=gettext_lazy("E.g. “a friend”, “we work together”."),
+        label=gettext_lazy("Reason"),
+    )
 
 
 class ScoreForm(forms.Form):
@@ -98,19 +124,36 @@ class ScoreForm(forms.Form):
 
 
 class LicenceRequestForm(forms.Form):
-    output = forms.UUIDField(label="Output ID", help_text="The full ID of an approved output.")
-    use = forms.CharField(max_length=USE_MAX, help_text="E.g. “the spring campaign on our website”.")
-    term_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    term_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    fee_minor = forms.IntegerField(min_value=1, label="Fee (minor units)", help_text="In cents: 15000 = 150.00.")
-    currency = forms.CharField(max_length=3, initial="EUR")
+    output = forms.UUIDField(
+        label=gettext_lazy("Output ID"), help_text=gettext_lazy("The full ID of an approved output.")
+    )
+    use = forms.CharField(
+        max_length=USE_MAX,
+        help_text=gettext_lazy("E.g. “the spring campaign on our website”."),
+        label=gettext_lazy("Use"),
+    )
+    term_start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Term start"))
+    term_end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Term end"))
+    fee_minor = forms.IntegerField(
+        min_value=1, label=gettext_lazy("Fee (minor units)"), help_text=gettext_lazy("In cents: 15000 = 150.00.")
+    )
+    currency = forms.CharField(max_length=3, initial="EUR", label=gettext_lazy("Currency"))
     respond_by = forms.DateTimeField(
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="Defaults to two weeks from now.",
+        help_text=gettext_lazy("Defaults to two weeks from now."),
+        label=gettext_lazy("Respond by"),
     )
 
 
 class LicenceAnswerForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
-    credit_line = forms.CharField(required=False, max_length=CREDIT_MAX, help_text="Defaults to your name.")
+    decision = forms.ChoiceField(
+        choices=[("accept", gettext_lazy("Accept")), ("decline", gettext_lazy("Decline"))],
+        label=gettext_lazy("Decision"),
+    )
+    credit_line = forms.CharField(
+        required=False,
+        max_length=CREDIT_MAX,
+        help_text=gettext_lazy("Defaults to your name."),
+        label=gettext_lazy("Credit line"),
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -35,13 +36,13 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != b"bearer":
             return None
         if len(parts) != 2:
-            raise InvalidToken("Send exactly one token: Authorization: Bearer vern_…")
+            raise InvalidToken(gettext("Send exactly one token: Authorization: Bearer vern_…"))
         token = token_find(parts[1].decode("latin-1"))
         if token is None or token.revoked_at is not None or token.is_expired or not token.owner.is_active:
-            raise InvalidToken("This token is not valid: unknown, mistyped, expired or revoked.")
+            raise InvalidToken(gettext("This token is not valid: unknown, mistyped, expired or revoked."))
         if token.owner.is_program_staff:
             # Tokens are for testers; a tester promoted to staff must not reach staff endpoints without MFA.
-            raise InvalidToken("Staff accounts cannot use access tokens; sign in to the portal.")
+            raise InvalidToken(gettext("Staff accounts cannot use access tokens; sign in to the portal."))
         actor = Actor(
             user=token.owner,
             ip=client_ip(request),

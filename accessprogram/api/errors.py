@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.views.defaults import bad_request as site_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as site_server_error
@@ -29,7 +31,12 @@ def exception_handler(exc, context):
             body["errors"] = {exc.field: [exc.message]}
         headers = {}
         if isinstance(exc, BatchInvalid):
-            body["errors"] = {"file": [f"line {line}: {message}" for line, message in exc.problems]}
+            body["errors"] = {
+                "file": [
+                    gettext("line %(line)s: %(message)s") % {"line": line, "message": message}
+                    for line, message in exc.problems
+                ]
+            }
         if isinstance(exc, InvalidFields):
             body["errors"] = exc.errors
         if isinstance(exc, LimitReached):
@@ -41,7 +48,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, ValidationError):
-        response.data = {"detail": "Some fields are invalid.", "code": "invalid", "errors": _flatten(exc.detail)}
+        response.data = {
+            "detail": gettext("Some fields are invalid."),
+            "code": "invalid",
+            "errors": _flatten(exc.detail),
+        }
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(response.data, dict) and "detail" in response.data:
         codes = exc.get_codes() if hasattr(exc, "get_codes") else None
@@ -54,14 +65,14 @@ def bad_request(request, exception):
     """The site's 400 for requests Django refuses before any view (too many form fields, too large a body):
     under /api/ in the API's error shape, a page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "The request could not be read.", "code": "bad_request"}, status=400)
+        return JsonResponse({"detail": gettext("The request could not be read."), "code": "bad_request"}, status=400)
     return site_bad_request(request, exception)
 
 
 def not_found(request, exception):
     """The site's 404: under /api/ the API's error shape (an id that matches no route, say), a page elsewhere."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
+        return JsonResponse({"detail": gettext("Not found."), "code": "not_found"}, status=status.HTTP_404_NOT_FOUND)
     return page_not_found(request, exception)
 
 
@@ -82,16 +93,15 @@ def server_error(request):
     """The site's 500, or a 503 with Retry-After when a backing service is down (nothing was changed)."""
     exc = sys.exc_info()[1]
     if _backing_service_down(exc):
-        message = "The service is briefly unavailable; nothing was changed. Try again in a few seconds."
+        message = gettext("The service is briefly unavailable; nothing was changed. Try again in a few seconds.")
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": message, "code": "unavailable"}, status=503)
         else:
-            response = HttpResponse(
-                f"<!doctype html><title>Briefly unavailable</title><h1>Briefly unavailable</h1><p>{message}</p>",
-                status=503,
-            )
+            title = gettext("Briefly unavailable")
+            page = format_html("<!doctype html><title>{}</title><h1>{}</h1><p>{}</p>", title, title, message)
+            response = HttpResponse(page, status=503)
         response["Retry-After"] = str(UNAVAILABLE_RETRY_SECONDS)
         return response
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
+        return JsonResponse({"detail": gettext("Server error."), "code": "server_error"}, status=500)
     return site_server_error(request)

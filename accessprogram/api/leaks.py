@@ -7,6 +7,7 @@ The answer is 202 with the number of strings received, whether any of them was a
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -23,7 +24,7 @@ class LeakReportSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=512, trim_whitespace=True, allow_blank=True),
         allow_empty=False,
         max_length=settings.LEAK_REPORT_MAX_CANDIDATES,
-        help_text="Candidate token strings, as found.",
+        help_text=gettext_lazy("Candidate token strings, as found."),
     )
 
 

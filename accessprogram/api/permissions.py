@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, permissions
 
 from accessprogram.access import gate_for
@@ -32,9 +33,11 @@ def check_token_scope(request, view) -> None:
         return
     scope = required_token_scope(request, view)
     if scope is None:
-        raise TokenScopeMissing("This endpoint cannot be used with an access token; sign in to the portal.")
+        raise TokenScopeMissing(gettext("This endpoint cannot be used with an access token; sign in to the portal."))
     if not token.has_scope(scope):
-        raise TokenScopeMissing(f"This token lacks the “{scope}” scope this request needs.")
+        raise TokenScopeMissing(
+            gettext("This token lacks the “%(scope)s” scope this request needs.") % {"scope": scope}
+        )
 
 
 class ProgramMember(permissions.BasePermission):
@@ -52,21 +55,21 @@ class ProgramMember(permissions.BasePermission):
 
 
 class IsProgramAdmin(ProgramMember):
-    message = "Only program admins can do this."
+    message = gettext_lazy("Only program admins can do this.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_program_admin
 
 
 class IsReviewer(ProgramMember):
-    message = "Only reviewers can do this."
+    message = gettext_lazy("Only reviewers can do this.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_reviewer
 
 
 class IsTester(ProgramMember):
-    message = "Only testers can do this."
+    message = gettext_lazy("Only testers can do this.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_tester

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accessprogram.models import Cohort, Invitation, Role
 
 
 class NdaStatusSerializer(serializers.Serializer):
-    required = serializers.BooleanField(help_text="True while the current version still awaits acceptance.")
+    required = serializers.BooleanField(
+        help_text=gettext_lazy("True while the current version still awaits acceptance.")
+    )
     current_version = serializers.IntegerField(allow_null=True)
     title = serializers.CharField(allow_null=True)
     accepted_at = serializers.DateTimeField(allow_null=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -44,7 +45,7 @@ class SuspensionCreateSerializer(serializers.Serializer):
         max_length=254,
         required=False,
         allow_blank=True,
-        help_text="Token id, tester e-mail, cohort name, or program name (empty: the program).",
+        help_text=gettext_lazy("Token id, tester e-mail, cohort name, or program name (empty: the program)."),
     )
     reason = serializers.CharField(max_length=2000)
 
@@ -72,9 +73,11 @@ class SuspensionViewSet(
         try:
             return self.get_queryset().get(pk=int(self.kwargs["pk"]))
         except (Suspension.DoesNotExist, ValueError) as exc:
-            raise Http404("No such suspension.") from exc
+            raise Http404(gettext("No such suspension.")) from exc
 
-    @extend_schema(parameters=[OpenApiParameter("active", OpenApiTypes.BOOL, description="Only active (or lifted)")])
+    @extend_schema(
+        parameters=[OpenApiParameter("active", OpenApiTypes.BOOL, description=gettext_lazy("Only active (or lifted)"))]
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 

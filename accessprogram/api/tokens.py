@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
@@ -48,12 +49,12 @@ class AccessTokenCreateSerializer(serializers.Serializer):
         help_text=f"Any of {', '.join(SELF_SERVICE_SCOPES)}; `download` is granted by an admin per token.",
     )
     expires_in_days = serializers.IntegerField(
-        required=False, min_value=1, max_value=settings.ACCESS_TOKEN_MAX_DAYS, help_text="Default 30."
+        required=False, min_value=1, max_value=settings.ACCESS_TOKEN_MAX_DAYS, help_text=gettext_lazy("Default 30.")
     )
 
 
 class IssuedTokenSerializer(AccessTokenSerializer):
-    token = serializers.CharField(read_only=True, help_text="The secret. Shown this once; store it now.")
+    token = serializers.CharField(read_only=True, help_text=gettext_lazy("The secret. Shown this once; store it now."))
 
     class Meta(AccessTokenSerializer.Meta):
         fields = [*AccessTokenSerializer.Meta.fields, "token"]
@@ -63,7 +64,7 @@ class IssuedTokenSerializer(AccessTokenSerializer):
 class AccessTokenPermission(ProgramMember):
     """Testers manage their own tokens; program admins see and revoke everyone's."""
 
-    message = "Only testers (and program admins) have access tokens."
+    message = gettext_lazy("Only testers (and program admins) have access tokens.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and (request.user.is_tester or request.user.is_program_admin)
@@ -88,7 +89,7 @@ class AccessTokenViewSet(
         try:
             return self.get_queryset().get(pk=int(self.kwargs["pk"]))
         except (AccessToken.DoesNotExist, ValueError) as exc:
-            raise Http404("No such token.") from exc
+            raise Http404(gettext("No such token.")) from exc
 
     @extend_schema(request=AccessTokenCreateSerializer, responses={201: IssuedTokenSerializer})
     def create(self, request):

@@ -8,6 +8,7 @@ import json
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 GENESIS_HASH = "0" * 64
 
@@ -21,7 +22,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_label = models.CharField(max_length=254, blank=True, help_text="The actor as they were at the time.")
+    actor_label = models.CharField(
+        max_length=254, blank=True, help_text=gettext_lazy("The actor as they were at the time.")
+    )
     action = models.CharField(max_length=64, db_index=True)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models.program import Cohort
 from accessprogram.models.users import Role
@@ -13,10 +14,10 @@ from accessprogram.models.users import Role
 
 class Invitation(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", gettext_lazy("Pending")
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
+        EXPIRED = "expired", gettext_lazy("Expired")
+        REVOKED = "revoked", gettext_lazy("Revoked")
 
     email = models.EmailField()
     role = models.CharField(max_length=20, choices=Role.choices)

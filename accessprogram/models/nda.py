@@ -5,21 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models.program import Program
 
 
 class NdaVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Current"
-        SUPERSEDED = "superseded", "Superseded"
+        DRAFT = "draft", gettext_lazy("Draft")
+        PUBLISHED = "published", gettext_lazy("Current")
+        SUPERSEDED = "superseded", gettext_lazy("Superseded")
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="nda_versions")
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
-    body_markdown = models.TextField(help_text="The agreement, in Markdown.")
-    ends_on = models.DateField(null=True, blank=True, help_text="When the agreement's obligations end, if ever.")
+    body_markdown = models.TextField(help_text=gettext_lazy("The agreement, in Markdown."))
+    ends_on = models.DateField(
+        null=True, blank=True, help_text=gettext_lazy("When the agreement's obligations end, if ever.")
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
     # SHA-256 of the exact text testers are shown (see services.nda.nda_text_digest), fixed at publication.
     text_sha256 = models.CharField(max_length=64, blank=True)
@@ -51,7 +54,7 @@ class NdaClause(models.Model):
     nda = models.ForeignKey(NdaVersion, on_delete=models.CASCADE, related_name="clauses")
     key = models.SlugField(max_length=60)
     text = models.CharField(max_length=500)
-    required = models.BooleanField(default=False, help_text="Required clauses must be ticked to accept.")
+    required = models.BooleanField(default=False, help_text=gettext_lazy("Required clauses must be ticked to accept."))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models.users import Role
 
@@ -27,7 +28,7 @@ class Program(models.Model):
 
 
 class Resolution(models.TextChoices):
-    P256 = "256p", "256p preview"
+    P256 = "256p", gettext_lazy("256p preview")
     P480 = "480p", "480p"
     P720 = "720p", "720p"
     P1080 = "1080p", "1080p"
@@ -37,13 +38,13 @@ RESOLUTION_ORDER = [Resolution.P256, Resolution.P480, Resolution.P720, Resolutio
 
 
 class QuotaPeriod(models.TextChoices):
-    DAY = "day", "Per day"
-    WEEK = "week", "Per week"
+    DAY = "day", gettext_lazy("Per day")
+    WEEK = "week", gettext_lazy("Per week")
 
 
 class QuotaUnit(models.TextChoices):
-    GPU_SECONDS = "gpu_seconds", "GPU-seconds"
-    VIDEO_SECONDS = "video_seconds", "Seconds of video"
+    GPU_SECONDS = "gpu_seconds", gettext_lazy("GPU-seconds")
+    VIDEO_SECONDS = "video_seconds", gettext_lazy("Seconds of video")
 
 
 class Cohort(models.Model):
@@ -52,21 +53,21 @@ class Cohort(models.Model):
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="cohorts")
     name = models.CharField(max_length=80, unique=True)
     description = models.TextField(blank=True)
-    is_active = models.BooleanField(default=True, help_text="Paused cohorts cannot generate.")
+    is_active = models.BooleanField(default=True, help_text=gettext_lazy("Paused cohorts cannot generate."))
     quota_period = models.CharField(max_length=8, choices=QuotaPeriod.choices, default=QuotaPeriod.DAY)
     quota_unit = models.CharField(max_length=16, choices=QuotaUnit.choices, default=QuotaUnit.GPU_SECONDS)
     quota_amount = models.PositiveIntegerField(
-        default=3600, help_text="Budget per tester per period, in the quota unit."
+        default=3600, help_text=gettext_lazy("Budget per tester per period, in the quota unit.")
     )
     max_active_jobs = models.PositiveSmallIntegerField(
-        default=4, validators=[MinValueValidator(1)], help_text="Queued plus running jobs per tester."
+        default=4, validators=[MinValueValidator(1)], help_text=gettext_lazy("Queued plus running jobs per tester.")
     )
     max_duration_seconds = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(1)])
     max_resolution = models.CharField(max_length=8, choices=Resolution.choices, default=Resolution.P720)
     approvals_required = models.PositiveSmallIntegerField(
-        choices=[(1, "One approval"), (2, "Two approvals from different reviewers")],
+        choices=[(1, gettext_lazy("One approval")), (2, gettext_lazy("Two approvals from different reviewers"))],
         default=1,
-        help_text="Approvals an output needs before it can be shared publicly.",
+        help_text=gettext_lazy("Approvals an output needs before it can be shared publicly."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -87,8 +88,8 @@ class Membership(models.Model):
     """A tester's place in a cohort. A tester has at most one active membership."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+        ACTIVE = "active", gettext_lazy("Active")
+        ENDED = "ended", gettext_lazy("Ended")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="memberships")

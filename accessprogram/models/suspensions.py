@@ -7,16 +7,17 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models.program import Cohort, Program
 from accessprogram.models.tokens import AccessToken
 
 
 class SuspensionScope(models.TextChoices):
-    TOKEN = "token", "One access token"
-    TESTER = "tester", "One tester"
-    COHORT = "cohort", "A cohort"
-    PROGRAM = "program", "The whole program"
+    TOKEN = "token", gettext_lazy("One access token")
+    TESTER = "tester", gettext_lazy("One tester")
+    COHORT = "cohort", gettext_lazy("A cohort")
+    PROGRAM = "program", gettext_lazy("The whole program")
 
 
 # The target field each scope uses; exactly that one is set.
@@ -46,7 +47,9 @@ class Suspension(models.Model):
     cohort = models.ForeignKey(Cohort, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
-    automatic = models.BooleanField(default=False, help_text="Tripped by anomaly detection or a leak report.")
+    automatic = models.BooleanField(
+        default=False, help_text=gettext_lazy("Tripped by anomaly detection or a leak report.")
+    )
     evidence = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -101,26 +104,28 @@ class AnomalyThresholds(models.Model):
     """The one row of thresholds, edited by program admins, beyond which a token is suspended on its own."""
 
     window_seconds = models.PositiveIntegerField(
-        default=600, validators=[MinValueValidator(10)], help_text="The sliding window every count covers."
+        default=600,
+        validators=[MinValueValidator(10)],
+        help_text=gettext_lazy("The sliding window every count covers."),
     )
     max_client_ips = models.PositiveIntegerField(
-        default=8, validators=[MinValueValidator(1)], help_text="Distinct client IP addresses per token."
+        default=8, validators=[MinValueValidator(1)], help_text=gettext_lazy("Distinct client IP addresses per token.")
     )
     max_networks = models.PositiveIntegerField(
         default=4,
         validators=[MinValueValidator(1)],
-        help_text="Distinct networks per token (/24 for IPv4, /48 for IPv6).",
+        help_text=gettext_lazy("Distinct networks per token (/24 for IPv4, /48 for IPv6)."),
     )
     max_user_agents = models.PositiveIntegerField(
-        default=3, validators=[MinValueValidator(1)], help_text="Distinct user agents per token."
+        default=3, validators=[MinValueValidator(1)], help_text=gettext_lazy("Distinct user agents per token.")
     )
     max_requests = models.PositiveIntegerField(
         default=900,
         validators=[MinValueValidator(1)],
-        help_text="Requests per token, above a human's (or a careful script's) pace.",
+        help_text=gettext_lazy("Requests per token, above a human's (or a careful script's) pace."),
     )
     refuse_foreign_origin = models.BooleanField(
-        default=True, help_text="Suspend a token used from a browser page that is not the portal."
+        default=True, help_text=gettext_lazy("Suspend a token used from a browser page that is not the portal.")
     )
     updated_at = models.DateTimeField(auto_now=True)
 

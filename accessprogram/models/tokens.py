@@ -6,12 +6,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class TokenScope(models.TextChoices):
-    GENERATE = "generate", "Generate (submit and cancel jobs)"
-    READ = "read", "Read (jobs, outputs' metadata, your account)"
-    DOWNLOAD = "download", "Download (video bytes; granted by an admin only)"
+    GENERATE = "generate", gettext_lazy("Generate (submit and cancel jobs)")
+    READ = "read", gettext_lazy("Read (jobs, outputs' metadata, your account)")
+    DOWNLOAD = "download", gettext_lazy("Download (video bytes; granted by an admin only)")
 
 
 # What a tester may choose for themselves; `download` is granted per token by an admin.
@@ -20,10 +21,10 @@ SELF_SERVICE_SCOPES = (TokenScope.GENERATE, TokenScope.READ)
 
 class AccessToken(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        EXPIRED = "expired", "Expired"
-        REVOKED = "revoked", "Revoked"
-        SUSPENDED = "suspended", "Suspended"
+        ACTIVE = "active", gettext_lazy("Active")
+        EXPIRED = "expired", pgettext_lazy("access token", "Expired")
+        REVOKED = "revoked", pgettext_lazy("access token", "Revoked")
+        SUSPENDED = "suspended", gettext_lazy("Suspended")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_tokens")
     name = models.CharField(max_length=80)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class Role(models.TextChoices):
-    PROGRAM_ADMIN = "admin", "Program admin"
-    REVIEWER = "reviewer", "Reviewer"
-    ARTIST = "artist", "Artist"
-    RED_TEAMER = "red_teamer", "Red-teamer"
-    CREATIVE_PARTNER = "creative_partner", "Creative partner"
+    PROGRAM_ADMIN = "admin", gettext_lazy("Program admin")
+    REVIEWER = "reviewer", gettext_lazy("Reviewer")
+    ARTIST = "artist", gettext_lazy("Artist")
+    RED_TEAMER = "red_teamer", gettext_lazy("Red-teamer")
+    CREATIVE_PARTNER = "creative_partner", gettext_lazy("Creative partner")
 
 
 STAFF_ROLES = frozenset({Role.PROGRAM_ADMIN, Role.REVIEWER})

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, NotAllowed
 from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, SuspensionScope
@@ -134,7 +135,7 @@ def anomaly_contain(*, token: AccessToken, findings: list[Anomaly], actor: Actor
 def anomaly_thresholds_save(*, actor: Actor, thresholds: AnomalyThresholds, changed: list[str]) -> AnomalyThresholds:
     """Save the admin-edited thresholds (validated by their form) and audit what changed."""
     if actor.user is None or not actor.user.is_program_admin:
-        raise NotAllowed("Only program admins can change the anomaly thresholds.")
+        raise NotAllowed(gettext("Only program admins can change the anomaly thresholds."))
     thresholds.pk = AnomalyThresholds.current().pk
     thresholds.save()
     audit_record(

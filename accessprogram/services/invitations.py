@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import BatchInvalid, Conflict, DomainError
 from accessprogram.models import STAFF_ROLES, Cohort, Invitation, Membership, Role, User
@@ -52,24 +53,32 @@ def _normalise_email(email: str, *, field: str = "email") -> str:
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError(f"“{email}” is not a valid e-mail address.", field=field) from None
+        raise DomainError(
+            gettext("“%(email)s” is not a valid e-mail address.") % {"email": email}, field=field
+        ) from None
     return email
 
 
 def _check_role_and_cohort(role: str, cohort: Cohort | None) -> None:
     if role not in Role.values:
-        raise DomainError(f"Unknown role “{role}”; choose one of {', '.join(Role.values)}.", field="role")
+        raise DomainError(
+            gettext("Unknown role “%(role)s”; choose one of %(choices)s.")
+            % {"role": role, "choices": ", ".join(Role.values)},
+            field="role",
+        )
     if role not in STAFF_ROLES and cohort is None:
-        raise DomainError("Testers must be invited into a cohort.", field="cohort")
+        raise DomainError(gettext("Testers must be invited into a cohort."), field="cohort")
 
 
 def _check_invitable(email: str, cohort: Cohort | None) -> None:
     if User.objects.filter(email__iexact=email).exists():
-        raise Conflict(f"{email} already has an account.", field="email")
+        raise Conflict(gettext("%(email)s already has an account.") % {"email": email}, field="email")
     if Invitation.objects.filter(
         email=email, cohort=cohort, status=Invitation.Status.PENDING, expires_at__gt=timezone.now()
     ).exists():
-        raise Conflict(f"{email} already has a pending invitation to this cohort.", field="email")
+        raise Conflict(
+            gettext("%(email)s already has a pending invitation to this cohort.") % {"email": email}, field="email"
+        )
 
 
 def invitations_expire_stale() -> int:
@@ -82,14 +91,18 @@ def invitations_expire_stale() -> int:
 def _expiry(days: int | None) -> timezone.datetime:
     days = settings.INVITATION_DEFAULT_DAYS if days is None else days
     if not 1 <= days <= settings.INVITATION_MAX_DAYS:
-        raise DomainError(f"Expiry must be between 1 and {settings.INVITATION_MAX_DAYS} days.", field="expires_in_days")
+        raise DomainError(
+            gettext("Expiry must be between 1 and %(invitation_max_days)s days.")
+            % {"invitation_max_days": settings.INVITATION_MAX_DAYS},
+            field="expires_in_days",
+        )
     return timezone.now() + timedelta(days=days)
 
 
 def _send_invitation_email(invitation: Invitation, link: str) -> None:
     context = {"invitation": invitation, "link": link, "program_name": settings.PROGRAM_NAME}
     send_mail(
-        subject=f"You are invited to {settings.PROGRAM_NAME}",
+        subject=gettext("You are invited to %(program)s") % {"program": settings.PROGRAM_NAME},
         message=render_to_string("accessprogram/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -138,7 +151,9 @@ def _invitation_create(
         with transaction.atomic():
             issued = _issue(invitation, send=send)
     except IntegrityError:
-        raise Conflict(f"{email} already has a pending invitation to this cohort.", field="email") from None
+        raise Conflict(
+            gettext("%(email)s already has a pending invitation to this cohort.") % {"email": email}, field="email"
+        ) from None
     audit_record(
         actor=actor,
         action="invitation.created",
@@ -168,7 +183,7 @@ def parse_invitation_csv(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DomainError("The file is not UTF-8 text.", field="file") from None
+        raise DomainError(gettext("The file is not UTF-8 text."), field="file") from None
     reader = csv.DictReader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -176,9 +191,9 @@ def parse_invitation_csv(
         # line_num, not a counter: the reader skips blank lines, and problems must name the line in the file.
         records = [(reader.line_num, record) for record in reader]
     except csv.Error as exc:
-        raise DomainError(f"The file is not valid CSV ({exc}).", field="file") from None
+        raise DomainError(gettext("The file is not valid CSV (%(exc)s).") % {"exc": exc}, field="file") from None
     if "email" not in header:
-        raise DomainError("The first line must be a header with at least an “email” column.", field="file")
+        raise DomainError(gettext("The first line must be a header with at least an “email” column."), field="file")
     cohorts = {c.name.lower(): c for c in Cohort.objects.all()}
     invitations_expire_stale()
     pending = set(Invitation.objects.filter(status=Invitation.Status.PENDING).values_list("email", "cohort_id"))
@@ -188,7 +203,12 @@ def parse_invitation_csv(
     seen: dict[tuple[str, int | None], int] = {}
     for line, record in records:
         if len(rows) + len(problems) >= MAX_BATCH_ROWS:
-            problems.append((line, f"Too many rows: at most {MAX_BATCH_ROWS} per file."))
+            problems.append(
+                (
+                    line,
+                    gettext("Too many rows: at most %(max_batch_rows)s per file.") % {"max_batch_rows": MAX_BATCH_ROWS},
+                )
+            )
             break
         if not any((value or "").strip() for value in record.values() if isinstance(value, str)):
             continue
@@ -202,22 +222,26 @@ def parse_invitation_csv(
             row_problems.append(exc.message)
             email = raw_email.lower()
         if role not in Role.values:
-            row_problems.append(f"unknown role “{role}”" if role else "no role given")
+            row_problems.append(
+                gettext("unknown role “%(role)s”") % {"role": role} if role else gettext("no role given")
+            )
         cohort = cohorts.get(cohort_name.lower()) if cohort_name else default_cohort
         if cohort_name and cohort is None:
             row_problems.append(f"unknown cohort “{cohort_name}”")
         elif role in Role.values and role not in STAFF_ROLES and cohort is None:
-            row_problems.append("testers need a cohort")
+            row_problems.append(gettext("testers need a cohort"))
         if role in STAFF_ROLES:
             cohort = None
         key = (email, cohort.pk if cohort else None)
         if not row_problems:
             if key in seen:
-                row_problems.append(f"duplicate of line {seen[key]}")
+                row_problems.append(gettext("duplicate of line %(seen)s") % {"seen": seen[key]})
             elif key in pending:
-                row_problems.append(f"{email} already has a pending invitation to this cohort")
+                row_problems.append(
+                    gettext("%(email)s already has a pending invitation to this cohort") % {"email": email}
+                )
             elif email in existing_users:
-                row_problems.append(f"{email} already has an account")
+                row_problems.append(gettext("%(email)s already has an account") % {"email": email})
         seen.setdefault(key, line)
         if row_problems:
             problems.append((line, "; ".join(row_problems)))
@@ -226,7 +250,7 @@ def parse_invitation_csv(
     if problems:
         raise BatchInvalid(problems)
     if not rows:
-        raise DomainError("The file has no invitations in it.", field="file")
+        raise DomainError(gettext("The file has no invitations in it."), field="file")
     return rows
 
 
@@ -261,7 +285,10 @@ def invitation_resend(*, actor: Actor, invitation: Invitation, expires_in_days: 
     """Send a fresh link (the old one stops working) and restart the expiry clock."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status not in (Invitation.Status.PENDING, Invitation.Status.EXPIRED):
-        raise Conflict(f"This invitation is {invitation.get_status_display().lower()}; it cannot be resent.")
+        raise Conflict(
+            gettext("This invitation is %(status)s; it cannot be resent.")
+            % {"status": invitation.get_status_display().lower()}
+        )
     if invitation.status == Invitation.Status.EXPIRED:
         _check_invitable(invitation.email, invitation.cohort)
     invitation.status = Invitation.Status.PENDING
@@ -277,7 +304,7 @@ def invitation_resend(*, actor: Actor, invitation: Invitation, expires_in_days: 
 def invitation_revoke(*, actor: Actor, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise Conflict("This invitation was already accepted; suspend or remove the member instead.")
+        raise Conflict(gettext("This invitation was already accepted; suspend or remove the member instead."))
     if invitation.status == Invitation.Status.REVOKED:
         return invitation
     invitation.status = Invitation.Status.REVOKED
@@ -297,14 +324,16 @@ def invitation_for_token(token: str) -> Invitation:
     invitation = Invitation.objects.select_related("cohort").filter(token_hash=_hash_token(token or "")).first()
     if invitation is None:
         raise InvitationUnusable(
-            "This invitation link is not valid. Check that you copied the whole link, or ask for a new invitation."
+            gettext(
+                "This invitation link is not valid. Check that you copied the whole link, or ask for a new invitation."
+            )
         )
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise InvitationUnusable("This invitation has already been used. Sign in with the account it created.")
+        raise InvitationUnusable(gettext("This invitation has already been used. Sign in with the account it created."))
     if invitation.status == Invitation.Status.REVOKED:
-        raise InvitationUnusable("This invitation was withdrawn by the program team.")
+        raise InvitationUnusable(gettext("This invitation was withdrawn by the program team."))
     if invitation.effective_status == Invitation.Status.EXPIRED:
-        raise InvitationUnusable("This invitation has expired. Ask the program team to send it again.")
+        raise InvitationUnusable(gettext("This invitation has expired. Ask the program team to send it again."))
     return invitation
 
 
@@ -313,9 +342,9 @@ def invitation_accept(*, actor: Actor, invitation: Invitation, user: User) -> In
     """Bind a newly created account to its invitation: role, cohort membership, and the audit trail."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.effective_status != Invitation.Status.PENDING:
-        raise InvitationUnusable("This invitation can no longer be used.")
+        raise InvitationUnusable(gettext("This invitation can no longer be used."))
     if user.email.lower() != invitation.email:
-        raise DomainError("The account's e-mail must be the invited address.", field="email")
+        raise DomainError(gettext("The account's e-mail must be the invited address."), field="email")
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user

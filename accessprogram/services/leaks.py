@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accessprogram.models import AccessToken
 from accessprogram.services.audit import audit_record
@@ -48,13 +49,13 @@ def leak_report(*, actor: Actor, candidates: list[str]) -> int:
     )
     for email, tokens in by_owner.items():
         send_notice(
-            subject="Your access token was found in public and revoked",
+            subject=gettext("Your access token was found in public and revoked"),
             template="accessprogram/email/token_leaked.txt",
             recipients=[email],
             context={"tokens": tokens},
         )
     send_notice(
-        subject=f"{len(leaked)} leaked access token(s) revoked",
+        subject=gettext("%(count)s leaked access token(s) revoked") % {"count": len(leaked)},
         template="accessprogram/email/token_leaked.txt",
         recipients=program_admin_emails(),
         context={"tokens": leaked, "for_admins": True, "reporter_ip": actor.ip},

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError
 from accessprogram.models import Cohort, Membership, Program, Role, User
@@ -35,7 +36,7 @@ def cohort_save(*, actor: Actor, cohort: Cohort, changed: list[str] | None = Non
     if creating and not cohort.program_id:
         cohort.program = Program.current()
     if Cohort.objects.exclude(pk=cohort.pk).filter(name__iexact=cohort.name).exists():
-        raise DomainError(f"A cohort named “{cohort.name}” already exists.", field="name")
+        raise DomainError(gettext("A cohort named “%(name)s” already exists.") % {"name": cohort.name}, field="name")
     cohort.save()
     details: dict[str, Any] = {f: getattr(cohort, f) for f in (COHORT_FIELDS if creating else changed or [])}
     audit_record(actor=actor, action="cohort.created" if creating else "cohort.updated", target=cohort, details=details)
@@ -46,7 +47,7 @@ def cohort_save(*, actor: Actor, cohort: Cohort, changed: list[str] | None = Non
 def membership_move(*, actor: Actor, membership: Membership, cohort: Cohort) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Membership.Status.ACTIVE:
-        raise Conflict("Only active memberships can move between cohorts.")
+        raise Conflict(gettext("Only active memberships can move between cohorts."))
     previous = membership.cohort
     membership.cohort = cohort
     membership.save(update_fields=["cohort"])
@@ -75,10 +76,10 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
 def user_set_staff_roles(*, actor: Actor, user: User, roles: set[Role]) -> User:
     """Give a user exactly these staff roles (none removes staff access)."""
     if actor.user is not None and actor.user.pk == user.pk and Role.PROGRAM_ADMIN not in roles:
-        raise DomainError("You cannot remove your own admin role.", field="roles")
+        raise DomainError(gettext("You cannot remove your own admin role."), field="roles")
     unknown = roles - set(ROLE_GROUPS)
     if unknown:
-        raise DomainError("Only admin and reviewer are staff roles.", field="roles")
+        raise DomainError(gettext("Only admin and reviewer are staff roles."), field="roles")
     before = {role.value for role, name in ROLE_GROUPS.items() if user.groups.filter(name=name).exists()}
     user.groups.remove(*Group.objects.filter(name__in=ROLE_GROUPS.values()))
     user.groups.add(*Group.objects.filter(name__in=[ROLE_GROUPS[r] for r in roles]))

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError
 from accessprogram.models import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion, Program, User
@@ -65,10 +66,10 @@ def nda_required_for(user: User) -> NdaVersion | None:
 def _check_clauses(clauses: list[ClauseSpec]) -> None:
     keys = [c.key for c in clauses]
     if len(keys) != len(set(keys)):
-        raise DomainError("Each clause needs a different key.", field="clauses")
+        raise DomainError(gettext("Each clause needs a different key."), field="clauses")
     for clause in clauses:
         if not clause.key or not clause.text.strip():
-            raise DomainError("Every clause needs a key and a text.", field="clauses")
+            raise DomainError(gettext("Every clause needs a key and a text."), field="clauses")
 
 
 @transaction.atomic
@@ -83,11 +84,11 @@ def nda_create_draft(
 ) -> NdaVersion:
     program = program or Program.current()
     if not title.strip():
-        raise DomainError("The agreement needs a title.", field="title")
+        raise DomainError(gettext("The agreement needs a title."), field="title")
     if not body_markdown.strip():
-        raise DomainError("The agreement needs a text.", field="body_markdown")
+        raise DomainError(gettext("The agreement needs a text."), field="body_markdown")
     if ends_on is not None and ends_on <= timezone.localdate():
-        raise DomainError("The end date must be in the future.", field="ends_on")
+        raise DomainError(gettext("The end date must be in the future."), field="ends_on")
     clauses = list(clauses)
     _check_clauses(clauses)
     Program.objects.select_for_update().filter(pk=program.pk).first()
@@ -113,7 +114,10 @@ def nda_publish(*, actor: Actor, nda: NdaVersion) -> NdaVersion:
     """Make a draft the current agreement; every tester must accept it before going on."""
     nda = NdaVersion.objects.select_for_update().get(pk=nda.pk)
     if nda.status != NdaVersion.Status.DRAFT:
-        raise Conflict(f"Version {nda.version} is {nda.get_status_display().lower()}; only drafts can be published.")
+        raise Conflict(
+            gettext("Version %(version)s is %(status)s; only drafts can be published.")
+            % {"version": nda.version, "status": nda.get_status_display().lower()}
+        )
     previous = nda_current(nda.program)
     if previous is not None:
         previous.status = NdaVersion.Status.SUPERSEDED
@@ -153,19 +157,26 @@ def nda_accept(
     """Record a click-wrap acceptance of exactly the text the tester was shown."""
     nda = NdaVersion.objects.select_for_update().get(pk=nda.pk)
     if nda.status != NdaVersion.Status.PUBLISHED:
-        raise Conflict("This version is no longer current. Please read the current agreement.", code="nda_changed")
+        raise Conflict(
+            gettext("This version is no longer current. Please read the current agreement."), code="nda_changed"
+        )
     if shown_sha256 != nda.text_sha256:
-        raise Conflict("The agreement changed while you were reading it. Please read it again.", code="nda_changed")
+        raise Conflict(
+            gettext("The agreement changed while you were reading it. Please read it again."), code="nda_changed"
+        )
     typed_name = " ".join((typed_name or "").split())
     if len(typed_name) < 2:
-        raise DomainError("Type your full name to sign.", field="typed_name")
+        raise DomainError(gettext("Type your full name to sign."), field="typed_name")
     if user.full_name and not _same_name(typed_name, user.full_name):
-        raise DomainError(f"Type your full name as it is on your account: {user.full_name}.", field="typed_name")
+        raise DomainError(
+            gettext("Type your full name as it is on your account: %(full_name)s.") % {"full_name": user.full_name},
+            field="typed_name",
+        )
     clauses = list(nda.clauses.all())
     missing = [c for c in clauses if c.required and not clause_answers.get(c.key)]
     if missing:
         raise DomainError(
-            "Tick every required clause to accept: " + "; ".join(c.text for c in missing), field="clauses"
+            gettext("Tick every required clause to accept: ") + "; ".join(c.text for c in missing), field="clauses"
         )
     try:
         with transaction.atomic():
@@ -179,7 +190,7 @@ def nda_accept(
                 user_agent=actor.user_agent,
             )
     except IntegrityError:
-        raise Conflict("You have already accepted this version.", code="nda_already_accepted") from None
+        raise Conflict(gettext("You have already accepted this version."), code="nda_already_accepted") from None
     NdaClauseDecision.objects.bulk_create(
         NdaClauseDecision(acceptance=acceptance, clause=c, agreed=bool(clause_answers.get(c.key))) for c in clauses
     )

@@ -6,6 +6,7 @@ Counted atomically in Redis (see counters): a request is counted against all its
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from accessprogram.errors import LimitReached
 from accessprogram.services.counters import Limit, counters
@@ -18,7 +19,11 @@ def _limits(subject: str, rates: tuple[tuple[int, int], ...]) -> list[Limit]:
 def _hit(limits: list[Limit], message: str) -> None:
     wait = counters().hit(limits)
     if wait:
-        raise LimitReached(f"{message} Try again in {wait} s.", retry_after_seconds=wait, code="rate_limited")
+        raise LimitReached(
+            gettext("%(message)s Try again in %(wait)s s.") % {"message": message, "wait": wait},
+            retry_after_seconds=wait,
+            code="rate_limited",
+        )
 
 
 def api_rate_limit_hit(*, user, token=None) -> None:
@@ -26,8 +31,10 @@ def api_rate_limit_hit(*, user, token=None) -> None:
     limits = _limits(f"user:{user.pk}", settings.API_RATE_LIMIT_TESTER)
     if token is not None:
         limits += _limits(f"token:{token.pk}", settings.API_RATE_LIMIT_TOKEN)
-    _hit(limits, "Too many requests.")
+    _hit(limits, gettext("Too many requests."))
 
 
 def leak_report_rate_limit_hit(*, ip: str | None) -> None:
-    _hit(_limits(f"leak:{ip or 'unknown'}", settings.LEAK_REPORT_RATE_LIMIT), "Too many leak reports from here.")
+    _hit(
+        _limits(f"leak:{ip or 'unknown'}", settings.LEAK_REPORT_RATE_LIMIT), gettext("Too many leak reports from here.")
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
 from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
@@ -23,10 +24,10 @@ from generation.models import GenerationJob
 from generation.services.submit import generation_jobs_cancel
 
 SUSPENDED_MESSAGES = {
-    SuspensionScope.TOKEN: "This token is suspended; its owner has been told why.",
-    SuspensionScope.TESTER: "Your access to the program is suspended.",
-    SuspensionScope.COHORT: "Your cohort's access to the program is suspended.",
-    SuspensionScope.PROGRAM: "The program is suspended for every tester.",
+    SuspensionScope.TOKEN: gettext_lazy("This token is suspended; its owner has been told why."),
+    SuspensionScope.TESTER: gettext_lazy("Your access to the program is suspended."),
+    SuspensionScope.COHORT: gettext_lazy("Your cohort's access to the program is suspended."),
+    SuspensionScope.PROGRAM: gettext_lazy("The program is suspended for every tester."),
 }
 TARGET_MODELS = {
     SuspensionScope.TOKEN: AccessToken,
@@ -94,12 +95,16 @@ def _jobs_in_scope(suspension: Suspension) -> QuerySet[GenerationJob]:
 def suspension_resolve_target(*, scope: str, target: str | None) -> Any:
     """The token (id), tester (e-mail or id), cohort (name or id) or program (name, id or empty) meant."""
     if scope not in SuspensionScope.values:
-        raise DomainError(f"Unknown scope “{scope}”; choose one of {', '.join(SuspensionScope.values)}.", field="scope")
+        raise DomainError(
+            gettext("Unknown scope “%(scope)s”; choose one of %(choices)s.")
+            % {"scope": scope, "choices": ", ".join(SuspensionScope.values)},
+            field="scope",
+        )
     value = (target or "").strip()
     if scope == SuspensionScope.PROGRAM and value in ("", "current"):
         return Program.current()
     if not value:
-        raise DomainError("Name what to suspend.", field="target")
+        raise DomainError(gettext("Name what to suspend."), field="target")
     natural = {
         SuspensionScope.TOKEN: None,
         SuspensionScope.TESTER: "email__iexact",
@@ -112,25 +117,35 @@ def suspension_resolve_target(*, scope: str, target: str | None) -> Any:
         found = model.objects.filter(**lookup).first()
         if found is not None:
             return found
-    what = {"token": "token id", "tester": "tester e-mail", "cohort": "cohort name", "program": "program name"}[scope]
-    raise DomainError(f"No {what} “{value}”.", field="target")
+    missing = {
+        "token": gettext("No token id “%(value)s”."),
+        "tester": gettext("No tester e-mail “%(value)s”."),
+        "cohort": gettext("No cohort name “%(value)s”."),
+        "program": gettext("No program name “%(value)s”."),
+    }[scope]
+    raise DomainError(missing % {"value": value}, field="target")
 
 
-def _check_admin(actor: Actor, doing: str) -> None:
-    """Program admins, or the system (anomaly detection, leak reports, management commands)."""
+def _check_admin(actor: Actor, refusal: str) -> None:
+    """Program admins, or the system (anomaly detection, leak reports, management commands); `refusal` tells
+    anyone else what they may not do."""
     if actor.user is not None and not actor.user.is_program_admin:
-        raise NotAllowed(f"Only program admins can {doing}.")
+        raise NotAllowed(refusal)
 
 
 def _check_target(actor: Actor, scope: str, target: Any) -> None:
     model = TARGET_MODELS[SuspensionScope(scope)]
     if not isinstance(target, model):
-        raise DomainError(f"A {scope} suspension needs a {model._meta.verbose_name}.", field="target")
+        raise DomainError(
+            gettext("A %(scope)s suspension needs a %(target)s.")
+            % {"scope": scope, "target": model._meta.verbose_name},
+            field="target",
+        )
     if scope == SuspensionScope.TESTER:
         if actor.user is not None and actor.user.pk == target.pk:
-            raise DomainError("You cannot suspend yourself.", field="target")
+            raise DomainError(gettext("You cannot suspend yourself."), field="target")
         if target.is_program_staff:
-            raise DomainError("Staff are not suspended: change their roles instead.", field="target")
+            raise DomainError(gettext("Staff are not suspended: change their roles instead."), field="target")
 
 
 @transaction.atomic
@@ -144,12 +159,12 @@ def suspension_create(
     evidence: dict | None = None,
 ) -> Suspension:
     """Suspend one scope now and stop its jobs; Conflict if it is already suspended."""
-    _check_admin(actor, "suspend access")
+    _check_admin(actor, gettext("Only program admins can suspend access."))
     reason = (reason or "").strip()
     if scope not in SuspensionScope.values:
-        raise DomainError(f"Unknown scope “{scope}”.", field="scope")
+        raise DomainError(gettext("Unknown scope “%(scope)s”.") % {"scope": scope}, field="scope")
     if not reason:
-        raise DomainError("Give the reason; the audit log and the people affected see it.", field="reason")
+        raise DomainError(gettext("Give the reason; the audit log and the people affected see it."), field="reason")
     _check_target(actor, scope, target)
     suspension = Suspension(
         scope=scope,
@@ -163,7 +178,10 @@ def suspension_create(
         with transaction.atomic():
             suspension.save()
     except IntegrityError:
-        raise Conflict(f"{suspension.target_label} is already suspended.", code="already_suspended") from None
+        raise Conflict(
+            gettext("%(target_label)s is already suspended.") % {"target_label": suspension.target_label},
+            code="already_suspended",
+        ) from None
     stopped = generation_jobs_cancel(
         actor=actor,
         jobs=_jobs_in_scope(suspension),
@@ -196,7 +214,7 @@ def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
     else:
         owner = None
     context = {"suspension": suspension, "stopped_jobs": stopped_jobs}
-    subject = f"Suspended: {suspension.target_label}"
+    subject = gettext("Suspended: %(target)s") % {"target": suspension.target_label}
     if owner is not None:
         send_notice(
             subject=subject, template="accessprogram/email/suspended.txt", recipients=[owner.email], context=context
@@ -212,10 +230,10 @@ def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
 
 @transaction.atomic
 def suspension_lift(*, actor: Actor, suspension: Suspension, reason: str = "") -> Suspension:
-    _check_admin(actor, "lift a suspension")
+    _check_admin(actor, gettext("Only program admins can lift a suspension."))
     suspension = Suspension.objects.select_for_update().get(pk=suspension.pk)
     if suspension.lifted_at is not None:
-        raise Conflict("This suspension was already lifted.", code="already_lifted")
+        raise Conflict(gettext("This suspension was already lifted."), code="already_lifted")
     suspension.lifted_at = timezone.now()
     suspension.lifted_by = actor.user
     suspension.save(update_fields=["lifted_at", "lifted_by"])
@@ -237,5 +255,5 @@ def suspension_active_of(*, scope: str, target: Any) -> Suspension:
     """The active suspension of exactly this target (for `resume`), or DomainError."""
     found = _active().filter(scope=scope, **{SCOPE_FIELDS[SuspensionScope(scope)]: target}).first()
     if found is None:
-        raise DomainError(f"{target} is not suspended.", field="target")
+        raise DomainError(gettext("%(target)s is not suspended.") % {"target": target}, field="target")
     return found

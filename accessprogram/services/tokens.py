@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, LimitReached, NotAllowed
 from accessprogram.models import AccessToken, Suspension, TokenScope, User
@@ -38,12 +39,17 @@ def tokens_for_user(user: User) -> QuerySet[AccessToken]:
 def _clean_scopes(scopes: list[str]) -> list[str]:
     chosen = sorted(set(scopes or []))
     if not chosen:
-        raise DomainError("Choose at least one scope.", field="scopes")
+        raise DomainError(gettext("Choose at least one scope."), field="scopes")
     if TokenScope.DOWNLOAD in chosen:
-        raise NotAllowed("Only a program admin can grant the download scope, one token at a time.", field="scopes")
+        raise NotAllowed(
+            gettext("Only a program admin can grant the download scope, one token at a time."), field="scopes"
+        )
     unknown = set(chosen) - set(SELF_SERVICE_SCOPES)
     if unknown:
-        raise DomainError(f"Unknown scope “{sorted(unknown)[0]}”; choose generate or read.", field="scopes")
+        raise DomainError(
+            gettext("Unknown scope “%(unknown)s”; choose generate or read.") % {"unknown": sorted(unknown)[0]},
+            field="scopes",
+        )
     return chosen
 
 
@@ -51,28 +57,37 @@ def _clean_scopes(scopes: list[str]) -> list[str]:
 def token_create(*, actor: Actor, name: str, scopes: list[str], expires_in_days: int | None = None) -> IssuedToken:
     """A new token for the signed-in tester; the secret is in the result and nowhere else."""
     if actor.token is not None:
-        raise NotAllowed("Tokens can only be created in the portal, not with another token.", code="session_required")
+        raise NotAllowed(
+            gettext("Tokens can only be created in the portal, not with another token."), code="session_required"
+        )
     owner = actor.user
     if owner is None or not owner.is_tester:
-        raise NotAllowed("Only testers can create access tokens.")
+        raise NotAllowed(gettext("Only testers can create access tokens."))
     name = (name or "").strip()
     if not name:
-        raise DomainError("Give the token a name, such as the machine or script that will use it.", field="name")
+        raise DomainError(
+            gettext("Give the token a name, such as the machine or script that will use it."), field="name"
+        )
     if len(name) > 80:
-        raise DomainError("At most 80 characters.", field="name")
+        raise DomainError(gettext("At most 80 characters."), field="name")
     chosen = _clean_scopes(scopes)
     days = settings.ACCESS_TOKEN_DEFAULT_DAYS if expires_in_days is None else expires_in_days
     if not 1 <= days <= settings.ACCESS_TOKEN_MAX_DAYS:
         raise DomainError(
-            f"A token lasts between 1 and {settings.ACCESS_TOKEN_MAX_DAYS} days.", field="expires_in_days"
+            gettext("A token lasts between 1 and %(access_token_max_days)s days.")
+            % {"access_token_max_days": settings.ACCESS_TOKEN_MAX_DAYS},
+            field="expires_in_days",
         )
     # Lock the owner's row so two concurrent creations count each other.
     User.objects.select_for_update().filter(pk=owner.pk).first()
     active = AccessToken.objects.filter(owner=owner, revoked_at__isnull=True, expires_at__gt=timezone.now()).count()
     if active >= settings.ACCESS_TOKEN_MAX_ACTIVE:
         raise LimitReached(
-            f"You already have {active} active tokens (the limit is {settings.ACCESS_TOKEN_MAX_ACTIVE}); "
-            "revoke one first.",
+            gettext(
+                "You already have %(active)s active tokens (the limit is %(access_token_max_active)s); "
+                "revoke one first."
+            )
+            % {"active": active, "access_token_max_active": settings.ACCESS_TOKEN_MAX_ACTIVE},
             code="too_many_tokens",
         )
     secret = token_generate()
@@ -105,7 +120,7 @@ def _lock(token: AccessToken) -> AccessToken:
 def token_revoke(*, actor: Actor, token: AccessToken, reason: str | None = None) -> AccessToken:
     """Revoke for good (owner or program admin); revoking a revoked token changes nothing."""
     if actor.user is not None and not _may_manage(actor, token):
-        raise NotAllowed("Only the token's owner or a program admin can revoke it.")
+        raise NotAllowed(gettext("Only the token's owner or a program admin can revoke it."))
     if reason is None:
         by_owner = actor.user is not None and actor.user.pk == token.owner_id
         reason = "Revoked by its owner." if by_owner else "Revoked by a program admin."
@@ -124,10 +139,10 @@ def token_revoke(*, actor: Actor, token: AccessToken, reason: str | None = None)
 def token_grant_download(*, actor: Actor, token: AccessToken) -> AccessToken:
     """Let this one token fetch video bytes (program admins only)."""
     if actor.user is None or not actor.user.is_program_admin:
-        raise NotAllowed("Only program admins can grant the download scope.")
+        raise NotAllowed(gettext("Only program admins can grant the download scope."))
     token = _lock(token)
     if token.status in (AccessToken.Status.REVOKED, AccessToken.Status.EXPIRED):
-        raise Conflict(f"This token is {token.get_status_display().lower()}.")
+        raise Conflict(gettext("This token is %(status)s.") % {"status": token.get_status_display().lower()})
     if token.has_scope(TokenScope.DOWNLOAD):
         return token
     token.scopes = sorted({*token.scopes, TokenScope.DOWNLOAD.value})

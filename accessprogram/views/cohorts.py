@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from accessprogram.access import program_admin_required
 from accessprogram.errors import DomainError
@@ -23,7 +24,7 @@ def _cohort_form_page(request, cohort: Cohort | None):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Cohort “{saved.name}” saved.")
+            messages.success(request, gettext("Cohort “%(name)s” saved.") % {"name": saved.name})
             return redirect("cohort_list")
     cohorts = Cohort.objects.annotate(testers=Count("memberships", filter=Q(memberships__status="active")))
     return render(

@@ -6,6 +6,7 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
@@ -62,7 +63,7 @@ def invitation_list(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {issued.invitation.email}.")
+            messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": issued.invitation.email})
             return redirect("invitation_list")
     page = Paginator(invitations, 50).get_page(request.GET.get("page"))
     return render(
@@ -92,7 +93,7 @@ def invitation_import(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"{len(issued)} invitations sent.")
+            messages.success(request, gettext("%(count)s invitations sent.") % {"count": len(issued)})
             return redirect("invitation_list")
     return render(
         request,
@@ -111,7 +112,10 @@ def invitation_resend_view(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"A new link was sent to {invitation.email}; the old one no longer works.")
+        messages.success(
+            request,
+            gettext("A new link was sent to %(email)s; the old one no longer works.") % {"email": invitation.email},
+        )
     return redirect("invitation_list")
 
 
@@ -124,5 +128,5 @@ def invitation_revoke_view(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"The invitation to {invitation.email} was revoked.")
+        messages.success(request, gettext("The invitation to %(email)s was revoked.") % {"email": invitation.email})
     return redirect("invitation_list")

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
@@ -46,7 +47,7 @@ def nda_view(request):
     )
     if request.method == "POST":
         if pending is None:
-            messages.info(request, "You have already accepted the current agreement.")
+            messages.info(request, gettext("You have already accepted the current agreement."))
             return redirect("dashboard")
         if form.is_valid():
             try:
@@ -61,7 +62,11 @@ def nda_view(request):
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
-                messages.success(request, f"Thank you. You accepted {nda.title}, version {nda.version}.")
+                messages.success(
+                    request,
+                    gettext("Thank you. You accepted %(title)s, version %(version)s.")
+                    % {"title": nda.title, "version": nda.version},
+                )
                 return redirect(_safe_next(request) or "dashboard")
     context = {
         "nda": nda,
@@ -99,7 +104,9 @@ def nda_admin_list(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Draft version {nda.version} saved. Review it, then publish.")
+            messages.success(
+                request, gettext("Draft version %(version)s saved. Review it, then publish.") % {"version": nda.version}
+            )
             return redirect("nda_admin_detail", pk=nda.pk)
     versions = NdaVersion.objects.annotate(acceptance_count=Count("acceptances"))
     return render(
@@ -130,7 +137,10 @@ def nda_admin_publish(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Version {nda.version} is now current; every tester must accept it.")
+        messages.success(
+            request,
+            gettext("Version %(version)s is now current; every tester must accept it.") % {"version": nda.version},
+        )
     return redirect("nda_admin_detail", pk=nda.pk)
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
@@ -24,13 +25,16 @@ from accessprogram.views.common import add_domain_error
 
 
 class SuspensionForm(forms.Form):
-    scope = forms.ChoiceField(choices=SuspensionScope.choices)
+    scope = forms.ChoiceField(choices=SuspensionScope.choices, label=gettext_lazy("Scope"))
     target = forms.CharField(
         required=False,
         max_length=254,
-        help_text="A token's id, a tester's e-mail or a cohort's name; leave empty to suspend the whole program.",
+        help_text=gettext_lazy(
+            "A token's id, a tester's e-mail or a cohort's name; leave empty to suspend the whole program."
+        ),
+        label=gettext_lazy("Target"),
     )
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label=gettext_lazy("Reason"))
 
 
 class ThresholdsForm(forms.ModelForm):
@@ -44,6 +48,14 @@ class ThresholdsForm(forms.ModelForm):
             "max_requests",
             "refuse_foreign_origin",
         ]
+        labels = {
+            "window_seconds": gettext_lazy("Window seconds"),
+            "max_client_ips": gettext_lazy("Max client ips"),
+            "max_networks": gettext_lazy("Max networks"),
+            "max_user_agents": gettext_lazy("Max user agents"),
+            "max_requests": gettext_lazy("Max requests"),
+            "refuse_foreign_origin": gettext_lazy("Refuse foreign origin"),
+        }
 
 
 def _page(request, *, form: SuspensionForm, thresholds_form: ThresholdsForm, status: int = 200):
@@ -76,7 +88,11 @@ def suspension_list(request):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            messages.success(request, f"Suspended {suspension.target_label}. It takes effect on the next request.")
+            messages.success(
+                request,
+                gettext("Suspended %(target_label)s. It takes effect on the next request.")
+                % {"target_label": suspension.target_label},
+            )
             return redirect("suspension_list")
     thresholds_form = ThresholdsForm(instance=AnomalyThresholds.current())
     return _page(request, form=form, thresholds_form=thresholds_form, status=400 if form.errors else 200)
@@ -91,7 +107,9 @@ def suspension_lift_view(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Lifted the suspension of {suspension.target_label}.")
+        messages.success(
+            request, gettext("Lifted the suspension of %(target_label)s.") % {"target_label": suspension.target_label}
+        )
     return redirect("suspension_list")
 
 
@@ -103,7 +121,7 @@ def anomaly_thresholds_edit(request):
         anomaly_thresholds_save(
             actor=Actor.from_request(request), thresholds=thresholds_form.instance, changed=thresholds_form.changed_data
         )
-        messages.success(request, "Anomaly thresholds saved; they apply from the next request.")
+        messages.success(request, gettext("Anomaly thresholds saved; they apply from the next request."))
         return redirect("suspension_list")
     return _page(request, form=SuspensionForm(), thresholds_form=thresholds_form, status=400)
 

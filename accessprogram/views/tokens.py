@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
@@ -19,15 +20,20 @@ from accessprogram.views.common import add_domain_error
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="Where it will be used, e.g. “render-farm script”.")
+    name = forms.CharField(
+        max_length=80,
+        help_text=gettext_lazy("Where it will be used, e.g. “render-farm script”."),
+        label=gettext_lazy("Name"),
+    )
     scopes = forms.MultipleChoiceField(
         choices=[(scope.value, scope.label) for scope in SELF_SERVICE_SCOPES],
         widget=forms.CheckboxSelectMultiple,
         initial=[TokenScope.READ, TokenScope.GENERATE],
-        help_text="Downloading videos with a token needs the download scope, which only an admin grants.",
+        help_text=gettext_lazy("Downloading videos with a token needs the download scope, which only an admin grants."),
+        label=gettext_lazy("Scopes"),
     )
     expires_in_days = forms.IntegerField(
-        label="Expires after (days)",
+        label=gettext_lazy("Expires after (days)"),
         min_value=1,
         max_value=settings.ACCESS_TOKEN_MAX_DAYS,
         initial=settings.ACCESS_TOKEN_DEFAULT_DAYS,
@@ -62,7 +68,11 @@ def token_revoke_view(request, pk: int):
     try:
         token = tokens_for_user(request.user).filter(owner=request.user).get(pk=pk)
     except AccessToken.DoesNotExist as exc:
-        raise Http404("No such token.") from exc
+        raise Http404(gettext("No such token.")) from exc
     token_revoke(actor=Actor.from_request(request), token=token)
-    messages.success(request, f"Token “{token.name}” ({token.prefix}…) revoked; it no longer works anywhere.")
+    messages.success(
+        request,
+        gettext("Token “%(name)s” (%(prefix)s…) revoked; it no longer works anywhere.")
+        % {"name": token.name, "prefix": token.prefix},
+    )
     return redirect("token_list")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -49,7 +50,7 @@ def _own_output(user, output_id):
     try:
         return output_for_user(user, output_id)
     except Http404 as exc:
-        raise DomainError("No such output of yours.", field="output") from exc
+        raise DomainError(gettext("No such output of yours."), field="output") from exc
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -70,7 +71,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request):
         if not request.user.is_tester:
-            raise PermissionDenied("Only testers file reports.")
+            raise PermissionDenied(gettext("Only testers file reports."))
         serializer = ReportCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -98,7 +99,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         if data.get("duplicate_of"):
             original = Report.objects.filter(pk=data["duplicate_of"]).first()
             if original is None:
-                raise DomainError(f"There is no report #{data['duplicate_of']}.", field="duplicate_of")
+                raise DomainError(
+                    gettext("There is no report #%(duplicate_of)s.") % {"duplicate_of": data["duplicate_of"]},
+                    field="duplicate_of",
+                )
         result = report_triage(
             actor=Actor.from_request(request),
             report=report,
@@ -140,7 +144,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def _require_red_teamer(self, request) -> None:
         if not is_red_teamer(request.user):
-            raise PermissionDenied("Only red-teamers file safety findings.")
+            raise PermissionDenied(gettext("Only red-teamers file safety findings."))
 
     @extend_schema(request=FindingInputSerializer, responses={201: FindingSerializer})
     def create(self, request):

@@ -5,16 +5,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from contributions.models.common import SafetyCategory, Severity
 from generation.models import Output
 
 
 class FindingStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    VALIDATED = "validated", "Validated"
-    DISMISSED = "dismissed", "Dismissed"
+    DRAFT = "draft", gettext_lazy("Draft")
+    SUBMITTED = "submitted", gettext_lazy("Submitted")
+    VALIDATED = "validated", gettext_lazy("Validated")
+    DISMISSED = "dismissed", gettext_lazy("Dismissed")
 
 
 class Finding(models.Model):

@@ -8,19 +8,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from contributions.models.common import Severity
 
-currency_code = RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code: three capital letters, such as EUR.")
+currency_code = RegexValidator(r"^[A-Z]{3}$", gettext_lazy("An ISO 4217 code: three capital letters, such as EUR."))
 
 
 class ContributionKind(models.TextChoices):
-    BUG = "bug", "Accepted bug report"
-    FINDING = "finding", "Validated red-team finding"
-    SURVEY = "survey", "Completed survey"
-    SHOWCASE = "showcase", "Output selected for the showcase"
-    SESSION_HOUR = "session_hour", "Hour of a scheduled session"
-    LICENCE = "licence", "Licence for promotion"
+    BUG = "bug", gettext_lazy("Accepted bug report")
+    FINDING = "finding", gettext_lazy("Validated red-team finding")
+    SURVEY = "survey", gettext_lazy("Completed survey")
+    SHOWCASE = "showcase", gettext_lazy("Output selected for the showcase")
+    SESSION_HOUR = "session_hour", gettext_lazy("Hour of a scheduled session")
+    LICENCE = "licence", gettext_lazy("Licence for promotion")
 
 
 # Kinds whose rate depends on a severity; the others have one line with no severity.
@@ -58,9 +59,11 @@ class RateCardLine(models.Model):
     rate_card = models.ForeignKey(RateCard, on_delete=models.CASCADE, related_name="lines")
     kind = models.CharField(max_length=20, choices=ContributionKind.choices)
     severity = models.CharField(
-        max_length=10, choices=Severity.choices, blank=True, help_text="Only for bugs and findings."
+        max_length=10, choices=Severity.choices, blank=True, help_text=gettext_lazy("Only for bugs and findings.")
     )
-    amount_minor = models.PositiveBigIntegerField(help_text="In the currency's minor unit (cents for EUR).")
+    amount_minor = models.PositiveBigIntegerField(
+        help_text=gettext_lazy("In the currency's minor unit (cents for EUR).")
+    )
     currency = models.CharField(max_length=3, validators=[currency_code], default="EUR")
 
     class Meta:
@@ -81,9 +84,9 @@ class RateCardLine(models.Model):
 
 
 class LedgerStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    APPROVED = "approved", "Approved"
-    PAID = "paid", "Paid"
+    PENDING = "pending", gettext_lazy("Pending")
+    APPROVED = "approved", gettext_lazy("Approved")
+    PAID = "paid", gettext_lazy("Paid")
 
 
 # The only moves allowed: forward, one step at a time.

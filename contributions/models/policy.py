@@ -7,6 +7,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from contributions.models.common import SafetyCategory
 
@@ -21,7 +22,7 @@ class PolicyRule(models.Model):
     pattern = models.CharField(max_length=500)
     category = models.CharField(max_length=20, choices=SafetyCategory.choices)
     is_active = models.BooleanField(default=True)
-    note = models.CharField(max_length=300, blank=True, help_text="Why the rule exists (staff only).")
+    note = models.CharField(max_length=300, blank=True, help_text=gettext_lazy("Why the rule exists (staff only)."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -35,14 +36,16 @@ class PolicyRule(models.Model):
     def clean(self) -> None:
         self.pattern = (self.pattern or "").strip()
         if not self.pattern:
-            raise ValidationError({"pattern": "Give a term or a pattern."})
+            raise ValidationError({"pattern": gettext("Give a term or a pattern.")})
         if self.kind == RuleKind.PATTERN:
             try:
                 compiled = re.compile(self.pattern, re.IGNORECASE)
             except re.error as exc:
-                raise ValidationError({"pattern": f"Not a valid regular expression: {exc}."}) from exc
+                raise ValidationError(
+                    {"pattern": gettext("Not a valid regular expression: %(exc)s.") % {"exc": exc}}
+                ) from exc
             if compiled.search(""):
-                raise ValidationError({"pattern": "This pattern matches every prompt, even an empty one."})
+                raise ValidationError({"pattern": gettext("This pattern matches every prompt, even an empty one.")})
 
 
 class PromptBlock(models.Model):

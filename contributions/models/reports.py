@@ -5,23 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from contributions.models.common import Severity
 from generation.models import Output
 
 
 class ReportType(models.TextChoices):
-    BUG = "bug", "Bug"
-    FEEDBACK = "feedback", "Feedback"
-    FEATURE = "feature", "Feature request"
+    BUG = "bug", gettext_lazy("Bug")
+    FEEDBACK = "feedback", gettext_lazy("Feedback")
+    FEATURE = "feature", gettext_lazy("Feature request")
 
 
 class ReportStatus(models.TextChoices):
-    NEW = "new", "New"
-    TRIAGED = "triaged", "Triaged"
-    FIXED = "fixed", "Fixed"
-    WONT_FIX = "wont_fix", "Won't fix"
-    DUPLICATE = "duplicate", "Duplicate"
+    NEW = "new", gettext_lazy("New")
+    TRIAGED = "triaged", gettext_lazy("Triaged")
+    FIXED = "fixed", gettext_lazy("Fixed")
+    WONT_FIX = "wont_fix", gettext_lazy("Won't fix")
+    DUPLICATE = "duplicate", gettext_lazy("Duplicate")
 
 
 # Where triage may move a report from each status; the last three are final.
@@ -42,7 +43,9 @@ class Report(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices)
     title = models.CharField(max_length=200)
     text = models.TextField()
-    page_url = models.CharField(max_length=500, blank=True, help_text="The page the report was filed from.")
+    page_url = models.CharField(
+        max_length=500, blank=True, help_text=gettext_lazy("The page the report was filed from.")
+    )
     output = models.ForeignKey(Output, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     status = models.CharField(max_length=10, choices=ReportStatus.choices, default=ReportStatus.NEW)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.models import Cohort
 
@@ -12,7 +13,9 @@ class Survey(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="surveys")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    is_open = models.BooleanField(default=False, help_text="Testers in the cohort can answer an open survey.")
+    is_open = models.BooleanField(
+        default=False, help_text=gettext_lazy("Testers in the cohort can answer an open survey.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -26,9 +29,9 @@ class Survey(models.Model):
 
 
 class QuestionKind(models.TextChoices):
-    TEXT = "text", "Free text"
-    CHOICE = "choice", "One choice"
-    RATING = "rating", "Rating from 1 to 5"
+    TEXT = "text", gettext_lazy("Free text")
+    CHOICE = "choice", gettext_lazy("One choice")
+    RATING = "rating", gettext_lazy("Rating from 1 to 5")
 
 
 class SurveyQuestion(models.Model):
@@ -36,7 +39,7 @@ class SurveyQuestion(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT)
     text = models.CharField(max_length=300)
-    choices = models.TextField(blank=True, help_text="For a choice question: one choice per line.")
+    choices = models.TextField(blank=True, help_text=gettext_lazy("For a choice question: one choice per line."))
     required = models.BooleanField(default=True)
 
     class Meta:
@@ -49,7 +52,7 @@ class SurveyQuestion(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.kind == QuestionKind.CHOICE and len(self.choice_list) < 2:
-            raise ValidationError({"choices": "A choice question needs at least two choices, one per line."})
+            raise ValidationError({"choices": gettext("A choice question needs at least two choices, one per line.")})
 
     @property
     def choice_list(self) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.models import User
@@ -39,14 +40,14 @@ class FindingInput:
 def _checked(reporter: User, data: FindingInput) -> dict:
     errors: dict[str, list[str]] = {}
     if data.category not in SafetyCategory.values:
-        errors["category"] = [f"Choose one of {', '.join(SafetyCategory.values)}."]
+        errors["category"] = [gettext("Choose one of %(choices)s.") % {"choices": ", ".join(SafetyCategory.values)}]
     if data.severity not in Severity.values:
-        errors["severity"] = [f"Choose one of {', '.join(Severity.values)}."]
+        errors["severity"] = [gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Severity.values)}]
     title = (data.title or "").strip()
     if not title or len(title) > 200:
-        errors["title"] = ["A short title, at most 200 characters."]
+        errors["title"] = [gettext("A short title, at most 200 characters.")]
     if data.output is not None and data.output.owner_id != reporter.pk:
-        errors["output"] = ["You can only link your own outputs."]
+        errors["output"] = [gettext("You can only link your own outputs.")]
     prompt = (data.prompt or "").strip()
     fields = {
         "category": data.category,
@@ -70,13 +71,13 @@ def _checked(reporter: User, data: FindingInput) -> dict:
         fields["parameters"] = fields["parameters"] or output.parameters or {}
         fields["model_name"] = fields["model_name"] or output.model_name
     if output is None and not prompt and "output" not in errors:
-        errors["prompt"] = ["Link one of your outputs or give the prompt that shows the problem."]
+        errors["prompt"] = [gettext("Link one of your outputs or give the prompt that shows the problem.")]
     if len(fields["prompt"]) > PROMPT_MAX:
-        errors["prompt"] = [f"At most {PROMPT_MAX} characters."]
+        errors["prompt"] = [gettext("At most %(count)s characters.") % {"count": PROMPT_MAX}]
     if fields["seed"] is not None and not 0 <= fields["seed"] <= SEED_MAX:
-        errors["seed"] = [f"Between 0 and {SEED_MAX}."]
+        errors["seed"] = [gettext("Between 0 and %(max)s.") % {"max": SEED_MAX}]
     if not isinstance(fields["parameters"], dict):
-        errors["parameters"] = ['A JSON object of the parameters, such as {"steps": 30}.']
+        errors["parameters"] = [gettext('A JSON object of the parameters, such as {"steps": 30}.')]
     if errors:
         raise InvalidFields(errors)
     return fields
@@ -84,7 +85,7 @@ def _checked(reporter: User, data: FindingInput) -> dict:
 
 def _require_red_teamer(user: User) -> None:
     if not is_red_teamer(user):
-        raise NotAllowed("Only red-teamers file safety findings.")
+        raise NotAllowed(gettext("Only red-teamers file safety findings."))
 
 
 @transaction.atomic
@@ -108,7 +109,7 @@ def finding_submit(*, actor: Actor, finding: Finding, data: FindingInput) -> Fin
     finding = Finding.objects.select_for_update().get(pk=finding.pk)
     _require_red_teamer(finding.reporter)
     if finding.status != FindingStatus.DRAFT:
-        raise Conflict("Only a draft can be submitted; this finding already was.", code="not_a_draft")
+        raise Conflict(gettext("Only a draft can be submitted; this finding already was."), code="not_a_draft")
     for field, value in _checked(finding.reporter, data).items():
         setattr(finding, field, value)
     finding.status = FindingStatus.SUBMITTED
@@ -138,20 +139,23 @@ def finding_decide(
     """Validate (optionally settling the severity) or dismiss with a reason. Only submitted findings."""
     finding = Finding.objects.select_for_update().select_related("reporter").get(pk=finding.pk)
     if decision not in FindingDecision.ALL:
-        raise DomainError("Choose validate or dismiss.", field="decision")
+        raise DomainError(gettext("Choose validate or dismiss."), field="decision")
     if finding.status != FindingStatus.SUBMITTED:
         raise Conflict(
-            f"Only submitted findings are decided; this one is {finding.get_status_display().lower()}.",
+            gettext("Only submitted findings are decided; this one is %(status)s.")
+            % {"status": finding.get_status_display().lower()},
             code="not_submitted",
         )
     if actor.user is not None and finding.reporter_id == actor.user.pk:
-        raise NotAllowed("Nobody decides their own finding.")
+        raise NotAllowed(gettext("Nobody decides their own finding."))
     reason = (reason or "").strip()
     if decision == FindingDecision.DISMISS and not reason:
-        raise DomainError("Give the reason for dismissing it; the red-teamer sees it.", field="reason")
+        raise DomainError(gettext("Give the reason for dismissing it; the red-teamer sees it."), field="reason")
     if severity:
         if severity not in Severity.values:
-            raise DomainError(f"Choose one of {', '.join(Severity.values)}.", field="severity")
+            raise DomainError(
+                gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Severity.values)}, field="severity"
+            )
         finding.severity = severity
     finding.status = FindingStatus.VALIDATED if decision == FindingDecision.VALIDATE else FindingStatus.DISMISSED
     finding.decided_at = timezone.now()
@@ -178,7 +182,8 @@ def finding_decide(
                 memo=f"Finding #{finding.pk}: {finding.title}",
             )
     send_notice(
-        subject=f"Finding #{finding.pk}: {finding.get_status_display()}",
+        subject=gettext("Finding #%(number)s: %(status)s")
+        % {"number": finding.pk, "status": finding.get_status_display()},
         template="contributions/email/finding_decided.txt",
         recipients=[finding.reporter.email],
         context={"finding": finding, "entry": entry},

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError
 from accessprogram.models import User
@@ -64,15 +65,17 @@ def ledger_post(
     is given (a licence fee agreed case by case). Raises NoRate when there is no line and no amount.
     """
     if kind not in ContributionKind.values:
-        raise DomainError(f"Unknown contribution kind {kind!r}.", field="kind")
+        raise DomainError(gettext("Unknown contribution kind %(kind)s.") % {"kind": repr(kind)}, field="kind")
     if kind in KINDS_WITH_SEVERITY and severity not in Severity.values:
-        raise DomainError(f"Choose a severity: {', '.join(Severity.values)}.", field="severity")
+        raise DomainError(
+            gettext("Choose a severity: %(choices)s.") % {"choices": ", ".join(Severity.values)}, field="severity"
+        )
     if kind not in KINDS_WITH_SEVERITY:
         severity = ""
     if not isinstance(quantity, int) or quantity < 1:
-        raise DomainError("The quantity is a whole number, at least 1.", field="quantity")
+        raise DomainError(gettext("The quantity is a whole number, at least 1."), field="quantity")
     if source.pk is None:
-        raise DomainError("The contribution must be saved before it is posted.", field="source")
+        raise DomainError(gettext("The contribution must be saved before it is posted."), field="source")
     source_type = ContentType.objects.get_for_model(source)
     source_id = str(source.pk)
     existing = _existing(kind, source_type, source_id)
@@ -82,21 +85,27 @@ def ledger_post(
     line = rate_line_for(kind=kind, severity=severity)
     if amount_minor is not None:
         if not isinstance(amount_minor, int) or amount_minor < 0:
-            raise DomainError("The amount is a whole number of minor units, not negative.", field="amount_minor")
+            raise DomainError(
+                gettext("The amount is a whole number of minor units, not negative."), field="amount_minor"
+            )
         currency = currency or (line.currency if line is not None else None)
         if not currency:
-            raise DomainError("Name the currency of the amount.", field="currency")
+            raise DomainError(gettext("Name the currency of the amount."), field="currency")
         try:
             currency_code(currency)
         except ValidationError as exc:
-            raise DomainError("An ISO 4217 code: three capital letters, such as EUR.", field="currency") from exc
+            raise DomainError(
+                gettext("An ISO 4217 code: three capital letters, such as EUR."), field="currency"
+            ) from exc
         total = amount_minor
     else:
         if line is None:
             label = ContributionKind(kind).label.lower() + (f" ({severity})" if severity else "")
-            raise NoRate(f"The current rate card has no rate for a {label}.")
+            raise NoRate(gettext("The current rate card has no rate for a %(label)s.") % {"label": label})
         if currency and currency != line.currency:
-            raise DomainError(f"The rate card pays this in {line.currency}.", field="currency")
+            raise DomainError(
+                gettext("The rate card pays this in %(currency)s.") % {"currency": line.currency}, field="currency"
+            )
         currency = line.currency
         total = line.amount_minor * quantity
 
@@ -145,13 +154,16 @@ def ledger_entry_advance(*, actor: Actor, entry: LedgerEntry, to_status: str) ->
     """Move an entry one step forward: pending -> approved -> paid. Nothing moves back."""
     entry = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
     if to_status not in LedgerStatus.values:
-        raise DomainError(f"Choose one of {', '.join(LedgerStatus.values)}.", field="status")
+        raise DomainError(
+            gettext("Choose one of %(choices)s.") % {"choices": ", ".join(LedgerStatus.values)}, field="status"
+        )
     expected = LEDGER_NEXT_STATUS.get(entry.status)
     if to_status != expected:
         if expected is None:
-            raise Conflict("This entry is paid; it cannot move again.", field="status", code="ledger_final")
+            raise Conflict(gettext("This entry is paid; it cannot move again."), field="status", code="ledger_final")
         raise Conflict(
-            f"A {entry.get_status_display().lower()} entry can only move to {LedgerStatus(expected).label.lower()}.",
+            gettext("A %(status)s entry can only move to %(label)s.")
+            % {"status": entry.get_status_display().lower(), "label": LedgerStatus(expected).label.lower()},
             field="status",
             code="ledger_backward" if _rank(to_status) <= _rank(entry.status) else "ledger_skip",
         )
@@ -176,10 +188,12 @@ def rate_card_publish(*, actor: Actor, card: RateCard) -> RateCard:
     """Publish a draft card: from now on it prices every new entry. Published cards never change."""
     card = RateCard.objects.select_for_update().get(pk=card.pk)
     if card.is_published:
-        raise Conflict(f"Version {card.version} is already published.", code="already_published")
+        raise Conflict(
+            gettext("Version %(version)s is already published.") % {"version": card.version}, code="already_published"
+        )
     lines = list(card.lines.all())
     if not lines:
-        raise DomainError("Add at least one line before publishing.", field="lines")
+        raise DomainError(gettext("Add at least one line before publishing."), field="lines")
     card.published_at = timezone.now()
     card.published_by = actor.user
     card.save(update_fields=["published_at", "published_by"])
@@ -219,11 +233,11 @@ def rate_card_draft_from(*, actor: Actor, card: RateCard | None) -> RateCard:
 def session_hours_record(*, actor: Actor, tester: User, held_on, hours: int, note: str = "") -> SessionRecord:
     """Staff record hours a tester spent in a scheduled session; it posts `hours` × the session rate."""
     if tester.tester_membership is None:
-        raise DomainError("Only testers with an active membership can be credited.", field="tester")
+        raise DomainError(gettext("Only testers with an active membership can be credited."), field="tester")
     if not isinstance(hours, int) or not 1 <= hours <= 24:
-        raise DomainError("Between 1 and 24 hours.", field="hours")
+        raise DomainError(gettext("Between 1 and 24 hours."), field="hours")
     if rate_line_for(kind=ContributionKind.SESSION_HOUR) is None:
-        raise NoRate("The current rate card has no rate for an hour of a session.", field="hours")
+        raise NoRate(gettext("The current rate card has no rate for an hour of a session."), field="hours")
     record = SessionRecord.objects.create(
         tester=tester, held_on=held_on, hours=hours, note=note[:300], recorded_by=actor.user
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext
 
 from accessprogram.errors import InvalidFields
 from accessprogram.models import Role, User
@@ -155,12 +156,14 @@ def prompt_policy_enforce(*, actor: Actor, user: User, prompt: str) -> None:
             details={"rule": rule.rule_id, "category": category.value, "finding": finding.pk if finding else None},
         )
     if finding is not None:
-        message = (
-            f"This prompt is blocked by the program's policy ({category.label}). It was not queued; "
-            f"a draft finding (#{finding.pk}) was filed for you to complete and submit."
-        )
+        message = gettext(
+            "This prompt is blocked by the program's policy (%(category)s). It was not queued; "
+            "a draft finding (#%(number)s) was filed for you to complete and submit."
+        ) % {"category": category.label, "number": finding.pk}
     else:
-        message = f"This prompt is blocked by the program's policy ({category.label}). It was not queued."
+        message = gettext("This prompt is blocked by the program's policy (%(category)s). It was not queued.") % {
+            "category": category.label
+        }
     raise PromptBlocked(message, category=category.value, block=block)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.models import User
@@ -70,7 +71,14 @@ def check_screenshots(files) -> list[CheckedImage]:
     files = list(files or [])
     problems: list[str] = []
     if len(files) > SCREENSHOTS_PER_REPORT:
-        raise InvalidFields({"screenshots": [f"At most {SCREENSHOTS_PER_REPORT} screenshots per report."]})
+        raise InvalidFields(
+            {
+                "screenshots": [
+                    gettext("At most %(screenshots_per_report)s screenshots per report.")
+                    % {"screenshots_per_report": SCREENSHOTS_PER_REPORT}
+                ]
+            }
+        )
     checked = []
     for upload in files:
         name = (getattr(upload, "name", "") or "screenshot")[:200]
@@ -113,22 +121,22 @@ def report_create(
 ) -> Report:
     errors: dict[str, list[str]] = {}
     if reporter.tester_membership is None:
-        raise NotAllowed("Only testers with an active membership can file reports.")
+        raise NotAllowed(gettext("Only testers with an active membership can file reports."))
     if type not in ReportType.values:
-        errors["type"] = [f"Choose one of {', '.join(ReportType.values)}."]
+        errors["type"] = [gettext("Choose one of %(choices)s.") % {"choices": ", ".join(ReportType.values)}]
     if severity not in Severity.values:
-        errors["severity"] = [f"Choose one of {', '.join(Severity.values)}."]
+        errors["severity"] = [gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Severity.values)}]
     title, text = (title or "").strip(), (text or "").strip()
     if not title:
-        errors["title"] = ["Give the report a short title."]
+        errors["title"] = [gettext("Give the report a short title.")]
     elif len(title) > TITLE_MAX:
-        errors["title"] = [f"At most {TITLE_MAX} characters."]
+        errors["title"] = [gettext("At most %(count)s characters.") % {"count": TITLE_MAX}]
     if not text:
-        errors["text"] = ["Describe what happened or what you would like."]
+        errors["text"] = [gettext("Describe what happened or what you would like.")]
     elif len(text) > TEXT_MAX:
-        errors["text"] = [f"At most {TEXT_MAX} characters."]
+        errors["text"] = [gettext("At most %(count)s characters.") % {"count": TEXT_MAX}]
     if output is not None and output.owner_id != reporter.pk:
-        errors["output"] = ["You can only attach your own outputs."]
+        errors["output"] = [gettext("You can only attach your own outputs.")]
     try:
         images = check_screenshots(screenshots)
     except InvalidFields as exc:
@@ -193,28 +201,34 @@ def report_triage(
     """Move a report to a new status (with an optional reply to the reporter); accepting a bug pays it."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if status not in ReportStatus.values:
-        raise DomainError(f"Choose one of {', '.join(ReportStatus.values)}.", field="status")
+        raise DomainError(
+            gettext("Choose one of %(choices)s.") % {"choices": ", ".join(ReportStatus.values)}, field="status"
+        )
     if status == report.status:
-        raise Conflict(f"The report is already {report.get_status_display().lower()}.", field="status")
+        raise Conflict(
+            gettext("The report is already %(status)s.") % {"status": report.get_status_display().lower()},
+            field="status",
+        )
     if status not in REPORT_TRANSITIONS[report.status]:
         raise Conflict(
-            f"A {report.get_status_display().lower()} report cannot become {ReportStatus(status).label.lower()}.",
+            gettext("A %(status)s report cannot become %(label)s.")
+            % {"status": report.get_status_display().lower(), "label": ReportStatus(status).label.lower()},
             field="status",
             code="bad_transition",
         )
     if status == ReportStatus.DUPLICATE:
         if duplicate_of is None:
-            raise DomainError("Name the original report this one duplicates.", field="duplicate_of")
+            raise DomainError(gettext("Name the original report this one duplicates."), field="duplicate_of")
         if duplicate_of.pk == report.pk:
-            raise DomainError("A report cannot be a duplicate of itself.", field="duplicate_of")
+            raise DomainError(gettext("A report cannot be a duplicate of itself."), field="duplicate_of")
         if duplicate_of.status == ReportStatus.DUPLICATE:
             raise DomainError(
-                f"Report #{duplicate_of.pk} is itself a duplicate; link its original "
-                f"#{duplicate_of.duplicate_of_id} instead.",
+                gettext("Report #%(pk)s is itself a duplicate; link its original #%(duplicate_of_id)s instead.")
+                % {"pk": duplicate_of.pk, "duplicate_of_id": duplicate_of.duplicate_of_id},
                 field="duplicate_of",
             )
     elif duplicate_of is not None:
-        raise DomainError("Only a duplicate links an original report.", field="duplicate_of")
+        raise DomainError(gettext("Only a duplicate links an original report."), field="duplicate_of")
 
     previous = report.status
     report.status = status
@@ -249,9 +263,9 @@ def report_triage(
 
 def _notify_reporter(report: Report, *, reply: str, status_changed: bool, entry=None) -> None:
     """The reporter hears of every status change and reply by e-mail, besides seeing it on the report."""
-    subject = f"Report #{report.pk}: {report.get_status_display()}"
+    subject = gettext("Report #%(number)s: %(status)s") % {"number": report.pk, "status": report.get_status_display()}
     if not status_changed:
-        subject = f"Reply on report #{report.pk}"
+        subject = gettext("Reply on report #%(number)s") % {"number": report.pk}
     send_notice(
         subject=subject,
         template="contributions/email/report_update.txt",
@@ -264,9 +278,9 @@ def _notify_reporter(report: Report, *, reply: str, status_changed: bool, entry=
 def report_reply(*, actor: Actor, report: Report, text: str) -> ReportReply:
     text = (text or "").strip()
     if not text:
-        raise DomainError("Write a reply.", field="text")
+        raise DomainError(gettext("Write a reply."), field="text")
     if len(text) > TEXT_MAX:
-        raise DomainError(f"At most {TEXT_MAX} characters.", field="text")
+        raise DomainError(gettext("At most %(text_max)s characters.") % {"text_max": TEXT_MAX}, field="text")
     reply = ReportReply.objects.create(report=report, author=actor.user, text=text)
     audit_record(actor=actor, action="report.replied", target=report, details={"reply": reply.pk})
     if actor.user is None or actor.user.pk != report.reporter_id:

@@ -4,6 +4,7 @@ has a survey line."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.models import User
@@ -24,15 +25,17 @@ def _checked_answers(survey: Survey, answers: dict) -> dict[int, str]:
         value = "" if raw is None else str(raw).strip()
         if not value:
             if question.required:
-                errors[field] = ["Answer this question."]
+                errors[field] = [gettext("Answer this question.")]
             values[question.pk] = ""
             continue
         if question.kind == QuestionKind.CHOICE and value not in question.choice_list:
-            errors[field] = [f"Choose one of: {', '.join(question.choice_list)}."]
+            errors[field] = [
+                gettext("Choose one of: %(choice_list)s.") % {"choice_list": ", ".join(question.choice_list)}
+            ]
         elif question.kind == QuestionKind.RATING and value not in {"1", "2", "3", "4", "5"}:
-            errors[field] = ["A rating from 1 to 5."]
+            errors[field] = [gettext("A rating from 1 to 5.")]
         elif len(value) > ANSWER_MAX:
-            errors[field] = [f"At most {ANSWER_MAX} characters."]
+            errors[field] = [gettext("At most %(count)s characters.") % {"count": ANSWER_MAX}]
         values[question.pk] = value
     if errors:
         raise InvalidFields(errors)
@@ -43,11 +46,11 @@ def survey_respond(*, actor: Actor, tester: User, survey: Survey, answers: dict)
     """Record a tester's one response. Answers are keyed `q<question id>` (or by the question id)."""
     membership = tester.tester_membership
     if membership is None or membership.cohort_id != survey.cohort_id:
-        raise NotAllowed("This survey is for another cohort.")
+        raise NotAllowed(gettext("This survey is for another cohort."))
     if not survey.is_open:
-        raise Conflict("This survey is closed.", code="survey_closed")
+        raise Conflict(gettext("This survey is closed."), code="survey_closed")
     if SurveyResponse.objects.filter(survey=survey, tester=tester).exists():
-        raise Conflict("You have already answered this survey.", code="already_answered")
+        raise Conflict(gettext("You have already answered this survey."), code="already_answered")
     values = _checked_answers(survey, answers)
     try:
         with transaction.atomic():
@@ -66,7 +69,7 @@ def survey_respond(*, actor: Actor, tester: User, survey: Survey, answers: dict)
                     memo=f"Survey: {survey.title}"[:300],
                 )
     except IntegrityError as exc:
-        raise Conflict("You have already answered this survey.", code="already_answered") from exc
+        raise Conflict(gettext("You have already answered this survey."), code="already_answered") from exc
     return response
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from accessprogram.access import reviewer_required, tester_required
 from accessprogram.errors import DomainError
@@ -20,7 +21,7 @@ from contributions.views.reports import _add_errors
 
 def _red_teamer(request) -> None:
     if not is_red_teamer(request.user):
-        raise PermissionDenied("Only red-teamers file safety findings.")
+        raise PermissionDenied(gettext("Only red-teamers file safety findings."))
 
 
 def _input(data) -> FindingInput:
@@ -57,7 +58,7 @@ def finding_new(request):
         except DomainError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"Finding #{finding.pk} was filed for validation.")
+            messages.success(request, gettext("Finding #%(pk)s was filed for validation.") % {"pk": finding.pk})
             return redirect("finding_detail", pk=finding.pk)
     return render(request, "contributions/finding_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -79,7 +80,7 @@ def finding_detail(request, pk: int):
             except DomainError as exc:
                 _add_errors(form, exc)
             else:
-                messages.success(request, f"Finding #{finding.pk} was submitted for validation.")
+                messages.success(request, gettext("Finding #%(pk)s was submitted for validation.") % {"pk": finding.pk})
                 return redirect("finding_detail", pk=finding.pk)
     return render(
         request,
@@ -122,9 +123,11 @@ def staff_finding_detail(request, pk: int):
         else:
             message = f"Finding #{finding.pk} is {result.finding.get_status_display().lower()}."
             if result.ledger_entry is not None:
-                message += f" {result.ledger_entry.amount_display} posted to the red-teamer's ledger (pending)."
+                message += gettext(" %(amount_display)s posted to the red-teamer's ledger (pending).") % {
+                    "amount_display": result.ledger_entry.amount_display
+                }
             elif result.unpriced:
-                message += " The current rate card has no rate for this severity, so nothing was posted."
+                message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")
             messages.success(request, message)
             return redirect("staff_finding_detail", pk=finding.pk)
     return render(

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required, tester_required
@@ -76,7 +77,7 @@ def staff_ledger(request):
         data = hours_form.cleaned_data
         tester = User.objects.filter(email__iexact=data["tester"]).first()
         if tester is None:
-            hours_form.add_error("tester", "No account has this e-mail.")
+            hours_form.add_error("tester", gettext("No account has this e-mail."))
         else:
             try:
                 session_hours_record(
@@ -89,7 +90,11 @@ def staff_ledger(request):
             except DomainError as exc:
                 add_domain_error(hours_form, exc)
             else:
-                messages.success(request, f"Recorded {data['hours']} h for {tester.email}; the entry is pending.")
+                messages.success(
+                    request,
+                    gettext("Recorded %(hours)s h for %(email)s; the entry is pending.")
+                    % {"hours": data["hours"], "email": tester.email},
+                )
                 return redirect("staff_ledger")
     return _staff_page(
         request, hours_form=hours_form, statement_form=StatementForm(), status=400 if hours_form.errors else 200
@@ -102,17 +107,19 @@ def staff_ledger_advance(request, pk: int):
     entry = get_object_or_404(LedgerEntry, pk=pk)
     form = LedgerAdvanceForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say which status the entry moves to.")
+        messages.error(request, gettext("Say which status the entry moves to."))
         return redirect("staff_ledger")
     actor = Actor.from_request(request)
     try:
         entry = ledger_entry_advance(actor=actor, entry=entry, to_status=form.cleaned_data["to_status"])
     except DomainError as exc:
-        messages.error(request, f"Entry {pk}: {exc.message}")
+        messages.error(request, gettext("Entry %(pk)s: %(message)s") % {"pk": pk, "message": exc.message})
         return _staff_page(
             request, hours_form=SessionHoursForm(), statement_form=StatementForm(), status=exc.status_code
         )
-    messages.success(request, f"Entry {pk} is now {entry.get_status_display().lower()}.")
+    messages.success(
+        request, gettext("Entry %(pk)s is now %(status)s.") % {"pk": pk, "status": entry.get_status_display().lower()}
+    )
     return redirect("staff_ledger")
 
 
@@ -127,7 +134,7 @@ def staff_ledger_statement(request):
         if email:
             tester = User.objects.filter(email__iexact=email).first()
             if tester is None:
-                form.add_error("tester", "No account has this e-mail.")
+                form.add_error("tester", gettext("No account has this e-mail."))
         if not form.errors:
             body = statement_csv(entries_for_month(year, month, tester))
             name = f"statement-{year}-{month:02d}" + (f"-{tester.pk}" if tester else "-all") + ".csv"

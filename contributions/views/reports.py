@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from accessprogram.access import member_required, reviewer_required, tester_required
 from accessprogram.errors import DomainError, InvalidFields
@@ -63,7 +64,9 @@ def report_new(request):
         except DomainError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"Thank you: report #{report.pk} was filed. Staff replies appear here.")
+            messages.success(
+                request, gettext("Thank you: report #%(pk)s was filed. Staff replies appear here.") % {"pk": report.pk}
+            )
             return redirect("report_detail", pk=report.pk)
     elif request.GET.get("output"):
         try:
@@ -129,7 +132,10 @@ def staff_report_detail(request, pk: int):
         if data["duplicate_of"]:
             original = Report.objects.filter(pk=data["duplicate_of"]).first()
             if original is None:
-                triage_form.add_error("duplicate_of", f"There is no report #{data['duplicate_of']}.")
+                triage_form.add_error(
+                    "duplicate_of",
+                    gettext("There is no report #%(duplicate_of)s.") % {"duplicate_of": data["duplicate_of"]},
+                )
         if not triage_form.errors:
             try:
                 result = report_triage(
@@ -140,9 +146,11 @@ def staff_report_detail(request, pk: int):
             else:
                 message = f"Report #{report.pk} is now {result.report.get_status_display().lower()}."
                 if result.ledger_entry is not None:
-                    message += f" {result.ledger_entry.amount_display} posted to the tester's ledger (pending)."
+                    message += gettext(" %(amount_display)s posted to the tester's ledger (pending).") % {
+                        "amount_display": result.ledger_entry.amount_display
+                    }
                 elif result.unpriced:
-                    message += " The current rate card has no rate for this severity, so nothing was posted."
+                    message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")
                 messages.success(request, message)
                 return redirect("staff_report_detail", pk=report.pk)
     elif action == "reply" and reply_form.is_valid():
@@ -151,7 +159,7 @@ def staff_report_detail(request, pk: int):
         except DomainError as exc:
             add_domain_error(reply_form, exc)
         else:
-            messages.success(request, "Reply sent; the tester sees it on their report.")
+            messages.success(request, gettext("Reply sent; the tester sees it on their report."))
             return redirect("staff_report_detail", pk=report.pk)
     return render(
         request,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 
 from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
@@ -32,7 +33,7 @@ def survey_answer(request, pk: int):
     if request.method == "POST":
         if response is not None:
             form.is_valid()
-            form.add_error(None, "You have already answered this survey.")
+            form.add_error(None, gettext("You have already answered this survey."))
             status = 409
         elif form.is_valid():
             try:
@@ -43,7 +44,7 @@ def survey_answer(request, pk: int):
                 _add_errors(form, exc)
                 status = exc.status_code
             else:
-                messages.success(request, "Thank you: your answers are recorded.")
+                messages.success(request, gettext("Thank you: your answers are recorded."))
                 return redirect("survey_list")
         if form.errors and status == 200:
             status = 400

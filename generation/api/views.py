@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -52,8 +53,8 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Search in prompts"),
-            OpenApiParameter("status", OpenApiTypes.STR, description="Only jobs in this state"),
+            OpenApiParameter("q", OpenApiTypes.STR, description=gettext_lazy("Search in prompts")),
+            OpenApiParameter("status", OpenApiTypes.STR, description=gettext_lazy("Only jobs in this state")),
         ]
     )
     def list(self, request, *args, **kwargs):
@@ -95,7 +96,7 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return output_for_user(self.request.user, self.kwargs["pk"])
 
     @extend_schema(
-        parameters=[OpenApiParameter("download", OpenApiTypes.BOOL, description="As an attachment")],
+        parameters=[OpenApiParameter("download", OpenApiTypes.BOOL, description=gettext_lazy("As an attachment"))],
         responses={(200, "video/mp4"): OpenApiTypes.BINARY, 206: OpenApiTypes.BINARY, 302: None},
     )
     @action(detail=True, methods=["get"])

@@ -7,17 +7,18 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Running")
+    SUCCEEDED = "succeeded", gettext_lazy("Succeeded")
+    FAILED = "failed", gettext_lazy("Failed")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
@@ -92,11 +93,11 @@ class GenerationJob(models.Model):
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", "Pending review"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    WITHDRAWN = "withdrawn", "Approval withdrawn"
+    PENDING = "pending", gettext_lazy("Pending review")
+    APPROVED = "approved", gettext_lazy("Approved")
+    REJECTED = "rejected", gettext_lazy("Rejected")
+    CHANGES_REQUESTED = "changes_requested", gettext_lazy("Changes requested")
+    WITHDRAWN = "withdrawn", gettext_lazy("Approval withdrawn")
 
 
 class Output(models.Model):
@@ -115,7 +116,7 @@ class Output(models.Model):
     height = models.PositiveSmallIntegerField()
     frame_count = models.PositiveSmallIntegerField()
     seed = models.BigIntegerField()
-    parameters = models.JSONField(help_text="Every parameter the job ran with.")
+    parameters = models.JSONField(help_text=gettext_lazy("Every parameter the job ran with."))
     model_name = models.CharField(max_length=80)
     model_version = models.CharField(max_length=64)
     # The invisible watermark's payload: a random 48-bit number, mapped here to the output and its owner.

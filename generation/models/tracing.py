@@ -6,15 +6,16 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from generation.models.jobs import Output
 
 
 class TraceRequest(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Decoding"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Decoding")
+        DONE = "done", gettext_lazy("Done")
+        FAILED = "failed", gettext_lazy("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -6,6 +6,7 @@ import re
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.utils.translation import gettext
 
 CHUNK = 256 * 1024
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
@@ -56,7 +57,7 @@ def media_response(
     try:
         size = default_storage.size(key)
     except FileNotFoundError as exc:
-        raise Http404("The file is missing from storage.") from exc
+        raise Http404(gettext("The file is missing from storage.")) from exc
     match = _RANGE.match(request.headers.get("Range", "").strip())
     handle = default_storage.open(key, "rb")
     if match and (match[1] or match[2]):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
 from accessprogram.models import Membership, QuotaUnit, Resolution, User
@@ -57,9 +58,13 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
 
     prompt = (request.prompt or "").strip()
     if not prompt:
-        refuse("prompt", "Describe the video you want.")
+        refuse("prompt", gettext("Describe the video you want."))
     elif len(prompt) > PROMPT_MAX:
-        refuse("prompt", f"At most {PROMPT_MAX} characters (this one has {len(prompt)}).")
+        refuse(
+            "prompt",
+            gettext("At most %(prompt_max)s characters (this one has %(count)s).")
+            % {"prompt_max": PROMPT_MAX, "count": len(prompt)},
+        )
     negative = (request.negative_prompt or "").strip()
     if len(negative) > PROMPT_MAX:
         refuse("negative_prompt", f"At most {PROMPT_MAX} characters.")
@@ -67,19 +72,24 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
     allowed = models_for_cohort(cohort)
     model = request.model or allowed.first()
     if model is None:
-        refuse("model", "No generation model is available to your cohort yet.")
+        refuse("model", gettext("No generation model is available to your cohort yet."))
     elif not allowed.filter(pk=model.pk).exists():
-        refuse("model", f"{model.name} is not available to your cohort.")
+        refuse("model", gettext("%(name)s is not available to your cohort.") % {"name": model.name})
         model = None
 
     if request.resolution not in Resolution.values:
-        refuse("resolution", f"Choose one of {', '.join(Resolution.values)}.")
+        refuse("resolution", gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Resolution.values)})
     elif not resolution_allowed(request.resolution, cohort.max_resolution):
-        refuse("resolution", f"Your cohort can generate up to {cohort.max_resolution}.")
+        refuse(
+            "resolution",
+            gettext("Your cohort can generate up to %(max_resolution)s.") % {"max_resolution": cohort.max_resolution},
+        )
     if request.aspect_ratio not in ASPECT_RATIOS:
-        refuse("aspect_ratio", f"Choose one of {', '.join(ASPECT_RATIOS)}.")
+        refuse(
+            "aspect_ratio", gettext("Choose one of %(aspect_ratios)s.") % {"aspect_ratios": ", ".join(ASPECT_RATIOS)}
+        )
     if request.duration_seconds is not None and request.num_frames is not None:
-        refuse("num_frames", "Give either a duration or a frame count, not both.")
+        refuse("num_frames", gettext("Give either a duration or a frame count, not both."))
     if request.seed is not None and not 0 <= request.seed <= SEED_MAX:
         refuse("seed", f"Between 0 and {SEED_MAX}.")
     if model is None or errors:
@@ -95,23 +105,30 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
             request.duration_seconds if request.duration_seconds is not None else min(2.0, cohort.max_duration_seconds)
         )
         if not (isinstance(seconds, int | float) and math.isfinite(seconds) and seconds > 0):
-            refuse("duration_seconds", "A positive number of seconds.")
+            refuse("duration_seconds", gettext("A positive number of seconds."))
             seconds = 1.0
         frames = frames_for(family=model.family, seconds=seconds, fps=fps)
     duration_field = "num_frames" if request.num_frames is not None else "duration_seconds"
     if frames > model.max_frames:
         refuse(
-            duration_field, f"{model.name} makes at most {model.max_frames} frames ({model.max_frames / fps:.1f} s)."
+            duration_field,
+            gettext("%(name)s makes at most %(max_frames)s frames (%(seconds)s s).")
+            % {"name": model.name, "max_frames": model.max_frames, "seconds": format(model.max_frames / fps, ".1f")},
         )
     if (frames - 1) / fps > cohort.max_duration_seconds:
-        refuse(duration_field, f"Your cohort's videos are at most {cohort.max_duration_seconds} s long.")
+        refuse(
+            duration_field,
+            gettext("Your cohort's videos are at most %(seconds)s s long.") % {"seconds": cohort.max_duration_seconds},
+        )
 
     steps = request.steps if request.steps is not None else model.default_steps
     if not 1 <= steps <= model.max_steps:
-        refuse("steps", f"Between 1 and {model.max_steps} steps.")
+        refuse("steps", gettext("Between 1 and %(max_steps)s steps.") % {"max_steps": model.max_steps})
     guidance = request.guidance if request.guidance is not None else model.default_guidance
     if not (math.isfinite(guidance) and 0 <= guidance <= model.max_guidance):
-        refuse("guidance", f"Between 0 and {model.max_guidance:g}.")
+        refuse(
+            "guidance", gettext("Between 0 and %(max_guidance)s.") % {"max_guidance": format(model.max_guidance, "g")}
+        )
     if errors:
         raise InvalidFields(errors)
 
@@ -152,17 +169,22 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
         .first()
     )
     if membership is None:
-        raise NotAllowed("Only testers with an active membership can generate.")
+        raise NotAllowed(gettext("Only testers with an active membership can generate."))
     if not membership.cohort.is_active:
-        raise NotAllowed(f"Your cohort “{membership.cohort.name}” is paused.", code="cohort_paused")
+        raise NotAllowed(
+            gettext("Your cohort “%(name)s” is paused.") % {"name": membership.cohort.name}, code="cohort_paused"
+        )
     job = _validated_job(user, membership, request)
     cohort = membership.cohort
 
     active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_STATUSES).count()
     if active >= cohort.max_active_jobs:
         raise LimitReached(
-            f"You already have {active} jobs queued or running (your limit is {cohort.max_active_jobs}). "
-            "Wait for one to finish or cancel one.",
+            gettext(
+                "You already have %(active)s jobs queued or running (your limit is %(max_active_jobs)s). "
+                "Wait for one to finish or cancel one."
+            )
+            % {"active": active, "max_active_jobs": cohort.max_active_jobs},
             retry_after_seconds=30,
             code="too_many_active_jobs",
         )
@@ -170,9 +192,17 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
     cost = job.num_frames / job.fps if cohort.quota_unit == QuotaUnit.VIDEO_SECONDS else 0.0
     if quota.remaining <= 0 or cost > quota.remaining:
         raise LimitReached(
-            f"Your budget of {quota.limit} {cohort.get_quota_unit_display()} "
-            f"{cohort.get_quota_period_display().lower()} "
-            f"is used up ({quota.used:g} used); it resets at {quota.resets_at:%Y-%m-%d %H:%M} UTC.",
+            gettext(
+                "Your budget of %(limit)s %(quota_unit)s %(quota_period)s is used up (%(used)s used); "
+                "it resets at %(resets_at)s UTC."
+            )
+            % {
+                "limit": quota.limit,
+                "quota_unit": cohort.get_quota_unit_display(),
+                "quota_period": cohort.get_quota_period_display().lower(),
+                "used": format(quota.used, "g"),
+                "resets_at": format(quota.resets_at, "%Y-%m-%d %H:%M"),
+            },
             retry_after_seconds=max(1, int((quota.resets_at - timezone.now()).total_seconds())),
             resets_at=quota.resets_at,
             code="quota_exceeded",
@@ -202,7 +232,10 @@ def generation_job_cancel(
     """Cancel a queued job at once; ask a running one to stop at its next denoising step."""
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.is_terminal:
-        raise Conflict(f"This job has already {job.get_status_display().lower()}.", code="job_finished")
+        raise Conflict(
+            gettext("This job has already %(status)s.") % {"status": job.get_status_display().lower()},
+            code="job_finished",
+        )
     now = timezone.now()
     if job.status == JobStatus.QUEUED:
         job.status = JobStatus.CANCELLED

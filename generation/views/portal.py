@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
@@ -55,10 +56,10 @@ def generate(request):
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Queued. Your video appears in the library as it renders.")
+            messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
             return redirect(f"{reverse('library')}#job-{job.pk}")
     status = 400 if form.errors else 200
-    if any(e for e in form.non_field_errors() if "budget" in e or "queued or running" in e):
+    if any(e for e in form.non_field_errors() if "budget" in e or gettext("queued or running") in e):
         status = 429
     return render(
         request,
@@ -138,7 +139,7 @@ def job_cancel(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Cancelled." if job.status == "queued" else "Stopping at the next step.")
+        messages.success(request, "Cancelled." if job.status == "queued" else gettext("Stopping at the next step."))
     return redirect("job_detail", pk=job.pk)
 
 
@@ -156,7 +157,10 @@ def _resubmit(request, pk, *, same_seed: bool):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("job_detail", pk=job.pk)
-    messages.success(request, "Re-run queued with the same seed." if same_seed else "Variation queued with a new seed.")
+    messages.success(
+        request,
+        gettext("Re-run queued with the same seed.") if same_seed else gettext("Variation queued with a new seed."),
+    )
     return redirect(f"{reverse('library')}#job-{new_job.pk}")
 
 

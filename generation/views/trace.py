@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.access import program_admin_required
 from accessprogram.services.context import Actor
@@ -14,12 +15,15 @@ MAX_CLIP_BYTES = 200 * 1024 * 1024
 
 
 class TraceForm(forms.Form):
-    clip = forms.FileField(help_text="A video file, or an excerpt of one (MP4, WebM, MOV…), at most 200 MB.")
+    clip = forms.FileField(
+        help_text=gettext_lazy("A video file, or an excerpt of one (MP4, WebM, MOV…), at most 200 MB."),
+        label=gettext_lazy("Clip"),
+    )
 
     def clean_clip(self):
         clip = self.cleaned_data["clip"]
         if clip.size > MAX_CLIP_BYTES:
-            raise forms.ValidationError("The clip is larger than 200 MB.")
+            raise forms.ValidationError(gettext("The clip is larger than 200 MB."))
         return clip
 
 

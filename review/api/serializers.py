@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from review.models import Decision, Review, ReviewDecision, ShareLink
@@ -61,7 +62,7 @@ class ReviewSerializer(serializers.ModelSerializer):
 class DecisionInputSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices)
     reason = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="A reason code, e.g. policy."
+        required=False, allow_blank=True, default="", help_text=gettext_lazy("A reason code, e.g. policy.")
     )
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
 

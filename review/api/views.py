@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -47,10 +48,12 @@ class ReviewViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("cohort", OpenApiTypes.STR, description="Cohort name"),
-            OpenApiParameter("tester", OpenApiTypes.STR, description="Tester e-mail or name contains"),
-            OpenApiParameter("model", OpenApiTypes.STR, description="Model name"),
-            OpenApiParameter("min_age_hours", OpenApiTypes.NUMBER, description="Waiting at least this long"),
+            OpenApiParameter("cohort", OpenApiTypes.STR, description=gettext_lazy("Cohort name")),
+            OpenApiParameter("tester", OpenApiTypes.STR, description=gettext_lazy("Tester e-mail or name contains")),
+            OpenApiParameter("model", OpenApiTypes.STR, description=gettext_lazy("Model name")),
+            OpenApiParameter(
+                "min_age_hours", OpenApiTypes.NUMBER, description=gettext_lazy("Waiting at least this long")
+            ),
         ],
         responses=ReviewSerializer(many=True),
     )

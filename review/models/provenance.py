@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from generation.models import Output
 from review.models.reviews import Review
@@ -17,8 +18,10 @@ class SignedCopy(models.Model):
     video_key = models.CharField(max_length=255, unique=True)
     sha256 = models.CharField(max_length=64)
     size_bytes = models.BigIntegerField()
-    manifest_label = models.CharField(max_length=120, help_text="The active manifest's label in the file.")
-    validation_state = models.CharField(max_length=20, help_text="Read back from the file after signing.")
+    manifest_label = models.CharField(
+        max_length=120, help_text=gettext_lazy("The active manifest's label in the file.")
+    )
+    validation_state = models.CharField(max_length=20, help_text=gettext_lazy("Read back from the file after signing."))
     certificate_subject = models.CharField(max_length=255)
     signed_at = models.DateTimeField(default=timezone.now)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from generation.models import Output, ReviewStatus
 from review.models.reasons import ReasonCode
@@ -22,7 +23,7 @@ class Review(models.Model):
     # The output's owner, kept on the row so the queue leaves out a reviewer's own outputs without a join.
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     state = models.CharField(max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
-    created_at = models.DateTimeField(default=timezone.now, help_text="When it entered the queue.")
+    created_at = models.DateTimeField(default=timezone.now, help_text=gettext_lazy("When it entered the queue."))
     decided_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -71,10 +72,10 @@ class Review(models.Model):
 
 
 class Decision(models.TextChoices):
-    APPROVE = "approve", "Approve"
-    REJECT = "reject", "Reject"
-    REQUEST_CHANGES = "request_changes", "Request changes"
-    WITHDRAW = "withdraw", "Withdraw approval"
+    APPROVE = "approve", gettext_lazy("Approve")
+    REJECT = "reject", gettext_lazy("Reject")
+    REQUEST_CHANGES = "request_changes", gettext_lazy("Request changes")
+    WITHDRAW = "withdraw", gettext_lazy("Withdraw approval")
 
 
 class ReviewDecision(models.Model):

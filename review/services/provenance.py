@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import DomainError
 from generation.models import Output
@@ -76,8 +77,10 @@ def _signer():
     except (OSError, ValueError, c2pa.C2paError) as exc:
         log.exception("C2PA signer unavailable")
         raise SigningUnavailable(
-            "Approvals are paused: the content-credential signing certificate cannot be used. "
-            "An administrator must fix C2PA_SIGNING_CERT and C2PA_SIGNING_KEY.",
+            gettext(
+                "Approvals are paused: the content-credential signing certificate cannot be used. "
+                "An administrator must fix C2PA_SIGNING_CERT and C2PA_SIGNING_KEY."
+            ),
             code="signing_unavailable",
         ) from exc
 
@@ -186,7 +189,5 @@ def read_credentials(path: Path) -> tuple[str, str]:
 def public_video_key(output: Output) -> str:
     """The file the public gets: the signed copy of the output's latest approval (the original if it has none,
     which only outputs approved before signing existed can lack)."""
-    copy = (
-        SignedCopy.objects.filter(output=output, review__state="approved").order_by("-signed_at", "-pk").first()
-    )
+    copy = SignedCopy.objects.filter(output=output, review__state="approved").order_by("-signed_at", "-pk").first()
     return copy.video_key if copy else output.video_key

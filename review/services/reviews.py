@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.services.audit import audit_record
@@ -40,7 +41,7 @@ def review_enqueue(*, actor: Actor, output: Output) -> Review:
 def _reviewer(actor: Actor):
     user = actor.user
     if user is None or not user.is_reviewer:
-        raise NotAllowed("Only reviewers can review outputs.")
+        raise NotAllowed(gettext("Only reviewers can review outputs."))
     return user
 
 
@@ -52,20 +53,25 @@ def _open_review_locked(output: Output) -> Review:
         .first()
     )
     if review is None:
-        raise Conflict(f"Output {output.short_id} is not waiting for review.", code="not_pending")
+        raise Conflict(
+            gettext("Output %(short_id)s is not waiting for review.") % {"short_id": output.short_id},
+            code="not_pending",
+        )
     return review
 
 
 def _check_may_review(review: Review, user) -> None:
     if review.output.owner_id == user.pk:
-        raise NotAllowed("You cannot review your own output.", code="own_output")
+        raise NotAllowed(gettext("You cannot review your own output."), code="own_output")
     if review.claimed_by_other(user):
         raise Conflict(
-            f"{review.claimed_by} is reviewing this output until {review.claimed_until:%H:%M:%S}.", code="claimed"
+            gettext("%(reviewer)s is reviewing this output until %(claimed_until)s.")
+            % {"reviewer": review.claimed_by, "claimed_until": format(review.claimed_until, "%H:%M:%S")},
+            code="claimed",
         )
     if review.decisions.filter(decision=Decision.APPROVE, reviewer=user).exists():
         raise Conflict(
-            "You have already approved this output; a different reviewer gives the second approval.",
+            gettext("You have already approved this output; a different reviewer gives the second approval."),
             code="already_approved",
         )
 
@@ -93,20 +99,20 @@ def _reason(reason: ReasonCode | str | None) -> ReasonCode | None:
         return reason
     found = ReasonCode.objects.filter(code=reason, is_active=True).first()
     if found is None:
-        raise DomainError(f"Unknown reason code “{reason}”.", field="reason")
+        raise DomainError(gettext("Unknown reason code “%(reason)s”.") % {"reason": reason}, field="reason")
     return found
 
 
 def _check_inputs(decision: str, reason: ReasonCode | None, note: str) -> None:
     errors: dict[str, list[str]] = {}
     if decision not in Decision.values:
-        errors["decision"] = [f"Choose one of: {', '.join(Decision.values)}."]
+        errors["decision"] = [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Decision.values)}]
     if len(note) > NOTE_MAX:
-        errors["note"] = [f"Keep the note under {NOTE_MAX} characters."]
+        errors["note"] = [gettext("Keep the note under %(note_max)s characters.") % {"note_max": NOTE_MAX}]
     if decision == Decision.REJECT and reason is None:
-        errors["reason"] = ["A rejection needs a reason code."]
+        errors["reason"] = [gettext("A rejection needs a reason code.")]
     if decision == Decision.REQUEST_CHANGES and not note:
-        errors["note"] = ["Say what should change."]
+        errors["note"] = [gettext("Say what should change.")]
     if errors:
         raise InvalidFields(errors)
 
@@ -138,7 +144,9 @@ def _withdraw(actor: Actor, user, output: Output, reason: ReasonCode | None, not
     )
     if review is None or review.state != ReviewState.APPROVED:
         raise Conflict(
-            f"Output {output.short_id} is not approved, so there is no approval to withdraw.", code="not_approved"
+            gettext("Output %(short_id)s is not approved, so there is no approval to withdraw.")
+            % {"short_id": output.short_id},
+            code="not_approved",
         )
     decision = ReviewDecision.objects.create(
         review=review, reviewer=user, decision=Decision.WITHDRAW, reason=reason, note=note
@@ -174,7 +182,7 @@ def review_decide(
                 review=review, reviewer=user, decision=decision, reason=reason, note=note
             )
     except IntegrityError:
-        raise Conflict("You have already approved this output.", code="already_approved") from None
+        raise Conflict(gettext("You have already approved this output."), code="already_approved") from None
     now = timezone.now()
     approvals = 0
     if decision == Decision.APPROVE:
@@ -211,23 +219,25 @@ def review_decide(
 def review_appeal(*, actor: Actor, output: Output, message: str) -> Review:
     """The owner appeals a rejection, once per output; the output returns to the queue, flagged."""
     if actor.user is None or actor.user.pk != output.owner_id:
-        raise NotAllowed("Only the output's owner can appeal its review.")
+        raise NotAllowed(gettext("Only the output's owner can appeal its review."))
     message = (message or "").strip()
     if not message:
-        raise DomainError("Tell the reviewers why the decision should change.", field="message")
+        raise DomainError(gettext("Tell the reviewers why the decision should change."), field="message")
     if len(message) > APPEAL_MAX:
-        raise DomainError(f"Keep the appeal under {APPEAL_MAX} characters.", field="message")
+        raise DomainError(
+            gettext("Keep the appeal under %(appeal_max)s characters.") % {"appeal_max": APPEAL_MAX}, field="message"
+        )
     Output.objects.select_for_update().filter(pk=output.pk).first()
     latest = Review.objects.filter(output=output).order_by("-created_at", "-pk").first()
     if latest is None or latest.state != ReviewState.REJECTED:
-        raise Conflict("Only a rejection can be appealed.", code="not_rejected")
+        raise Conflict(gettext("Only a rejection can be appealed."), code="not_rejected")
     if Review.objects.filter(output=output, appeal_of__isnull=False).exists():
-        raise Conflict("This output has already been appealed once.", code="already_appealed")
+        raise Conflict(gettext("This output has already been appealed once."), code="already_appealed")
     try:
         with transaction.atomic():
             review = Review.objects.create(output=output, appeal_of=latest, appeal_message=message)
     except IntegrityError:
-        raise Conflict("This output has already been appealed once.", code="already_appealed") from None
+        raise Conflict(gettext("This output has already been appealed once."), code="already_appealed") from None
     _set_output_status(output, ReviewState.PENDING)
     audit_record(
         actor=actor, action="review.appealed", target=output, details={"review": review.pk, "message": message}

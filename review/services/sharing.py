@@ -8,6 +8,7 @@ from datetime import datetime
 from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
 from accessprogram.services.audit import audit_record
@@ -27,7 +28,7 @@ def new_public_slug() -> str:
 def _check_owner_or_staff(actor: Actor, output: Output) -> None:
     user = actor.user
     if user is None or not (user.pk == output.owner_id or user.is_program_staff):
-        raise NotAllowed("Only the output's owner or staff can do this.")
+        raise NotAllowed(gettext("Only the output's owner or staff can do this."))
 
 
 def _check_shareable(output: Output) -> Output:
@@ -35,18 +36,24 @@ def _check_shareable(output: Output) -> Output:
     output = Output.objects.select_for_update().select_related("owner").get(pk=output.pk)
     if output.review_status != ReviewStatus.APPROVED:
         raise Conflict(
-            f"Only approved outputs can be shared; this one is “{output.get_review_status_display().lower()}”.",
+            gettext("Only approved outputs can be shared; this one is “%(review_status)s”.")
+            % {"review_status": output.get_review_status_display().lower()},
             code="not_approved",
         )
     if owner_is_suspended(output.owner):
-        raise Conflict("The owner's access is suspended, so this output cannot be shared.", code="owner_suspended")
+        raise Conflict(
+            gettext("The owner's access is suspended, so this output cannot be shared."), code="owner_suspended"
+        )
     return output
 
 
 def _clean_credit(credit_line: str) -> str:
     credit_line = " ".join((credit_line or "").split())
     if len(credit_line) > CREDIT_MAX:
-        raise DomainError(f"Keep the credit line under {CREDIT_MAX} characters.", field="credit_line")
+        raise DomainError(
+            gettext("Keep the credit line under %(credit_max)s characters.") % {"credit_max": CREDIT_MAX},
+            field="credit_line",
+        )
     return credit_line
 
 
@@ -64,9 +71,12 @@ def share_link_create(
     _check_owner_or_staff(actor, output)
     output = _check_shareable(output)
     if expires_at is not None and expires_at <= timezone.now():
-        raise DomainError("The expiry must be in the future.", field="expires_at")
+        raise DomainError(gettext("The expiry must be in the future."), field="expires_at")
     if passphrase and len(passphrase) < PASSPHRASE_MIN:
-        raise DomainError(f"Use a passphrase of at least {PASSPHRASE_MIN} characters.", field="passphrase")
+        raise DomainError(
+            gettext("Use a passphrase of at least %(passphrase_min)s characters.") % {"passphrase_min": PASSPHRASE_MIN},
+            field="passphrase",
+        )
     link = ShareLink.objects.create(
         output=output,
         slug=new_public_slug(),
@@ -108,11 +118,11 @@ def share_link_revoke(*, actor: Actor, link: ShareLink) -> ShareLink:
 def gallery_add(*, actor: Actor, output: Output, credit_line: str, show_prompt: bool = False) -> GalleryEntry:
     """The owner opts an approved output into the public gallery, credited as they choose."""
     if actor.user is None or actor.user.pk != output.owner_id:
-        raise NotAllowed("Only the output's owner can put it in the gallery.")
+        raise NotAllowed(gettext("Only the output's owner can put it in the gallery."))
     output = _check_shareable(output)
     credit_line = _clean_credit(credit_line)
     if not credit_line:
-        raise DomainError("Give the credit line the gallery shows.", field="credit_line")
+        raise DomainError(gettext("Give the credit line the gallery shows."), field="credit_line")
     try:
         with transaction.atomic():
             entry = GalleryEntry.objects.create(
@@ -123,7 +133,7 @@ def gallery_add(*, actor: Actor, output: Output, credit_line: str, show_prompt: 
                 added_by=actor.user,
             )
     except IntegrityError:
-        raise Conflict("This output is already in the gallery.", code="already_in_gallery") from None
+        raise Conflict(gettext("This output is already in the gallery."), code="already_in_gallery") from None
     audit_record(
         actor=actor,
         action="gallery.added",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django import template
+from django.utils.translation import gettext
 
 from review.access import latest_review
 from review.forms import AppealForm, GalleryForm, ShareForm
@@ -23,10 +24,10 @@ def duration(value: timedelta | None) -> str:
     hours, seconds = divmod(seconds, 3600)
     minutes = seconds // 60
     if days:
-        return f"{days} d {hours} h"
+        return gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min" if minutes else "under a minute"
+        return gettext("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)s min") % {"minutes": minutes} if minutes else gettext("under a minute")
 
 
 @register.inclusion_tag("review/_job_review.html", takes_context=True)

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
 from accessprogram.services.context import client_ip
@@ -41,7 +42,7 @@ def _unlocked(request, link) -> bool:
 def _public_link(request, slug: str, *, need_unlocked: bool = True):
     link = public_share(slug)
     if need_unlocked and not _unlocked(request, link):
-        raise Http404("No such link.")
+        raise Http404(gettext("No such link."))
     return link
 
 
@@ -54,14 +55,14 @@ def share_page(request, slug):
         form = PassphraseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             if cache.get(attempts_key, 0) >= PASSPHRASE_ATTEMPTS:
-                form.add_error(None, "Too many attempts. Try again later.")
+                form.add_error(None, gettext("Too many attempts. Try again later."))
                 return _private(render(request, "review/share_passphrase.html", {"form": form}, status=429))
             if check_password(form.cleaned_data["passphrase"], link.passphrase_hash):
                 request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, []), link.pk]
                 return redirect("share_page", slug=slug)
             cache.add(attempts_key, 0, PASSPHRASE_WINDOW_SECONDS)
             cache.incr(attempts_key)
-            form.add_error("passphrase", "That passphrase does not open this link.")
+            form.add_error("passphrase", gettext("That passphrase does not open this link."))
         status = 400 if form.errors else 200
         return _private(render(request, "review/share_passphrase.html", {"form": form}, status=status))
     output = link.output

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import reviewer_required
@@ -138,10 +139,16 @@ def review_decide_view(request, output_id):
         return redirect("review_item", output_id=review.output_id)
     if decided.state == ReviewState.PENDING:
         messages.success(
-            request, f"First approval recorded; a second reviewer must approve output {review.output.short_id}."
+            request,
+            gettext("First approval recorded; a second reviewer must approve output %(short_id)s.")
+            % {"short_id": review.output.short_id},
         )
     else:
-        messages.success(request, f"{decided.get_state_display()}: output {review.output.short_id}.")
+        messages.success(
+            request,
+            gettext("%(state)s: output %(short_id)s.")
+            % {"state": decided.get_state_display(), "short_id": review.output.short_id},
+        )
     if data["decision"] == Decision.WITHDRAW:
         return redirect("review_item", output_id=review.output_id)
     return redirect(_next_item_url(request.user, review))

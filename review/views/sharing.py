@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import member_required, tester_required
@@ -41,7 +42,7 @@ def output_appeal(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Appeal sent. Your output is back in the review queue.")
+        messages.success(request, gettext("Appeal sent. Your output is back in the review queue."))
     return _back(request, output)
 
 
@@ -70,7 +71,9 @@ def output_share(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Share link created: {request.build_absolute_uri(reverse('share_page', args=[link.slug]))}"
+            request,
+            gettext("Share link created: %(url)s")
+            % {"url": request.build_absolute_uri(reverse("share_page", args=[link.slug]))},
         )
     return _back(request, output)
 
@@ -84,7 +87,7 @@ def share_revoke(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Share link revoked. It no longer opens for anyone.")
+        messages.success(request, gettext("Share link revoked. It no longer opens for anyone."))
     return _back(request, link.output)
 
 
@@ -96,14 +99,14 @@ def output_gallery(request, pk):
     try:
         if request.POST.get("action") == "remove":
             gallery_remove(actor=actor, output=output)
-            messages.success(request, "Removed from the gallery.")
+            messages.success(request, gettext("Removed from the gallery."))
         else:
             form = GalleryForm(request.POST)
             if not form.is_valid():
                 _form_error(request, form)
                 return _back(request, output)
             gallery_add(actor=actor, output=output, **form.cleaned_data)
-            messages.success(request, "Added to the public gallery.")
+            messages.success(request, gettext("Added to the public gallery."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return _back(request, output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from contributions.models import format_money
@@ -53,7 +54,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmitSerializer(serializers.Serializer):
-    output = serializers.UUIDField(help_text="The ID of one of your approved outputs.")
+    output = serializers.UUIDField(help_text=gettext_lazy("The ID of one of your approved outputs."))
     credit_line = serializers.CharField(required=False, allow_blank=True, default="", max_length=CREDIT_MAX)
     statement = serializers.CharField(required=False, allow_blank=True, default="", max_length=STATEMENT_MAX)
 
@@ -92,5 +93,9 @@ class LicenceRequestSerializer(serializers.ModelSerializer):
 
 class LicenceAcceptSerializer(serializers.Serializer):
     credit_line = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=CREDIT_MAX, help_text="Defaults to your name."
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=CREDIT_MAX,
+        help_text=gettext_lazy("Defaults to your name."),
     )

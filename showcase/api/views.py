@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -48,7 +49,7 @@ class ShowcaseCallViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data = serializer.validated_data
         output = Output.objects.filter(pk=data["output"], owner=request.user).first()
         if output is None:
-            raise ValidationError({"output": ["You have no output with this ID."]})
+            raise ValidationError({"output": [gettext("You have no output with this ID.")]})
         submission = showcase_submit(
             actor=Actor.from_request(request),
             call=call,

@@ -7,14 +7,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from generation.models import Output
 
 
 class CallStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CLOSED = "closed", "Closed"
-    PUBLISHED = "published", "Published"
+    OPEN = "open", gettext_lazy("Open")
+    CLOSED = "closed", gettext_lazy("Closed")
+    PUBLISHED = "published", gettext_lazy("Published")
 
 
 class ShowcaseCall(models.Model):
@@ -22,12 +23,12 @@ class ShowcaseCall(models.Model):
 
     title = models.CharField(max_length=160)
     brief = models.TextField()
-    deadline = models.DateTimeField(help_text="Submissions close at this time.")
+    deadline = models.DateTimeField(help_text=gettext_lazy("Submissions close at this time."))
     max_submissions_per_tester = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     exclude_cohort_mates = models.BooleanField(
-        default=False, help_text="Jurors may not score work by testers who share a cohort with them."
+        default=False, help_text=gettext_lazy("Jurors may not score work by testers who share a cohort with them.")
     )
     status = models.CharField(max_length=10, choices=CallStatus.choices, default=CallStatus.OPEN, db_index=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -110,9 +111,7 @@ class JurorConflict(models.Model):
     declared_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["submission", "juror"], name="showcase_one_conflict_per_juror")
-        ]
+        constraints = [models.UniqueConstraint(fields=["submission", "juror"], name="showcase_one_conflict_per_juror")]
 
     def __str__(self) -> str:
         return f"{self.juror} declared a conflict with {self.submission}"

@@ -7,31 +7,34 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from generation.models import Output
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as EUR.")
+currency_validator = RegexValidator(r"^[A-Z]{3}$", gettext_lazy("Use a three-letter ISO 4217 code such as EUR."))
 
 
 class LicenceStatus(models.TextChoices):
-    PENDING = "pending", "Awaiting the tester"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
+    PENDING = "pending", gettext_lazy("Awaiting the tester")
+    ACCEPTED = "accepted", gettext_lazy("Accepted")
+    DECLINED = "declined", gettext_lazy("Declined")
 
 
 class LicenceRequest(models.Model):
     output = models.ForeignKey(Output, on_delete=models.PROTECT, related_name="licence_requests")
     tester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    use = models.CharField(max_length=300, help_text="Where and how the company will use the output.")
+    use = models.CharField(max_length=300, help_text=gettext_lazy("Where and how the company will use the output."))
     term_start = models.DateField()
     term_end = models.DateField()
-    fee_minor = models.PositiveBigIntegerField(help_text="The fee in minor units (cents).")
+    fee_minor = models.PositiveBigIntegerField(help_text=gettext_lazy("The fee in minor units (cents)."))
     currency = models.CharField(max_length=3, validators=[currency_validator])
-    respond_by = models.DateTimeField(help_text="A request not answered by then expires.")
+    respond_by = models.DateTimeField(help_text=gettext_lazy("A request not answered by then expires."))
     status = models.CharField(
         max_length=10, choices=LicenceStatus.choices, default=LicenceStatus.PENDING, db_index=True
     )
-    credit_line = models.CharField(max_length=200, blank=True, help_text="The name every public use credits.")
+    credit_line = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("The name every public use credits.")
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.models import Membership, User
@@ -46,7 +47,7 @@ class RubricItem:
 def _admin(actor: Actor) -> User:
     user = actor.user
     if user is None or not user.is_program_admin:
-        raise NotAllowed("Only program admins can run showcase calls.")
+        raise NotAllowed(gettext("Only program admins can run showcase calls."))
     return user
 
 
@@ -57,7 +58,10 @@ def _clean_line(text: str) -> str:
 def _clean_credit(credit_line: str, default: str) -> str:
     credit_line = _clean_line(credit_line) or default
     if len(credit_line) > CREDIT_MAX:
-        raise DomainError(f"Keep the credit line under {CREDIT_MAX} characters.", field="credit_line")
+        raise DomainError(
+            gettext("Keep the credit line under %(credit_max)s characters.") % {"credit_max": CREDIT_MAX},
+            field="credit_line",
+        )
     return credit_line
 
 
@@ -67,19 +71,23 @@ def _locked(call: ShowcaseCall) -> ShowcaseCall:
 
 def _check_rubric(rubric: list[RubricItem]) -> list[RubricItem]:
     if not rubric:
-        raise DomainError("Give the rubric at least one criterion.", field="rubric")
+        raise DomainError(gettext("Give the rubric at least one criterion."), field="rubric")
     if len(rubric) > CRITERIA_MAX:
-        raise DomainError(f"A rubric has at most {CRITERIA_MAX} criteria.", field="rubric")
+        raise DomainError(
+            gettext("A rubric has at most %(criteria_max)s criteria.") % {"criteria_max": CRITERIA_MAX}, field="rubric"
+        )
     cleaned, seen = [], set()
     for item in rubric:
         name = _clean_line(item.name)
         if not name or len(name) > 80:
-            raise DomainError("Each criterion needs a name of at most 80 characters.", field="rubric")
+            raise DomainError(gettext("Each criterion needs a name of at most 80 characters."), field="rubric")
         if name.lower() in seen:
-            raise DomainError(f"The criterion “{name}” appears twice.", field="rubric")
+            raise DomainError(gettext("The criterion “%(name)s” appears twice.") % {"name": name}, field="rubric")
         if not isinstance(item.max_points, int) or not 1 <= item.max_points <= CRITERION_POINTS_MAX:
             raise DomainError(
-                f"“{name}”: the maximum is a whole number from 1 to {CRITERION_POINTS_MAX}.", field="rubric"
+                gettext("“%(name)s”: the maximum is a whole number from 1 to %(criterion_points_max)s.")
+                % {"name": name, "criterion_points_max": CRITERION_POINTS_MAX},
+                field="rubric",
             )
         seen.add(name.lower())
         cleaned.append(RubricItem(name, item.max_points))
@@ -88,7 +96,10 @@ def _check_rubric(rubric: list[RubricItem]) -> list[RubricItem]:
 
 def _check_juror(user: User) -> None:
     if not user.is_active or not (user.is_program_staff or user.is_tester):
-        raise DomainError(f"{user.email} is not a member of the program, so cannot judge.", field="jurors")
+        raise DomainError(
+            gettext("%(email)s is not a member of the program, so cannot judge.") % {"email": user.email},
+            field="jurors",
+        )
 
 
 @transaction.atomic
@@ -108,14 +119,14 @@ def showcase_call_open(
     errors: dict[str, list[str]] = {}
     title = _clean_line(title)
     if not title or len(title) > TITLE_MAX:
-        errors["title"] = [f"Give a title of at most {TITLE_MAX} characters."]
+        errors["title"] = [gettext("Give a title of at most %(title_max)s characters.") % {"title_max": TITLE_MAX}]
     brief = (brief or "").strip()
     if not brief or len(brief) > BRIEF_MAX:
-        errors["brief"] = [f"Describe the call in at most {BRIEF_MAX} characters."]
+        errors["brief"] = [gettext("Describe the call in at most %(brief_max)s characters.") % {"brief_max": BRIEF_MAX}]
     if deadline is None or deadline <= timezone.now():
-        errors["deadline"] = ["The deadline must be in the future."]
+        errors["deadline"] = [gettext("The deadline must be in the future.")]
     if not isinstance(max_submissions_per_tester, int) or not 1 <= max_submissions_per_tester <= 20:
-        errors["max_submissions_per_tester"] = ["Between 1 and 20 submissions per tester."]
+        errors["max_submissions_per_tester"] = [gettext("Between 1 and 20 submissions per tester.")]
     try:
         rubric = _check_rubric(rubric)
     except DomainError as exc:
@@ -160,7 +171,7 @@ def showcase_juror_add(*, actor: Actor, call: ShowcaseCall, user: User) -> Juror
     _admin(actor)
     call = _locked(call)
     if call.status != CallStatus.OPEN:
-        raise Conflict("Jurors can be added only while the call is open.", code="call_not_open")
+        raise Conflict(gettext("Jurors can be added only while the call is open."), code="call_not_open")
     _check_juror(user)
     juror, created = Juror.objects.get_or_create(call=call, user=user, defaults={"added_by": actor.user})
     if created:
@@ -173,9 +184,11 @@ def showcase_juror_remove(*, actor: Actor, call: ShowcaseCall, user: User) -> No
     _admin(actor)
     call = _locked(call)
     if call.status != CallStatus.OPEN:
-        raise Conflict("Jurors can be removed only while the call is open.", code="call_not_open")
+        raise Conflict(gettext("Jurors can be removed only while the call is open."), code="call_not_open")
     if Scorecard.objects.filter(submission__call=call, juror=user).exists():
-        raise Conflict(f"{user.email} has already scored work in this call.", code="juror_has_scored")
+        raise Conflict(
+            gettext("%(email)s has already scored work in this call.") % {"email": user.email}, code="juror_has_scored"
+        )
     deleted, _ = Juror.objects.filter(call=call, user=user).delete()
     if deleted:
         audit_record(actor=actor, action="showcase.juror_removed", target=call, details={"juror": user.email})
@@ -188,32 +201,36 @@ def showcase_submit(
     """A tester enters one of their own approved outputs, before the deadline, within the call's limit."""
     user = actor.user
     if user is None or not user.is_tester:
-        raise NotAllowed("Only testers can submit work to a showcase call.")
+        raise NotAllowed(gettext("Only testers can submit work to a showcase call."))
     # The call row is the lock that keeps two submissions at once from both passing the limit.
     call = _locked(call)
     if output.owner_id != user.pk:
-        raise NotAllowed("You can submit only your own outputs.", field="output", code="not_owner")
+        raise NotAllowed(gettext("You can submit only your own outputs."), field="output", code="not_owner")
     if not call.accepts_submissions:
-        raise Conflict("This call no longer accepts submissions.", field="output", code="call_closed")
+        raise Conflict(gettext("This call no longer accepts submissions."), field="output", code="call_closed")
     output = Output.objects.select_for_update().select_related("owner").get(pk=output.pk)
     if output.review_status != ReviewStatus.APPROVED:
         raise Conflict(
-            "Only approved outputs can be submitted; this one is "
-            f"“{output.get_review_status_display().lower()}”.",
+            gettext("Only approved outputs can be submitted; this one is “%(review_status)s”.")
+            % {"review_status": output.get_review_status_display().lower()},
             field="output",
             code="not_approved",
         )
     if owner_is_suspended(output.owner):
-        raise Conflict("Your access is suspended, so you cannot submit work.", code="owner_suspended")
+        raise Conflict(gettext("Your access is suspended, so you cannot submit work."), code="owner_suspended")
     if Submission.objects.filter(call=call, tester=user).count() >= call.max_submissions_per_tester:
         raise Conflict(
-            f"This call takes at most {call.max_submissions_per_tester} submission(s) per tester.",
+            gettext("This call takes at most %(max_submissions_per_tester)s submission(s) per tester.")
+            % {"max_submissions_per_tester": call.max_submissions_per_tester},
             field="output",
             code="submission_limit",
         )
     statement = (statement or "").strip()
     if len(statement) > STATEMENT_MAX:
-        raise DomainError(f"Keep the statement under {STATEMENT_MAX} characters.", field="statement")
+        raise DomainError(
+            gettext("Keep the statement under %(statement_max)s characters.") % {"statement_max": STATEMENT_MAX},
+            field="statement",
+        )
     credit_line = _clean_credit(credit_line, user.display_name)
     try:
         with transaction.atomic():
@@ -221,7 +238,9 @@ def showcase_submit(
                 call=call, output=output, tester=user, credit_line=credit_line, statement=statement
             )
     except IntegrityError:
-        raise Conflict("This output is already submitted to this call.", field="output", code="duplicate") from None
+        raise Conflict(
+            gettext("This output is already submitted to this call."), field="output", code="duplicate"
+        ) from None
     audit_record(
         actor=actor,
         action="showcase.submitted",
@@ -239,28 +258,28 @@ def _cohort_ids(user_id: int) -> set[int]:
 def scoring_block_reason(*, call: ShowcaseCall, juror: User, submission: Submission, conflicts=None) -> str | None:
     """Why this juror may not score this submission, or None. `conflicts`: submission ids, when known."""
     if submission.tester_id == juror.pk or submission.output.owner_id == juror.pk:
-        return "This is your own work."
+        return gettext("This is your own work.")
     if submission.output.review_status != ReviewStatus.APPROVED:
-        return "This output's approval was withdrawn, so it is out of the call."
+        return gettext("This output's approval was withdrawn, so it is out of the call.")
     if conflicts is None:
         conflicts = set(
             JurorConflict.objects.filter(juror=juror, submission=submission).values_list("submission_id", flat=True)
         )
     if submission.pk in conflicts:
-        return "You declared a conflict with this submission."
+        return gettext("You declared a conflict with this submission.")
     if call.exclude_cohort_mates:
         owner_cohorts = _cohort_ids(submission.tester_id) | {submission.output.job.cohort_id}
         if owner_cohorts & _cohort_ids(juror.pk):
-            return "This call does not let jurors score their cohort-mates' work."
+            return gettext("This call does not let jurors score their cohort-mates' work.")
     return None
 
 
 def _juror_seat(actor: Actor, call: ShowcaseCall) -> Juror:
     if actor.user is None:
-        raise NotAllowed("Only the call's jurors can do this.")
+        raise NotAllowed(gettext("Only the call's jurors can do this."))
     seat = Juror.objects.select_for_update().filter(call=call, user=actor.user).first()
     if seat is None:
-        raise NotAllowed("Only the call's jurors can do this.", code="not_a_juror")
+        raise NotAllowed(gettext("Only the call's jurors can do this."), code="not_a_juror")
     return seat
 
 
@@ -279,15 +298,19 @@ def showcase_conflict_declare(*, actor: Actor, submission: Submission, reason: s
     call = submission.call
     _juror_seat(actor, call)
     if call.status != CallStatus.OPEN:
-        raise Conflict("Judging is over for this call.", code="call_not_open")
+        raise Conflict(gettext("Judging is over for this call."), code="call_not_open")
     reason = _clean_line(reason)
     if not reason or len(reason) > CONFLICT_REASON_MAX:
-        raise DomainError(f"Say what the conflict is, in at most {CONFLICT_REASON_MAX} characters.", field="reason")
+        raise DomainError(
+            gettext("Say what the conflict is, in at most %(conflict_reason_max)s characters.")
+            % {"conflict_reason_max": CONFLICT_REASON_MAX},
+            field="reason",
+        )
     conflict, created = JurorConflict.objects.get_or_create(
         submission=submission, juror=actor.user, defaults={"reason": reason}
     )
     if not created:
-        raise Conflict("You have already declared a conflict with this submission.", code="already_declared")
+        raise Conflict(gettext("You have already declared a conflict with this submission."), code="already_declared")
     struck, _ = Scorecard.objects.filter(submission=submission, juror=actor.user).delete()
     audit_record(
         actor=actor,
@@ -306,9 +329,7 @@ def showcase_conflicts_confirm(*, actor: Actor, call: ShowcaseCall) -> Juror:
         seat.conflicts_confirmed_at = timezone.now()
         seat.save(update_fields=["conflicts_confirmed_at"])
         declared = JurorConflict.objects.filter(submission__call=call, juror=actor.user).count()
-        audit_record(
-            actor=actor, action="showcase.conflicts_confirmed", target=call, details={"declared": declared}
-        )
+        audit_record(actor=actor, action="showcase.conflicts_confirmed", target=call, details={"declared": declared})
     return seat
 
 
@@ -319,10 +340,10 @@ def showcase_score(*, actor: Actor, submission: Submission, points: dict[int, in
     call = submission.call
     seat = _juror_seat(actor, call)
     if call.status != CallStatus.OPEN:
-        raise Conflict("Judging is over for this call.", code="call_not_open")
+        raise Conflict(gettext("Judging is over for this call."), code="call_not_open")
     if seat.conflicts_confirmed_at is None:
         raise Conflict(
-            "Declare your conflicts (or confirm you have none) before scoring.", code="conflicts_not_confirmed"
+            gettext("Declare your conflicts (or confirm you have none) before scoring."), code="conflicts_not_confirmed"
         )
     blocked = scoring_block_reason(call=call, juror=actor.user, submission=submission)
     if blocked:
@@ -330,14 +351,17 @@ def showcase_score(*, actor: Actor, submission: Submission, points: dict[int, in
     criteria = list(call.criteria.all())
     errors: dict[str, list[str]] = {}
     if set(points) - {criterion.pk for criterion in criteria}:
-        errors["points"] = ["Some scores name criteria that are not in this call's rubric."]
+        errors["points"] = [gettext("Some scores name criteria that are not in this call's rubric.")]
     lines = []
     for criterion in criteria:
         value = points.get(criterion.pk)
         if isinstance(value, bool) or not isinstance(value, int):
-            errors[f"c{criterion.pk}"] = [f"Score “{criterion.name}” with a whole number."]
+            errors[f"c{criterion.pk}"] = [gettext("Score “%(name)s” with a whole number.") % {"name": criterion.name}]
         elif not 0 <= value <= criterion.max_points:
-            errors[f"c{criterion.pk}"] = [f"“{criterion.name}” takes 0 to {criterion.max_points} points."]
+            errors[f"c{criterion.pk}"] = [
+                gettext("“%(name)s” takes 0 to %(max_points)s points.")
+                % {"name": criterion.name, "max_points": criterion.max_points}
+            ]
         else:
             lines.append((criterion, value))
     if errors:
@@ -371,7 +395,7 @@ def showcase_call_close(*, actor: Actor, call: ShowcaseCall) -> ShowcaseCall:
     _admin(actor)
     call = _locked(call)
     if call.status != CallStatus.OPEN:
-        raise Conflict("This call is already closed.", code="call_not_open")
+        raise Conflict(gettext("This call is already closed."), code="call_not_open")
     call.status = CallStatus.CLOSED
     call.closed_at = timezone.now()
     call.save(update_fields=["status", "closed_at"])
@@ -394,13 +418,15 @@ def showcase_select(*, actor: Actor, submission: Submission) -> Submission:
     submission = _submission_locked(submission)
     call = _locked(submission.call)
     if call.status != CallStatus.CLOSED:
-        raise Conflict("Winners are selected after the call is closed and before it is published.", code="not_closed")
+        raise Conflict(
+            gettext("Winners are selected after the call is closed and before it is published."), code="not_closed"
+        )
     if submission.is_selected:
-        raise Conflict("This submission is already selected.", code="already_selected")
+        raise Conflict(gettext("This submission is already selected."), code="already_selected")
     output = Output.objects.select_related("owner").get(pk=submission.output_id)
     if output.review_status != ReviewStatus.APPROVED or owner_is_suspended(output.owner):
         raise Conflict(
-            "This output is no longer approved or its owner's access is suspended; it cannot win.",
+            gettext("This output is no longer approved or its owner's access is suspended; it cannot win."),
             code="not_shareable",
         )
     submission.selected_at = timezone.now()
@@ -428,10 +454,10 @@ def showcase_call_publish(*, actor: Actor, call: ShowcaseCall) -> ShowcaseCall:
     user = _admin(actor)
     call = _locked(call)
     if call.status != CallStatus.CLOSED:
-        raise Conflict("Only a closed call can be published.", code="not_closed")
+        raise Conflict(gettext("Only a closed call can be published."), code="not_closed")
     winners = list(call.submissions.filter(selected_at__isnull=False).select_related("output"))
     if not winners:
-        raise Conflict("Select at least one winner before publishing.", code="no_winners")
+        raise Conflict(gettext("Select at least one winner before publishing."), code="no_winners")
     added = []
     for submission in winners:
         # An owner who already put the output in the gallery keeps their own entry and credit line.

@@ -11,6 +11,7 @@ from typing import IO
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.access import gate_for
 from accessprogram.csv_files import csv_text
@@ -32,12 +33,12 @@ def exit_archive_refusal(user) -> str | None:
     """Why this user may not download a leaving archive, or None. Only a tester (or former tester) themself,
     not suspended; one still active must have passed the program gate (the NDA) like any portal page."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return "Sign in to download your archive."
+        return gettext("Sign in to download your archive.")
     memberships = Membership.objects.filter(user=user)
     if not memberships.exists():
-        return "Only testers and former testers have an archive."
+        return gettext("Only testers and former testers have an archive.")
     if is_suspended(user):
-        return "Your access is suspended; the program team can send you your archive."
+        return gettext("Your access is suspended; the program team can send you your archive.")
     if memberships.filter(status=Membership.Status.ACTIVE).exists() and gate_for(user) is not None:
         return gate_for(user).message
     return None
@@ -130,8 +131,13 @@ def _showcase(user: User) -> bytes:
     return _csv_bytes(
         ["call", "output", "credit_line", "submitted_at", "selected_at"],
         (
-            [s.call.title, str(s.output_id), s.credit_line, s.submitted_at.isoformat(),
-             s.selected_at.isoformat() if s.selected_at else ""]
+            [
+                s.call.title,
+                str(s.output_id),
+                s.credit_line,
+                s.submitted_at.isoformat(),
+                s.selected_at.isoformat() if s.selected_at else "",
+            ]
             for s in submissions
         ),
     )
@@ -142,9 +148,17 @@ def _licences(user: User) -> bytes:
     return _csv_bytes(
         ["output", "use", "term_start", "term_end", "fee", "status", "credit_line", "requested_at", "decided_at"],
         (
-            [str(lic.output_id), lic.use, lic.term_start.isoformat(), lic.term_end.isoformat(),
-             format_money(lic.fee_minor, lic.currency), lic.state_label.lower(), lic.credit_line,
-             lic.requested_at.isoformat(), lic.decided_at.isoformat() if lic.decided_at else ""]
+            [
+                str(lic.output_id),
+                lic.use,
+                lic.term_start.isoformat(),
+                lic.term_end.isoformat(),
+                format_money(lic.fee_minor, lic.currency),
+                lic.state_label.lower(),
+                lic.credit_line,
+                lic.requested_at.isoformat(),
+                lic.decided_at.isoformat() if lic.decided_at else "",
+            ]
             for lic in licences
         ),
     )
@@ -166,7 +180,7 @@ def exit_archive_write(*, actor: Actor, user: User, target: IO[bytes]) -> dict[s
     """Write the archive into `target` (a seekable or streaming binary file); videos are copied in chunks."""
     refusal = exit_archive_refusal(user)
     if refusal is not None or actor.user is None or actor.user.pk != user.pk:
-        raise NotAllowed(refusal or "Only the tester themself can download their archive.")
+        raise NotAllowed(refusal or gettext("Only the tester themself can download their archive."))
     works = _works(user)
     feedback, findings = _feedback(user), _findings(user)
     stored = zipfile.ZIP_STORED
@@ -183,14 +197,34 @@ def exit_archive_write(*, actor: Actor, user: User, target: IO[bytes]) -> dict[s
                 with archive.open(info, "w", force_zip64=True) as sink:
                     shutil.copyfileobj(source, sink, CHUNK)
             index.append(
-                [name, str(output.pk), output.created_at.isoformat(), output.model_name, output.model_version,
-                 output.job.prompt, output.seed, output.width, output.height, output.duration_seconds]
+                [
+                    name,
+                    str(output.pk),
+                    output.created_at.isoformat(),
+                    output.model_name,
+                    output.model_version,
+                    output.job.prompt,
+                    output.seed,
+                    output.width,
+                    output.height,
+                    output.duration_seconds,
+                ]
             )
         archive.writestr(
             "works/index.csv",
             _csv_bytes(
-                ["file", "output", "created_at", "model", "model_version", "prompt", "seed", "width", "height",
-                 "duration_seconds"],
+                [
+                    "file",
+                    "output",
+                    "created_at",
+                    "model",
+                    "model_version",
+                    "prompt",
+                    "seed",
+                    "width",
+                    "height",
+                    "duration_seconds",
+                ],
                 index,
             ),
         )

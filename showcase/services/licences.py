@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.services.audit import audit_record
@@ -29,13 +30,15 @@ def _check_licensable(output: Output) -> Output:
     output = Output.objects.select_for_update().select_related("owner").get(pk=output.pk)
     if output.review_status != ReviewStatus.APPROVED:
         raise Conflict(
-            "Only approved outputs can be licensed; this one is "
-            f"“{output.get_review_status_display().lower()}”.",
+            gettext("Only approved outputs can be licensed; this one is “%(review_status)s”.")
+            % {"review_status": output.get_review_status_display().lower()},
             field="output",
             code="not_approved",
         )
     if owner_is_suspended(output.owner):
-        raise Conflict("The owner's access is suspended, so this output cannot be licensed.", code="owner_suspended")
+        raise Conflict(
+            gettext("The owner's access is suspended, so this output cannot be licensed."), code="owner_suspended"
+        )
     return output
 
 
@@ -53,25 +56,25 @@ def licence_request_create(
 ) -> LicenceRequest:
     """Ask an approved output's owner for a licence to use it in the company's marketing."""
     if actor.user is None or not actor.user.is_program_admin:
-        raise NotAllowed("Only program admins can request licences.")
+        raise NotAllowed(gettext("Only program admins can request licences."))
     errors: dict[str, list[str]] = {}
     use = " ".join((use or "").split())
     if not use or len(use) > USE_MAX:
-        errors["use"] = [f"Describe the use in at most {USE_MAX} characters."]
+        errors["use"] = [gettext("Describe the use in at most %(use_max)s characters.") % {"use_max": USE_MAX}]
     if term_start is None or term_end is None:
-        errors["term_end"] = ["Give the term's first and last day."]
+        errors["term_end"] = [gettext("Give the term's first and last day.")]
     elif term_end < term_start:
-        errors["term_end"] = ["The term cannot end before it starts."]
+        errors["term_end"] = [gettext("The term cannot end before it starts.")]
     elif term_end < timezone.localdate():
-        errors["term_end"] = ["The term has already ended."]
+        errors["term_end"] = [gettext("The term has already ended.")]
     if isinstance(fee_minor, bool) or not isinstance(fee_minor, int) or not 1 <= fee_minor <= FEE_MAX:
-        errors["fee_minor"] = ["The fee is a whole, positive number of minor units (cents)."]
+        errors["fee_minor"] = [gettext("The fee is a whole, positive number of minor units (cents).")]
     currency = (currency or "").strip().upper()
     if not _CURRENCY.match(currency):
-        errors["currency"] = ["Use a three-letter ISO 4217 code such as EUR."]
+        errors["currency"] = [gettext("Use a three-letter ISO 4217 code such as EUR.")]
     respond_by = respond_by or timezone.now() + timedelta(days=RESPOND_DAYS)
     if respond_by <= timezone.now():
-        errors["respond_by"] = ["The answer deadline must be in the future."]
+        errors["respond_by"] = [gettext("The answer deadline must be in the future.")]
     if errors:
         raise InvalidFields(errors)
     output = _check_licensable(output)
@@ -101,7 +104,7 @@ def licence_request_create(
         },
     )
     send_notice(
-        subject=f"A licence request for your output {output.short_id}",
+        subject=gettext("A licence request for your output %(short_id)s") % {"short_id": output.short_id},
         template="showcase/email/licence_requested.txt",
         recipients=[output.owner.email],
         context={"licence": licence, "fee": format_money(fee_minor, currency)},
@@ -112,11 +115,14 @@ def licence_request_create(
 def _pending_for_owner(actor: Actor, licence: LicenceRequest) -> LicenceRequest:
     licence = LicenceRequest.objects.select_for_update().get(pk=licence.pk)
     if actor.user is None or actor.user.pk != licence.tester_id:
-        raise NotAllowed("Only the output's owner can answer a licence request.")
+        raise NotAllowed(gettext("Only the output's owner can answer a licence request."))
     if licence.status != LicenceStatus.PENDING:
-        raise Conflict(f"This request is already {licence.get_status_display().lower()}.", code="already_answered")
+        raise Conflict(
+            gettext("This request is already %(status)s.") % {"status": licence.get_status_display().lower()},
+            code="already_answered",
+        )
     if licence.is_expired:
-        raise Conflict("This request expired before it was answered.", code="expired")
+        raise Conflict(gettext("This request expired before it was answered."), code="expired")
     return licence
 
 
@@ -127,7 +133,13 @@ def licence_accept(*, actor: Actor, licence: LicenceRequest, credit_line: str = 
     _check_licensable(licence.output)
     credit_line = " ".join((credit_line or "").split()) or actor.user.display_name
     if len(credit_line) > CREDIT_MAX:
-        raise InvalidFields({"credit_line": [f"Keep the credit line under {CREDIT_MAX} characters."]})
+        raise InvalidFields(
+            {
+                "credit_line": [
+                    gettext("Keep the credit line under %(credit_max)s characters.") % {"credit_max": CREDIT_MAX}
+                ]
+            }
+        )
     licence.status = LicenceStatus.ACCEPTED
     licence.credit_line = credit_line
     licence.decided_at = timezone.now()

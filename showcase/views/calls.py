@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import member_required, tester_required
@@ -66,7 +67,7 @@ def showcase_submit_view(request, pk: int):
     except DomainError as exc:
         status = add_service_error(form, exc)
         return _call_page(request, call, form=form, status=status)
-    messages.success(request, "Submitted. The jury sees it with your credit line.")
+    messages.success(request, gettext("Submitted. The jury sees it with your credit line."))
     return redirect("showcase_call", pk=call.pk)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from accessprogram.access import member_required
 from accessprogram.errors import DomainError
@@ -73,7 +74,7 @@ def showcase_jury_confirm(request, pk: int):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Thank you. Scoring is open to you.")
+        messages.success(request, gettext("Thank you. Scoring is open to you."))
     return redirect("showcase_jury", pk=call.pk)
 
 
@@ -91,7 +92,7 @@ def showcase_conflict_view(request, pk: int):
         except DomainError as exc:
             status = add_service_error(form, exc)
             return _jury_page(request, submission.call, bound={("conflict", submission.pk): form}, status=status)
-        messages.success(request, "Conflict declared. You will not score this submission.")
+        messages.success(request, gettext("Conflict declared. You will not score this submission."))
         return redirect("showcase_jury", pk=submission.call_id)
     return _jury_page(request, submission.call, bound={("conflict", submission.pk): form}, status=400)
 
@@ -108,6 +109,6 @@ def showcase_score_view(request, pk: int):
         except DomainError as exc:
             status = add_service_error(form, exc)
             return _jury_page(request, submission.call, bound={("score", submission.pk): form}, status=status)
-        messages.success(request, "Score saved.")
+        messages.success(request, gettext("Score saved."))
         return redirect("showcase_jury", pk=submission.call_id)
     return _jury_page(request, submission.call, bound={("score", submission.pk): form}, status=400)

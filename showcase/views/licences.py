@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
@@ -38,10 +39,10 @@ def licence_answer(request, pk: int):
     try:
         if form.cleaned_data["decision"] == "accept":
             licence_accept(actor=actor, licence=licence, credit_line=form.cleaned_data["credit_line"])
-            messages.success(request, "Licence granted. The fee is on your ledger, and every use credits you.")
+            messages.success(request, gettext("Licence granted. The fee is on your ledger, and every use credits you."))
         else:
             licence_decline(actor=actor, licence=licence)
-            messages.success(request, "Declined. Your output will not be used.")
+            messages.success(request, gettext("Declined. Your output will not be used."))
     except DomainError as exc:
         status = add_service_error(form, exc)
         return _page(request, failed=(licence.pk, form), status=status)

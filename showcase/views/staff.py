@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
@@ -51,7 +52,7 @@ def showcase_admin_list(request):
             except DomainError as exc:
                 status = add_service_error(form, exc)
             else:
-                messages.success(request, f"“{call.title}” is open for submissions.")
+                messages.success(request, gettext("“%(title)s” is open for submissions.") % {"title": call.title})
                 return redirect("showcase_admin_call", pk=call.pk)
         else:
             status = 400
@@ -92,7 +93,7 @@ def showcase_admin_jurors(request, pk: int):
     except DomainError as exc:
         status = add_service_error(form, exc)
         return _admin_call_page(request, call, juror_form=form, status=status)
-    messages.success(request, "Jury updated.")
+    messages.success(request, gettext("Jury updated."))
     return redirect("showcase_admin_call", pk=call.pk)
 
 
@@ -109,7 +110,7 @@ def _run(request, service, done: str, **kwargs) -> None:
 @require_POST
 def showcase_admin_close(request, pk: int):
     call = call_for_user(request.user, pk)
-    _run(request, showcase_call_close, "Closed: no more submissions or scores. Select the winners.", call=call)
+    _run(request, showcase_call_close, gettext("Closed: no more submissions or scores. Select the winners."), call=call)
     return redirect("showcase_admin_call", pk=call.pk)
 
 
@@ -120,7 +121,8 @@ def showcase_admin_select(request, pk: int):
     _run(
         request,
         showcase_select,
-        f"Selected {submission.credit_line}; the showcase amount is on their ledger.",
+        gettext("Selected %(credit_line)s; the showcase amount is on their ledger.")
+        % {"credit_line": submission.credit_line},
         submission=submission,
     )
     return redirect("showcase_admin_call", pk=submission.call_id)
@@ -130,7 +132,12 @@ def showcase_admin_select(request, pk: int):
 @require_POST
 def showcase_admin_publish(request, pk: int):
     call = call_for_user(request.user, pk)
-    _run(request, showcase_call_publish, "Published: the winners are in the gallery with their credits.", call=call)
+    _run(
+        request,
+        showcase_call_publish,
+        gettext("Published: the winners are in the gallery with their credits."),
+        call=call,
+    )
     return redirect("showcase_admin_call", pk=call.pk)
 
 
@@ -143,7 +150,7 @@ def licence_admin_list(request):
             data = form.cleaned_data
             output = Output.objects.filter(pk=data.pop("output")).first()
             if output is None:
-                form.add_error("output", "No output has this ID.")
+                form.add_error("output", gettext("No output has this ID."))
                 status = 400
             else:
                 try:
@@ -155,7 +162,11 @@ def licence_admin_list(request):
                 except DomainError as exc:
                     status = add_service_error(form, exc)
                 else:
-                    messages.success(request, f"Licence requested; {output.owner.display_name} can answer it now.")
+                    messages.success(
+                        request,
+                        gettext("Licence requested; %(display_name)s can answer it now.")
+                        % {"display_name": output.owner.display_name},
+                    )
                     return redirect("licence_admin_list")
         else:
             status = 400

@@ -43,7 +43,7 @@
     var thumb = el.querySelector(".thumb .placeholder");
     if (thumb) {
       var img = document.createElement("img");
-      img.src = job.poster_url; img.alt = "Poster of the finished video"; img.loading = "lazy";
+      img.src = job.poster_url; img.alt = thumb.getAttribute("data-alt"); img.loading = "lazy";
       thumb.replaceWith(img);
     }
   }
