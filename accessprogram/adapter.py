@@ -8,7 +8,6 @@ from django import forms
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext
 
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor, client_ip
