@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = "Review"
+
+    def ready(self) -> None:
+        from accessprogram import hooks
+        from review.services.reviews import review_enqueue
+
+        hooks.register(hooks.OUTPUT_FINISHED, review_enqueue)

@@ -14,13 +14,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
+from accessprogram.hooks import JOBS_STOP, StoppedJobs, run_hooks
 from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
 from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.notices import program_admin_emails, send_notice
-from generation.models import GenerationJob
-from generation.services.submit import generation_jobs_cancel
 
 SUSPENDED_MESSAGES = {
     SuspensionScope.TOKEN: "This token is suspended; its owner has been told why.",
@@ -80,14 +79,23 @@ def suspension_blocking_job(job) -> Suspension | None:
     return _active().filter(scopes).order_by("created_at").first()
 
 
-def _jobs_in_scope(suspension: Suspension) -> QuerySet[GenerationJob]:
-    return GenerationJob.objects.filter(
+def _jobs_in_scope(suspension: Suspension) -> Q:
+    """The jobs this suspension stops, as a Q over a job's `owner`, `cohort` and `token`."""
+    return Q(
         **{
             SuspensionScope.TOKEN: {"token_id": suspension.token_id},
             SuspensionScope.TESTER: {"owner_id": suspension.user_id},
             SuspensionScope.COHORT: {"cohort_id": suspension.cohort_id},
             SuspensionScope.PROGRAM: {"cohort__program_id": suspension.program_id},
         }[SuspensionScope(suspension.scope)]
+    )
+
+
+def jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
+    """Ask the generation layer, through its hook, to stop every job in `reach`."""
+    results = run_hooks(JOBS_STOP, actor=actor, reach=reach, reason=reason)
+    return StoppedJobs(
+        cancelled=sum(r.cancelled for r in results), stopping=sum(r.stopping for r in results)
     )
 
 
@@ -164,9 +172,9 @@ def suspension_create(
             suspension.save()
     except IntegrityError:
         raise Conflict(f"{suspension.target_label} is already suspended.", code="already_suspended") from None
-    stopped = generation_jobs_cancel(
+    stopped = jobs_stop(
         actor=actor,
-        jobs=_jobs_in_scope(suspension),
+        reach=_jobs_in_scope(suspension),
         reason=f"Stopped: {suspension.get_scope_display().lower()} suspended.",
     )
     audit_record(

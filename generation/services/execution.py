@@ -18,13 +18,13 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accessprogram.hooks import OUTPUT_FINISHED, run_hooks
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.engine.render import render_output
 from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
 from generation.models import GenerationJob, GenerationModel, JobStatus, Output
 from generation.services.storage import delete_quietly, output_keys, store_file
-from review.services.reviews import review_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -243,5 +243,5 @@ def _record_output(job: GenerationJob, meta, output_id: uuid.UUID, forensic_id: 
             model_version=job.model.version,
             forensic_id=forensic_id,
         )
-        review_enqueue(actor=Actor.system(), output=output)
+        run_hooks(OUTPUT_FINISHED, actor=Actor.system(), output=output)
         _finish(job, JobStatus.SUCCEEDED, gpu_seconds=gpu_seconds)

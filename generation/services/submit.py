@@ -7,14 +7,14 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
+from accessprogram.hooks import PROMPT_SUBMITTED, StoppedJobs, run_hooks
 from accessprogram.models import Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from contributions.services.policy import prompt_policy_enforce
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
@@ -138,7 +138,7 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
 def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
     """Check the prompt against the prompt policy, then validate and queue the job."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
-    prompt_policy_enforce(actor=actor, user=user, prompt=request.prompt)
+    run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
     return _generation_job_queue(actor=actor, user=user, request=request)
 
 
@@ -214,12 +214,6 @@ def generation_job_cancel(
     return job
 
 
-@dataclass(frozen=True)
-class StoppedJobs:
-    cancelled: int  # queued jobs, cancelled at once
-    stopping: int  # running jobs, asked to stop at their next denoising step
-
-
 # Job ids listed in the one audit event of a bulk stop; the jobs' own rows record the rest.
 _AUDITED_JOB_IDS = 200
 
@@ -251,3 +245,8 @@ def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reaso
             },
         )
     return StoppedJobs(cancelled=cancelled, stopping=stopping)
+
+
+def generation_jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
+    """The `jobs_stop` hook: a suspension or a leaked token stops every job in its reach."""
+    return generation_jobs_cancel(actor=actor, jobs=GenerationJob.objects.filter(reach), reason=reason)

@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accessprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 from accessprogram.models import AuditEvent, Cohort, Invitation, Membership, NdaVersion, User
 from contributions.models import RateCard
+from showcase.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 
 def _seed() -> str:
