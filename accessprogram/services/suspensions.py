@@ -94,9 +94,7 @@ def _jobs_in_scope(suspension: Suspension) -> Q:
 def jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
     """Ask the generation layer, through its hook, to stop every job in `reach`."""
     results = run_hooks(JOBS_STOP, actor=actor, reach=reach, reason=reason)
-    return StoppedJobs(
-        cancelled=sum(r.cancelled for r in results), stopping=sum(r.stopping for r in results)
-    )
+    return StoppedJobs(cancelled=sum(r.cancelled for r in results), stopping=sum(r.stopping for r in results))
 
 
 def suspension_resolve_target(*, scope: str, target: str | None) -> Any:

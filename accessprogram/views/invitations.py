@@ -63,7 +63,7 @@ def invitation_list(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, f"Invitation sent to {issued.invitation.email}.")
-            return redirect("invitation_list")
+            return redirect("accessprogram:invitation_list")
     page = Paginator(invitations, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -93,7 +93,7 @@ def invitation_import(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, f"{len(issued)} invitations sent.")
-            return redirect("invitation_list")
+            return redirect("accessprogram:invitation_list")
     return render(
         request,
         "accessprogram/staff/invitation_import.html",
@@ -112,7 +112,7 @@ def invitation_resend_view(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"A new link was sent to {invitation.email}; the old one no longer works.")
-    return redirect("invitation_list")
+    return redirect("accessprogram:invitation_list")
 
 
 @program_admin_required
@@ -125,4 +125,4 @@ def invitation_revoke_view(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"The invitation to {invitation.email} was revoked.")
-    return redirect("invitation_list")
+    return redirect("accessprogram:invitation_list")

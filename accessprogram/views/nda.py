@@ -48,7 +48,7 @@ def nda_view(request):
     if request.method == "POST":
         if pending is None:
             messages.info(request, "You have already accepted the current agreement.")
-            return redirect("dashboard")
+            return redirect("accessprogram:dashboard")
         if form.is_valid():
             try:
                 nda_accept(
@@ -63,7 +63,7 @@ def nda_view(request):
                 add_domain_error(form, exc)
             else:
                 messages.success(request, f"Thank you. You accepted {nda.title}, version {nda.version}.")
-                return redirect(_safe_next(request) or "dashboard")
+                return redirect(_safe_next(request) or "accessprogram:dashboard")
     context = {
         "nda": nda,
         "nda_html": nda_render_html(nda),
@@ -101,7 +101,7 @@ def nda_admin_list(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, f"Draft version {nda.version} saved. Review it, then publish.")
-            return redirect("nda_admin_detail", pk=nda.pk)
+            return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
     versions = NdaVersion.objects.annotate(acceptance_count=Count("acceptances"))
     return render(
         request,
@@ -132,7 +132,7 @@ def nda_admin_publish(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Version {nda.version} is now current; every tester must accept it.")
-    return redirect("nda_admin_detail", pk=nda.pk)
+    return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
 
 
 class _Echo:

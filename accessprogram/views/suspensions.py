@@ -77,7 +77,7 @@ def suspension_list(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, f"Suspended {suspension.target_label}. It takes effect on the next request.")
-            return redirect("suspension_list")
+            return redirect("accessprogram:suspension_list")
     thresholds_form = ThresholdsForm(instance=AnomalyThresholds.current())
     return _page(request, form=form, thresholds_form=thresholds_form, status=400 if form.errors else 200)
 
@@ -92,7 +92,7 @@ def suspension_lift_view(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Lifted the suspension of {suspension.target_label}.")
-    return redirect("suspension_list")
+    return redirect("accessprogram:suspension_list")
 
 
 @program_admin_required
@@ -104,7 +104,7 @@ def anomaly_thresholds_edit(request):
             actor=Actor.from_request(request), thresholds=thresholds_form.instance, changed=thresholds_form.changed_data
         )
         messages.success(request, "Anomaly thresholds saved; they apply from the next request.")
-        return redirect("suspension_list")
+        return redirect("accessprogram:suspension_list")
     return _page(request, form=SuspensionForm(), thresholds_form=thresholds_form, status=400)
 
 

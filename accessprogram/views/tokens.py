@@ -65,4 +65,4 @@ def token_revoke_view(request, pk: int):
         raise Http404("No such token.") from exc
     token_revoke(actor=Actor.from_request(request), token=token)
     messages.success(request, f"Token “{token.name}” ({token.prefix}…) revoked; it no longer works anywhere.")
-    return redirect("token_list")
+    return redirect("accessprogram:token_list")

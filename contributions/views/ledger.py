@@ -90,7 +90,7 @@ def staff_ledger(request):
                 add_domain_error(hours_form, exc)
             else:
                 messages.success(request, f"Recorded {data['hours']} h for {tester.email}; the entry is pending.")
-                return redirect("staff_ledger")
+                return redirect("contributions:staff_ledger")
     return _staff_page(
         request, hours_form=hours_form, statement_form=StatementForm(), status=400 if hours_form.errors else 200
     )
@@ -103,7 +103,7 @@ def staff_ledger_advance(request, pk: int):
     form = LedgerAdvanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say which status the entry moves to.")
-        return redirect("staff_ledger")
+        return redirect("contributions:staff_ledger")
     actor = Actor.from_request(request)
     try:
         entry = ledger_entry_advance(actor=actor, entry=entry, to_status=form.cleaned_data["to_status"])
@@ -113,7 +113,7 @@ def staff_ledger_advance(request, pk: int):
             request, hours_form=SessionHoursForm(), statement_form=StatementForm(), status=exc.status_code
         )
     messages.success(request, f"Entry {pk} is now {entry.get_status_display().lower()}.")
-    return redirect("staff_ledger")
+    return redirect("contributions:staff_ledger")
 
 
 @program_admin_required

@@ -82,7 +82,7 @@ def generation_jobs_reconcile() -> ReconcileReport:
     waiting = _waiting_messages()
     missing = 0 if waiting is None else max(0, queued - waiting)
     for _ in range(missing):
-        run_next_job.apply_async(kwargs={"hint": None})
+        run_next_job.apply_async()
     report = ReconcileReport(requeued, failed, cancelled, missing)
     if requeued or failed or cancelled or missing:
         logger.info("Reconciled generation jobs: %s", report)

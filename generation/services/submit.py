@@ -44,7 +44,7 @@ def models_for_cohort(cohort):
 def _enqueue_after_commit(job: GenerationJob) -> None:
     from generation.tasks import run_next_job
 
-    transaction.on_commit(lambda: run_next_job.apply_async(kwargs={"hint": str(job.pk)}))
+    transaction.on_commit(lambda: run_next_job.apply_async())
 
 
 def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:

@@ -56,7 +56,7 @@ def share_page(request, slug):
                 return _private(render(request, "review/share_passphrase.html", {"form": form}, status=429))
             if check_password(form.cleaned_data["passphrase"], link.passphrase_hash):
                 request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, []), link.pk]
-                return redirect("share_page", slug=slug)
+                return redirect("review:share_page", slug=slug)
             cache.add(attempts_key, 0, PASSPHRASE_WINDOW_SECONDS)
             cache.incr(attempts_key)
             form.add_error("passphrase", "That passphrase does not open this link.")

@@ -20,8 +20,8 @@ from review.services.sharing import gallery_add, gallery_remove, share_link_crea
 
 def _back(request, output):
     if output.owner_id == request.user.pk:
-        return redirect("job_detail", pk=output.job_id)
-    return redirect("review_item", output_id=output.pk)
+        return redirect("generation:job_detail", pk=output.job_id)
+    return redirect("review:review_item", output_id=output.pk)
 
 
 def _form_error(request, form) -> None:
@@ -70,7 +70,7 @@ def output_share(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(
-            request, f"Share link created: {request.build_absolute_uri(reverse('share_page', args=[link.slug]))}"
+            request, f"Share link created: {request.build_absolute_uri(reverse('review:share_page', args=[link.slug]))}"
         )
     return _back(request, output)
 

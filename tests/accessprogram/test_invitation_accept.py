@@ -121,7 +121,7 @@ def test_sign_up_accepts_the_invited_address_in_other_case(issued):
 
     response = client.post(reverse("account_signup"), signup_data("Noor@Vernissage.TEST"))
 
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("accessprogram:dashboard")
     assert User.objects.get(email=NEWCOMER).emailaddress_set.get().verified
 
 

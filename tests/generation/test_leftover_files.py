@@ -62,7 +62,7 @@ def test_an_output_row_the_database_refuses_leaves_no_file(models_dir_setting, d
             "FOR EACH ROW EXECUTE FUNCTION refuse_output()"
         )
 
-    run_next_job.apply(kwargs={"hint": str(job.pk)})
+    run_next_job.apply()
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "output rows refused" in job.error

@@ -236,27 +236,29 @@ class PublicAccessMachine(RuleBasedStateMachine):
     @invariant()
     def exactly_the_right_people_get_bytes(self):
         gallery_pages = {
-            persona: self.clients[persona].get(reverse("gallery")).content.decode() for persona in PERSONAS
+            persona: self.clients[persona].get(reverse("review:gallery")).content.decode() for persona in PERSONAS
         }
         for tracked in self.outputs:
             public = tracked.status == "approved" and self.active[tracked.owner]
             for persona in PERSONAS:
                 owner = persona == tracked.owner and self.active[persona]
                 private = owner or persona == "staff"
-                self._check(persona, reverse("job_detail", args=[tracked.job_id]), owner)
-                self._check(persona, reverse("output_video", args=[tracked.output_id]), private, video=tracked.video)
-                self._check(persona, reverse("output_poster", args=[tracked.output_id]), private)
+                self._check(persona, reverse("generation:job_detail", args=[tracked.job_id]), owner)
+                self._check(
+                    persona, reverse("generation:output_video", args=[tracked.output_id]), private, video=tracked.video
+                )
+                self._check(persona, reverse("generation:output_poster", args=[tracked.output_id]), private)
                 self._check(persona, reverse("output-detail", args=[tracked.output_id]), private)
                 self._check(persona, reverse("output-media", args=[tracked.output_id]), private, video=tracked.video)
                 for slug, live in tracked.links.values():
-                    self._check(persona, reverse("share_page", args=[slug]), public and live)
-                    self._check_public(persona, reverse("share_media", args=[slug]), public and live, tracked)
-                    self._check(persona, reverse("share_poster", args=[slug]), public and live)
+                    self._check(persona, reverse("review:share_page", args=[slug]), public and live)
+                    self._check_public(persona, reverse("review:share_media", args=[slug]), public and live, tracked)
+                    self._check(persona, reverse("review:share_poster", args=[slug]), public and live)
                 if tracked.gallery_slug:
-                    media = reverse("gallery_media", args=[tracked.gallery_slug])
+                    media = reverse("review:gallery_media", args=[tracked.gallery_slug])
                     assert (media in gallery_pages[persona]) == public
                     self._check_public(persona, media, public, tracked)
-                    self._check(persona, reverse("gallery_poster", args=[tracked.gallery_slug]), public)
+                    self._check(persona, reverse("review:gallery_poster", args=[tracked.gallery_slug]), public)
 
 
 @pytest.mark.django_db

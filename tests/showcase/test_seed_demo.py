@@ -75,5 +75,5 @@ def test_a_demo_artist_signs_in_and_is_asked_to_sign_the_nda(db):
 
     client.post(reverse("account_login"), {"login": "artist@vernissage.test", "password": DEMO_PASSWORD})
 
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("nda"))
+    response = client.get(reverse("accessprogram:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accessprogram:nda"))
