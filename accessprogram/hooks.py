@@ -29,7 +29,15 @@ PROMPT_SUBMITTED = "prompt_submitted"
 """generation (before a job is queued) → contributions: check the prompt against the prompt policy;
 called with `actor`, `user`, `prompt`; raises a DomainError to refuse it."""
 
-HOOK_NAMES = frozenset({JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, PROMPT_SUBMITTED})
+OUTPUT_PANELS = "output_panels"
+"""generation (the job page) → review: the panels shown under an output; called with `request`, `output`;
+returns rendered HTML, computed in the view so the template runs no queries."""
+
+PUBLIC_CREDITS = "public_credits"
+"""review (the gallery, a share page) → showcase: credit lines public pages must show; called with
+`outputs`; returns a dict of output id → list of lines."""
+
+HOOK_NAMES = frozenset({JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, OUTPUT_PANELS, PROMPT_SUBMITTED, PUBLIC_CREDITS})
 
 _registry: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

@@ -17,10 +17,10 @@ from django.conf import settings
 from django.db import transaction
 
 from accessprogram.errors import Conflict, NotAllowed
+from accessprogram.infrastructure.redis_counters import counters
 from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, SuspensionScope
 from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
-from accessprogram.services.counters import counters
 from accessprogram.services.suspensions import suspension_active_of, suspension_create
 
 SIGNALS = {

@@ -11,10 +11,10 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Q
 
+from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
 from accessprogram.models import AccessToken
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import program_admin_emails, send_notice
 from accessprogram.services.suspensions import jobs_stop
 from accessprogram.services.token_format import token_hash, token_parse
 from accessprogram.services.tokens import token_revoke

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from accessprogram.errors import LimitReached
-from accessprogram.services.counters import Limit, counters
+from accessprogram.infrastructure.redis_counters import Limit, counters
 
 
 def _limits(subject: str, rates: tuple[tuple[int, int], ...]) -> list[Limit]:

@@ -17,7 +17,7 @@ from contributions.forms import ReplyForm, ReportForm, TriageForm
 from contributions.models import Report, ReportStatus, ReportType
 from contributions.services.reports import report_create, report_reply, report_triage
 from generation.access import output_for_user
-from generation.services.media import media_response
+from generation.infrastructure.media_responses import media_response
 
 
 def _safe_page(request, url: str) -> str:

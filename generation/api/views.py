@@ -18,7 +18,7 @@ from generation.api.serializers import (
     GenerationSubmitSerializer,
     OutputSerializer,
 )
-from generation.services.media import output_media_response
+from generation.infrastructure.media_responses import output_media_response
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
 
 

@@ -23,8 +23,8 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.engine.render import render_output
 from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
+from generation.infrastructure.storage import delete_quietly, output_keys, store_file
 from generation.models import GenerationJob, GenerationModel, JobStatus, Output
-from generation.services.storage import delete_quietly, output_keys, store_file
 
 logger = logging.getLogger(__name__)
 

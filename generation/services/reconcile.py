@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from generation.infrastructure.storage import delete_quietly, output_keys
 from generation.models import GenerationJob, JobStatus
-from generation.services.storage import delete_quietly, output_keys
 
 logger = logging.getLogger(__name__)
 

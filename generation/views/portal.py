@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
 from accessprogram.errors import DomainError
+from accessprogram.hooks import OUTPUT_PANELS, run_hooks
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error, domain_error_text
 from generation.access import job_for_user, jobs_for_user
@@ -124,7 +125,9 @@ def _valid_uuids(ids: list[str]) -> list[str]:
 @tester_required
 def job_detail(request, pk):
     job = job_for_user(request.user, pk)
-    return render(request, "generation/job_detail.html", {"job": job, "output": getattr(job, "output", None)})
+    output = getattr(job, "output", None)
+    panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
+    return render(request, "generation/job_detail.html", {"job": job, "output": output, "output_panels": panels})
 
 
 @tester_required

@@ -10,7 +10,7 @@ from accessprogram.access import member_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
-from generation.services.media import output_media_response
+from generation.infrastructure.media_responses import output_media_response
 from showcase.access import call_for_user, calls_for_user, published_winners, submission_for_viewer
 from showcase.forms import SubmitForm
 from showcase.models import Juror, Submission

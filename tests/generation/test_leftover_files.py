@@ -14,9 +14,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from generation.infrastructure.storage import output_keys
 from generation.models import GenerationJob, JobStatus, Output
 from generation.services.reconcile import generation_jobs_reconcile
-from generation.services.storage import output_keys
 from tests.conftest import make_job
 
 pytestmark = pytest.mark.django_db
