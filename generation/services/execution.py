@@ -25,6 +25,7 @@ from generation.engine.render import render_output
 from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
 from generation.infrastructure.storage import delete_quietly, output_keys, store_file
 from generation.models import GenerationJob, GenerationModel, JobStatus, Output
+from generation.services.transitions import job_transition
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,13 @@ class _Progress:
 
 def _finish(job: GenerationJob, status: str, *, error: str = "", gpu_seconds: float = 0.0) -> bool:
     with transaction.atomic():
-        finished = _this_attempt(job).update(
-            status=status, error=error[:2000], finished_at=timezone.now(), gpu_seconds=gpu_seconds
+        finished = job_transition(
+            _this_attempt(job),
+            source=JobStatus.RUNNING,
+            to=status,
+            error=error[:2000],
+            finished_at=timezone.now(),
+            gpu_seconds=gpu_seconds,
         )
         if finished:
             audit_record(

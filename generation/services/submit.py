@@ -18,6 +18,7 @@ from accessprogram.services.context import Actor
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
+from generation.services.transitions import job_transition
 
 PROMPT_MAX = 2000
 SEED_MAX = 2**32 - 1
@@ -204,12 +205,19 @@ def generation_job_cancel(
     if job.is_terminal:
         raise Conflict(f"This job has already {job.get_status_display().lower()}.", code="job_finished")
     now = timezone.now()
+    this_job = GenerationJob.objects.filter(pk=job.pk)
     if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.CANCELLED
-        job.finished_at = now
-        job.error = reason
-    job.cancel_requested_at = job.cancel_requested_at or now
-    job.save(update_fields=["status", "finished_at", "error", "cancel_requested_at"])
+        job_transition(
+            this_job,
+            source=JobStatus.QUEUED,
+            to=JobStatus.CANCELLED,
+            finished_at=now,
+            error=reason,
+            cancel_requested_at=now,
+        )
+    elif job.cancel_requested_at is None:
+        this_job.update(cancel_requested_at=now)
+    job.refresh_from_db()
     audit_record(actor=actor, action="generation.cancel_requested", target=job, details={"reason": reason})
     return job
 
@@ -224,8 +232,13 @@ def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reaso
     now = timezone.now()
     # Locking waits for a worker's claim in flight; a job it claimed is then running and asked to stop below.
     queued = list(jobs.filter(status=JobStatus.QUEUED).select_for_update(of=("self",)).values_list("pk", flat=True))
-    cancelled = GenerationJob.objects.filter(pk__in=queued, status=JobStatus.QUEUED).update(
-        status=JobStatus.CANCELLED, finished_at=now, error=reason[:2000], cancel_requested_at=now
+    cancelled = job_transition(
+        GenerationJob.objects.filter(pk__in=queued),
+        source=JobStatus.QUEUED,
+        to=JobStatus.CANCELLED,
+        finished_at=now,
+        error=reason[:2000],
+        cancel_requested_at=now,
     )
     running = list(
         jobs.filter(status=JobStatus.RUNNING, cancel_requested_at__isnull=True)
