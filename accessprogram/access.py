@@ -43,14 +43,14 @@ def gate_for(user) -> Gate | None:
         return Gate(
             "not_a_member",
             gettext("Your account has no active membership in the program."),
-            reverse("no_membership"),
+            reverse("accessprogram:no_membership"),
         )
     suspension = suspension_active_for(user)
     if suspension is not None:
         return Gate(
             "suspended",
             SUSPENDED_MESSAGES[suspension.scope],
-            reverse("access_suspended"),
+            reverse("accessprogram:access_suspended"),
             {"scope": suspension.scope},
         )
     nda = nda_required_for(user)
@@ -59,8 +59,8 @@ def gate_for(user) -> Gate | None:
             "nda_required",
             gettext("Accept the current NDA (%(title)s, version %(version)s) before using the program.")
             % {"title": nda.title, "version": nda.version},
-            reverse("nda"),
-            {"nda": {"version": nda.version, "title": nda.title, "url": reverse("nda")}},
+            reverse("accessprogram:nda"),
+            {"nda": {"version": nda.version, "title": nda.title, "url": reverse("accessprogram:nda")}},
         )
     return None
 

@@ -66,4 +66,4 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         return user
 
     def get_signup_redirect_url(self, request) -> str:
-        return reverse("dashboard")
+        return reverse("accessprogram:dashboard")

@@ -27,7 +27,7 @@ api_patterns = [
     path("", include("accessprogram.api.urls")),
 ]
 
-urlpatterns = [
+program_patterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("membership-ended/", dashboard.no_membership, name="no_membership"),
     path("suspended/", suspensions.access_suspended, name="access_suspended"),
@@ -37,6 +37,10 @@ urlpatterns = [
     path("nda/", nda.nda_view, name="nda"),
     path("nda/receipts/<int:pk>/", nda.nda_receipt, name="nda_receipt"),
     path("staff/", include(staff_patterns)),
+]
+
+urlpatterns = [
+    path("", include((program_patterns, "accessprogram"))),
     path("", include("generation.urls")),
     path("", include("review.urls")),
     path("", include("contributions.urls")),

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import _harness  # noqa: E402
 
-from tests.processes import CeleryProcess, free_port, wait_until  # noqa: E402
+from support.processes import CeleryProcess, free_port, wait_until  # noqa: E402
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE = "vernissage_faults"
@@ -331,8 +331,8 @@ def timeline(run: Run, submitter: Submitter, pg: PrivatePostgres, rd: PrivateRed
 def check(run: Run, media: Path) -> dict:
     """The invariants, from the job table, the output rows, the audit log and the private storage."""
     from accessprogram.models import AuditEvent
+    from generation.infrastructure.storage import output_keys
     from generation.models import TERMINAL_STATUSES, GenerationJob, JobStatus, Output
-    from generation.services.storage import output_keys
 
     jobs = {str(job.pk): job for job in GenerationJob.objects.filter(pk__in=run.job_ids)}
     outputs = Counter(str(pk) for pk in Output.objects.filter(job_id__in=run.job_ids).values_list("job_id", flat=True))

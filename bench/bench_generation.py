@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
 
-from tests.processes import wait_until  # noqa: E402
+from support.processes import wait_until  # noqa: E402
 
 PARAMS = {
     "prompt": "a paper boat on a stormy sea",

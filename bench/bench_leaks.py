@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
 
-from tests.processes import answers, free_port, wait_until  # noqa: E402
+from support.processes import answers, free_port, wait_until  # noqa: E402
 
 # Our own database, broker and Redis database, so that other benchmarks can run at the same time.
 _harness.BENCH_DB = "vernissage_bench_leaks"

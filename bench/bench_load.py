@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 import _harness  # noqa: E402
 
-from tests.processes import free_port, wait_until  # noqa: E402
+from support.processes import free_port, wait_until  # noqa: E402
 
 DATABASE = "vbench_load"
 REDIS_URL = "redis://127.0.0.1:6379/9"

@@ -352,19 +352,29 @@ def main() -> None:
     pages = [
         (
             "reviewer queue",
-            f"`{reverse('review_queue')}` (reviewer, 50 per page)",
+            f"`{reverse('review:review_queue')}` (reviewer, 50 per page)",
             as_reviewer,
-            reverse("review_queue"),
+            reverse("review:review_queue"),
         ),
-        ("public gallery", f"`{reverse('gallery')}` (anonymous, 24 per page)", anonymous, reverse("gallery")),
+        (
+            "public gallery",
+            f"`{reverse('review:gallery')}` (anonymous, 24 per page)",
+            anonymous,
+            reverse("review:gallery"),
+        ),
         (
             "tester library",
-            f"`{reverse('library')}` (tester with {library_outputs} outputs, 24 per page)",
+            f"`{reverse('generation:library')}` (tester with {library_outputs} outputs, 24 per page)",
             as_tester,
-            reverse("library"),
+            reverse("generation:library"),
         ),
         ("baseline: API me", "`/api/v1/me/` (tester)", as_tester, "/api/v1/me/"),
-        ("baseline: membership page", f"`{reverse('no_membership')}` (tester)", as_tester, reverse("no_membership")),
+        (
+            "baseline: membership page",
+            f"`{reverse('accessprogram:no_membership')}` (tester)",
+            as_tester,
+            reverse("accessprogram:no_membership"),
+        ),
     ]
     print(f"\nserver time per request through django.test.Client, {WARMUP} warm-up then n={args.requests} each")
     print(f"goal: constant queries per page, p95 < {GOAL_P95_MS:.0f} ms\n")

@@ -2,6 +2,8 @@ from django.urls import path
 
 from contributions.views import findings, ledger, reports, surveys
 
+app_name = "contributions"
+
 urlpatterns = [
     path("feedback/", reports.report_list, name="report_list"),
     path("feedback/new/", reports.report_new, name="report_new"),

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class GenerationConfig(AppConfig):
     name = "generation"
     verbose_name = "Generation"
+
+    def ready(self) -> None:
+        from accessprogram import hooks
+        from generation.services.quota import quota_summary
+        from generation.services.submit import generation_jobs_stop
+
+        hooks.register(hooks.JOBS_STOP, generation_jobs_stop)
+        hooks.register(hooks.MEMBER_SUMMARY, quota_summary)

@@ -19,8 +19,8 @@ logger = logging.getLogger(__name__)
     retry_backoff_max=60,
     max_retries=8,
 )
-def run_next_job(self, hint: str | None = None) -> str | None:
-    """A GPU is free: claim the fairest queued job (not necessarily `hint`) and run it to its end."""
+def run_next_job(self) -> str | None:
+    """A GPU is free: claim the fairest queued job and run it to its end."""
     from generation.services.execution import generation_job_execute, generation_job_fail
     from generation.services.scheduling import generation_job_claim_next
 

@@ -2,6 +2,8 @@ from django.urls import path
 
 from generation.views import media, portal, trace
 
+app_name = "generation"
+
 urlpatterns = [
     path("generate/", portal.generate, name="generate"),
     path("library/", portal.library, name="library"),

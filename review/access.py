@@ -14,8 +14,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accessprogram.models import Membership, Suspension, SuspensionScope
-from accessprogram.services.suspensions import is_suspended
+from accessprogram.models import Membership
+from accessprogram.services.suspensions import is_suspended, suspension_reach
 from generation.models import Output, ReviewStatus
 from review.models import Decision, GalleryEntry, Review, ReviewDecision, ReviewState, ShareLink
 
@@ -32,19 +32,8 @@ def owner_is_suspended(owner) -> bool:
 
 def _owner_in_good_standing(owner_path: str) -> Q:
     """The same rule as owner_is_suspended, as a filter, so a public page reads it in its one query."""
-    owner = OuterRef(owner_path)
-    active_membership = Membership.objects.filter(user=owner, status=Membership.Status.ACTIVE)
-    active = Membership.Status.ACTIVE
-    suspension = Suspension.objects.filter(lifted_at__isnull=True).filter(
-        Q(scope=SuspensionScope.TESTER, user=owner)
-        | Q(scope=SuspensionScope.COHORT, cohort__memberships__user=owner, cohort__memberships__status=active)
-        | Q(
-            scope=SuspensionScope.PROGRAM,
-            program__cohorts__memberships__user=owner,
-            program__cohorts__memberships__status=active,
-        )
-    )
-    return Q(**{f"{owner_path}__is_active": True}) & Q(Exists(active_membership)) & ~Q(Exists(suspension))
+    active_membership = Membership.objects.filter(user=OuterRef(owner_path), status=Membership.Status.ACTIVE)
+    return Q(**{f"{owner_path}__is_active": True}) & Q(Exists(active_membership)) & ~suspension_reach(user=owner_path)
 
 
 def _approved_at(output_path: str) -> Subquery:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from review.views import public, queue, sharing
 
+app_name = "review"
+
 urlpatterns = [
     path("review/", queue.review_queue, name="review_queue"),
     path("review/metrics/", queue.review_metrics_view, name="review_metrics"),

@@ -119,6 +119,13 @@ def licences_in_force(today: date | None = None):
     return LicenceRequest.objects.filter(status=LicenceStatus.ACCEPTED, term_start__lte=today, term_end__gte=today)
 
 
+def public_credits(*, outputs) -> dict:
+    """The `public_credits` hook: “Licensed to … for <use>, credit: <name>” for each licence in force, per output."""
+    outputs = list(outputs)
+    prefetch_licences_in_force(outputs)
+    return {output.pk: [licence.public_credit for licence in output.licences_in_force] for output in outputs}
+
+
 def prefetch_licences_in_force(outputs) -> None:
     """Attach `licences_in_force` to each output in one query (the gallery shows a page of them)."""
     prefetch_related_objects(

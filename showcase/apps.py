@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy
 class ShowcaseConfig(AppConfig):
     name = "showcase"
     verbose_name = gettext_lazy("Showcase and licensing")
+
+    def ready(self) -> None:
+        from accessprogram import hooks
+        from showcase.access import public_credits
+
+        hooks.register(hooks.PUBLIC_CREDITS, public_credits)

@@ -2,6 +2,8 @@ from django.urls import path
 
 from showcase.views import calls, exit, jury, licences, staff
 
+app_name = "showcase"
+
 urlpatterns = [
     path("showcase/", calls.showcase_list, name="showcase_list"),
     path("showcase/<int:pk>/", calls.showcase_call, name="showcase_call"),

@@ -21,10 +21,10 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """allauth keeps its rate-limit counters in the cache, and the API its rate limits and token anomaly
-    windows in Redis (accessprogram.services.counters): each test starts with none of either."""
+    windows in Redis (accessprogram.infrastructure.redis_counters): each test starts with none of either."""
     from django.core.cache import cache
 
-    from accessprogram.services.counters import counters
+    from accessprogram.infrastructure.redis_counters import counters
 
     cache.clear()
     counters().clear()

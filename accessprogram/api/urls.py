@@ -8,8 +8,8 @@ from accessprogram.api.suspensions import SuspensionViewSet
 from accessprogram.api.tokens import AccessTokenViewSet
 from accessprogram.api.views import InvitationViewSet, MeView
 from contributions.api.views import FindingViewSet, LedgerViewSet, RateCardView, ReportViewSet
-from generation.api.views import GenerationViewSet, OutputViewSet
-from review.api.views import ReviewViewSet, ShareLinkViewSet
+from generation.api.views import GenerationViewSet
+from review.api.views import OutputViewSet, ReviewViewSet, ShareLinkViewSet
 from showcase.api.views import LicenceRequestViewSet, ShowcaseCallViewSet
 
 

@@ -9,11 +9,11 @@ from rest_framework.views import APIView
 
 from accessprogram.api.permissions import IsProgramAdmin
 from accessprogram.api.serializers import InvitationSerializer, MeSerializer
+from accessprogram.hooks import MEMBER_SUMMARY, run_hooks
 from accessprogram.models import Invitation, NdaAcceptance, TokenScope
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from accessprogram.services.nda import nda_current
-from generation.services.quota import quota_status
 
 
 class MeView(APIView):
@@ -42,8 +42,11 @@ class MeView(APIView):
                 "ends_on": current.ends_on if current else None,
             },
             "cohort": membership.cohort if membership else None,
-            "quota": quota_status(user) if membership else None,
+            "quota": None,
         }
+        if membership is not None:
+            for summary in run_hooks(MEMBER_SUMMARY, user=user):
+                data.update(summary)
         return Response(MeSerializer(data).data)
 
 

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, NotAllowed
+from accessprogram.infrastructure.redis_counters import counters
 from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, SuspensionScope
-from accessprogram.services.audit import audit_record
+from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
-from accessprogram.services.counters import counters
 from accessprogram.services.suspensions import suspension_active_of, suspension_create
 
 SIGNALS = {
@@ -137,11 +137,9 @@ def anomaly_thresholds_save(*, actor: Actor, thresholds: AnomalyThresholds, chan
     if actor.user is None or not actor.user.is_program_admin:
         raise NotAllowed(gettext("Only program admins can change the anomaly thresholds."))
     thresholds.pk = AnomalyThresholds.current().pk
-    thresholds.save()
-    audit_record(
+    return audited_save(
         actor=actor,
-        action="anomaly_thresholds.updated",
-        target=thresholds,
-        details={field: getattr(thresholds, field) for field in changed},
+        obj=thresholds,
+        actions=("anomaly_thresholds.updated", "anomaly_thresholds.updated"),
+        details=lambda created: {field: getattr(thresholds, field) for field in changed},
     )
-    return thresholds

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,21 @@ def _lock_chain() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+@transaction.atomic
+def audited_save(
+    *, actor: Actor, obj: Model, actions: tuple[str, str], details: Callable[[bool], dict[str, Any]]
+) -> Model:
+    """Save an admin-edited settings row and audit it in one transaction: the one save every admin edit uses.
+
+    `actions` names the event when the row is created and when it is updated; `details(created)` says
+    what the event records, read after the save.
+    """
+    created = obj.pk is None
+    obj.save()
+    audit_record(actor=actor, action=actions[0] if created else actions[1], target=obj, details=details(created))
+    return obj
 
 
 def audit_record(

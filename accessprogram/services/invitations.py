@@ -45,7 +45,7 @@ def _new_token() -> tuple[str, str]:
 
 
 def invitation_link(token: str) -> str:
-    return settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+    return settings.SITE_URL + reverse("accessprogram:invitation_accept", kwargs={"token": token})
 
 
 def _normalise_email(email: str, *, field: str = "email") -> str:

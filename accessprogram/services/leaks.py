@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 
+from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
 from accessprogram.models import AccessToken
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import program_admin_emails, send_notice
+from accessprogram.services.suspensions import jobs_stop
 from accessprogram.services.token_format import token_hash, token_parse
 from accessprogram.services.tokens import token_revoke
-from generation.models import GenerationJob
-from generation.services.submit import generation_jobs_cancel
 
 LEAK_REASON = "Reported as leaked in public."
 
@@ -39,9 +39,7 @@ def leak_report(*, actor: Actor, candidates: list[str]) -> int:
     if not leaked:
         return 0
     # Whoever found the token may have queued work with it: none of that runs on our GPUs.
-    generation_jobs_cancel(
-        actor=actor, jobs=GenerationJob.objects.filter(token__in=leaked), reason="Stopped: its token leaked."
-    )
+    jobs_stop(actor=actor, reach=Q(token__in=leaked), reason="Stopped: its token leaked.")
     audit_record(
         actor=actor,
         action="token.leak_reported",

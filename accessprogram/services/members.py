@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accessprogram.errors import Conflict, DomainError
+from accessprogram.errors import DomainError
 from accessprogram.models import Cohort, Membership, Program, Role, User
 from accessprogram.models.users import ROLE_GROUPS
-from accessprogram.services.audit import audit_record
+from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
 
 COHORT_FIELDS = (
@@ -32,32 +30,16 @@ COHORT_FIELDS = (
 @transaction.atomic
 def cohort_save(*, actor: Actor, cohort: Cohort, changed: list[str] | None = None) -> Cohort:
     """Create or update a cohort (already validated by its form) and audit what changed."""
-    creating = cohort.pk is None
-    if creating and not cohort.program_id:
+    if cohort.pk is None and not cohort.program_id:
         cohort.program = Program.current()
     if Cohort.objects.exclude(pk=cohort.pk).filter(name__iexact=cohort.name).exists():
         raise DomainError(gettext("A cohort named “%(name)s” already exists.") % {"name": cohort.name}, field="name")
-    cohort.save()
-    details: dict[str, Any] = {f: getattr(cohort, f) for f in (COHORT_FIELDS if creating else changed or [])}
-    audit_record(actor=actor, action="cohort.created" if creating else "cohort.updated", target=cohort, details=details)
-    return cohort
-
-
-@transaction.atomic
-def membership_move(*, actor: Actor, membership: Membership, cohort: Cohort) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.status != Membership.Status.ACTIVE:
-        raise Conflict(gettext("Only active memberships can move between cohorts."))
-    previous = membership.cohort
-    membership.cohort = cohort
-    membership.save(update_fields=["cohort"])
-    audit_record(
+    return audited_save(
         actor=actor,
-        action="membership.moved",
-        target=membership,
-        details={"user": membership.user.email, "from": previous.name, "to": cohort.name},
+        obj=cohort,
+        actions=("cohort.created", "cohort.updated"),
+        details=lambda created: {f: getattr(cohort, f) for f in (COHORT_FIELDS if created else changed or [])},
     )
-    return membership
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from accessprogram.errors import LimitReached
-from accessprogram.services.counters import Limit, counters
+from accessprogram.infrastructure.redis_counters import Limit, counters
 
 
 def _limits(subject: str, rates: tuple[tuple[int, int], ...]) -> list[Limit]:

@@ -10,18 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
+from accessprogram.hooks import JOBS_STOP, StoppedJobs, run_hooks
+from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
 from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
 from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import program_admin_emails, send_notice
-from generation.models import GenerationJob
-from generation.services.submit import generation_jobs_cancel
 
 SUSPENDED_MESSAGES = {
     SuspensionScope.TOKEN: gettext_lazy("This token is suspended; its owner has been told why."),
@@ -41,55 +40,75 @@ def _active() -> QuerySet[Suspension]:
     return Suspension.objects.filter(lifted_at__isnull=True)
 
 
-def _user_scopes(user_id: int) -> Q:
-    """Suspensions of the tester, of the cohort of their active membership, or of that cohort's program."""
-    cohorts = Membership.objects.filter(user_id=user_id, status=Membership.Status.ACTIVE).values("cohort_id")
-    programs = Cohort.objects.filter(pk__in=cohorts).values("program_id")
-    return (
-        Q(scope=SuspensionScope.TESTER, user_id=user_id)
-        | Q(scope=SuspensionScope.COHORT, cohort_id__in=cohorts)
-        | Q(scope=SuspensionScope.PROGRAM, program_id__in=programs)
+def _covering(*, user: Any, cohort: Any = None, token: Any = None) -> Q:
+    """The one rule of a suspension's reach, as a filter on Suspension: the tester's own, their cohort's, that
+    cohort's program's, and the token's. `cohort` is the cohort the work belongs to (a job's); without it,
+    the tester's active membership. Each argument is a value or an OuterRef."""
+    if cohort is None:
+        active = Membership.Status.ACTIVE
+        in_cohort = Q(scope=SuspensionScope.COHORT, cohort__memberships__user=user, cohort__memberships__status=active)
+        in_program = Q(
+            scope=SuspensionScope.PROGRAM,
+            program__cohorts__memberships__user=user,
+            program__cohorts__memberships__status=active,
+        )
+    else:
+        in_cohort = Q(scope=SuspensionScope.COHORT, cohort=cohort)
+        in_program = Q(scope=SuspensionScope.PROGRAM, program__cohorts=cohort)
+    scopes = Q(scope=SuspensionScope.TESTER, user=user) | in_cohort | in_program
+    if token is not None:
+        scopes |= Q(scope=SuspensionScope.TOKEN, token=token)
+    return scopes
+
+
+def suspension_reach(
+    *, user: str, cohort: str | None = None, token: str | None = None, suspensions: QuerySet | None = None
+) -> Q:
+    """The rows a suspension reaches, as a filter on any model: `user`, `cohort` and `token` are the lookups
+    from that model to its tester, its cohort (omit it for the tester's active membership) and its token.
+    `suspensions` defaults to every active one. Middleware, scheduling, cancellation and public pages all
+    read this one rule."""
+    suspensions = _active() if suspensions is None else suspensions
+    covering = _covering(
+        user=OuterRef(user),
+        cohort=OuterRef(cohort) if cohort else None,
+        token=OuterRef(token) if token else None,
     )
+    return Q(Exists(suspensions.filter(covering)))
 
 
 def suspension_active_for(user, *, token: AccessToken | None = None) -> Suspension | None:
     """The suspension that stops this user (and this token, if given) now, or None. One query."""
     if user is None or not user.is_authenticated:
         return None
-    scopes = _user_scopes(user.pk)
-    if token is not None:
-        scopes |= Q(scope=SuspensionScope.TOKEN, token_id=token.pk)
-    return _active().filter(scopes).order_by("created_at").first()
+    scopes = _covering(user=user.pk, token=token.pk if token is not None else None)
+    return _active().filter(scopes).distinct().order_by("created_at").first()
 
 
 def is_suspended(user) -> bool:
     """True when the user, their cohort or the program is suspended (public pages answer 404 for them)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return _active().filter(_user_scopes(user.pk)).exists()
+    return _active().filter(_covering(user=user.pk)).exists()
 
 
 def suspension_blocking_job(job) -> Suspension | None:
     """The suspension that forbids running this job: of its token, owner, cohort or program."""
-    scopes = (
-        Q(scope=SuspensionScope.TESTER, user_id=job.owner_id)
-        | Q(scope=SuspensionScope.COHORT, cohort_id=job.cohort_id)
-        | Q(scope=SuspensionScope.PROGRAM, program_id__in=Cohort.objects.filter(pk=job.cohort_id).values("program_id"))
-    )
-    if job.token_id is not None:
-        scopes |= Q(scope=SuspensionScope.TOKEN, token_id=job.token_id)
-    return _active().filter(scopes).order_by("created_at").first()
+    scopes = _covering(user=job.owner_id, cohort=job.cohort_id, token=job.token_id)
+    return _active().filter(scopes).distinct().order_by("created_at").first()
 
 
-def _jobs_in_scope(suspension: Suspension) -> QuerySet[GenerationJob]:
-    return GenerationJob.objects.filter(
-        **{
-            SuspensionScope.TOKEN: {"token_id": suspension.token_id},
-            SuspensionScope.TESTER: {"owner_id": suspension.user_id},
-            SuspensionScope.COHORT: {"cohort_id": suspension.cohort_id},
-            SuspensionScope.PROGRAM: {"cohort__program_id": suspension.program_id},
-        }[SuspensionScope(suspension.scope)]
+def _jobs_in_scope(suspension: Suspension) -> Q:
+    """The jobs this suspension stops, as a Q over a job's `owner`, `cohort` and `token`."""
+    return suspension_reach(
+        user="owner", cohort="cohort", token="token", suspensions=Suspension.objects.filter(pk=suspension.pk)
     )
+
+
+def jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
+    """Ask the generation layer, through its hook, to stop every job in `reach`."""
+    results = run_hooks(JOBS_STOP, actor=actor, reach=reach, reason=reason)
+    return StoppedJobs(cancelled=sum(r.cancelled for r in results), stopping=sum(r.stopping for r in results))
 
 
 def suspension_resolve_target(*, scope: str, target: str | None) -> Any:
@@ -182,9 +201,9 @@ def suspension_create(
             gettext("%(target_label)s is already suspended.") % {"target_label": suspension.target_label},
             code="already_suspended",
         ) from None
-    stopped = generation_jobs_cancel(
+    stopped = jobs_stop(
         actor=actor,
-        jobs=_jobs_in_scope(suspension),
+        reach=_jobs_in_scope(suspension),
         reason=f"Stopped: {suspension.get_scope_display().lower()} suspended.",
     )
     audit_record(

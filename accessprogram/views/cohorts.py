@@ -25,7 +25,7 @@ def _cohort_form_page(request, cohort: Cohort | None):
             add_domain_error(form, exc)
         else:
             messages.success(request, gettext("Cohort “%(name)s” saved.") % {"name": saved.name})
-            return redirect("cohort_list")
+            return redirect("accessprogram:cohort_list")
     cohorts = Cohort.objects.annotate(testers=Count("memberships", filter=Q(memberships__status="active")))
     return render(
         request,

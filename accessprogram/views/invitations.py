@@ -64,7 +64,7 @@ def invitation_list(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": issued.invitation.email})
-            return redirect("invitation_list")
+            return redirect("accessprogram:invitation_list")
     page = Paginator(invitations, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,7 +94,7 @@ def invitation_import(request):
             add_domain_error(form, exc)
         else:
             messages.success(request, gettext("%(count)s invitations sent.") % {"count": len(issued)})
-            return redirect("invitation_list")
+            return redirect("accessprogram:invitation_list")
     return render(
         request,
         "accessprogram/staff/invitation_import.html",
@@ -116,7 +116,7 @@ def invitation_resend_view(request, pk: int):
             request,
             gettext("A new link was sent to %(email)s; the old one no longer works.") % {"email": invitation.email},
         )
-    return redirect("invitation_list")
+    return redirect("accessprogram:invitation_list")
 
 
 @program_admin_required
@@ -129,4 +129,4 @@ def invitation_revoke_view(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("The invitation to %(email)s was revoked.") % {"email": invitation.email})
-    return redirect("invitation_list")
+    return redirect("accessprogram:invitation_list")

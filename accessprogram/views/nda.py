@@ -48,7 +48,7 @@ def nda_view(request):
     if request.method == "POST":
         if pending is None:
             messages.info(request, gettext("You have already accepted the current agreement."))
-            return redirect("dashboard")
+            return redirect("accessprogram:dashboard")
         if form.is_valid():
             try:
                 nda_accept(
@@ -67,7 +67,7 @@ def nda_view(request):
                     gettext("Thank you. You accepted %(title)s, version %(version)s.")
                     % {"title": nda.title, "version": nda.version},
                 )
-                return redirect(_safe_next(request) or "dashboard")
+                return redirect(_safe_next(request) or "accessprogram:dashboard")
     context = {
         "nda": nda,
         "nda_html": nda_render_html(nda),
@@ -107,7 +107,7 @@ def nda_admin_list(request):
             messages.success(
                 request, gettext("Draft version %(version)s saved. Review it, then publish.") % {"version": nda.version}
             )
-            return redirect("nda_admin_detail", pk=nda.pk)
+            return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
     versions = NdaVersion.objects.annotate(acceptance_count=Count("acceptances"))
     return render(
         request,
@@ -141,7 +141,7 @@ def nda_admin_publish(request, pk: int):
             request,
             gettext("Version %(version)s is now current; every tester must accept it.") % {"version": nda.version},
         )
-    return redirect("nda_admin_detail", pk=nda.pk)
+    return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
 
 
 @program_admin_required

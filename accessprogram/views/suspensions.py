@@ -93,7 +93,7 @@ def suspension_list(request):
                 gettext("Suspended %(target_label)s. It takes effect on the next request.")
                 % {"target_label": suspension.target_label},
             )
-            return redirect("suspension_list")
+            return redirect("accessprogram:suspension_list")
     thresholds_form = ThresholdsForm(instance=AnomalyThresholds.current())
     return _page(request, form=form, thresholds_form=thresholds_form, status=400 if form.errors else 200)
 
@@ -110,7 +110,7 @@ def suspension_lift_view(request, pk: int):
         messages.success(
             request, gettext("Lifted the suspension of %(target_label)s.") % {"target_label": suspension.target_label}
         )
-    return redirect("suspension_list")
+    return redirect("accessprogram:suspension_list")
 
 
 @program_admin_required
@@ -122,7 +122,7 @@ def anomaly_thresholds_edit(request):
             actor=Actor.from_request(request), thresholds=thresholds_form.instance, changed=thresholds_form.changed_data
         )
         messages.success(request, gettext("Anomaly thresholds saved; they apply from the next request."))
-        return redirect("suspension_list")
+        return redirect("accessprogram:suspension_list")
     return _page(request, form=SuspensionForm(), thresholds_form=thresholds_form, status=400)
 
 

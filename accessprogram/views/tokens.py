@@ -75,4 +75,4 @@ def token_revoke_view(request, pk: int):
         gettext("Token “%(name)s” (%(prefix)s…) revoked; it no longer works anywhere.")
         % {"name": token.name, "prefix": token.prefix},
     )
-    return redirect("token_list")
+    return redirect("accessprogram:token_list")

@@ -55,7 +55,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
     def get_screenshots(self, report: Report) -> list[str]:
         return [
-            reverse("report_screenshot", kwargs={"pk": report.pk, "screenshot_id": shot.pk})
+            reverse("contributions:report_screenshot", kwargs={"pk": report.pk, "screenshot_id": shot.pk})
             for shot in report.screenshots.all()
         ]
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
+from accessprogram.infrastructure.email_notices import send_notice
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import send_notice
 from contributions.access import is_red_teamer
 from contributions.models import ContributionKind, Finding, FindingStatus, LedgerEntry, SafetyCategory, Severity
 from contributions.services.ledger import ledger_post, rate_line_for

@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 
 from accessprogram.errors import InvalidFields
 from accessprogram.models import Role, User
-from accessprogram.services.audit import audit_record
+from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
 from contributions.models import Finding, FindingStatus, PolicyRule, PromptBlock, RuleKind, SafetyCategory, Severity
 
@@ -170,15 +170,17 @@ def prompt_policy_enforce(*, actor: Actor, user: User, prompt: str) -> None:
 @transaction.atomic
 def policy_rule_save(*, actor: Actor, rule: PolicyRule, changed: list[str]) -> PolicyRule:
     rule.full_clean()
-    created = rule.pk is None
-    rule.save()
-    audit_record(
+    return audited_save(
         actor=actor,
-        action="policy.rule_created" if created else "policy.rule_changed",
-        target=rule,
-        details={"changed": changed, "kind": rule.kind, "category": rule.category, "active": rule.is_active},
+        obj=rule,
+        actions=("policy.rule_created", "policy.rule_changed"),
+        details=lambda created: {
+            "changed": changed,
+            "kind": rule.kind,
+            "category": rule.category,
+            "active": rule.is_active,
+        },
     )
-    return rule
 
 
 @transaction.atomic

@@ -16,10 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
+from accessprogram.infrastructure.email_notices import send_notice
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import send_notice
 from contributions.models import (
     ACCEPTED_STATUSES,
     REPORT_TRANSITIONS,
@@ -33,8 +33,8 @@ from contributions.models import (
     Severity,
 )
 from contributions.services.ledger import ledger_post, rate_line_for
+from generation.infrastructure.storage import delete_quietly, store_file
 from generation.models import Output
-from generation.services.storage import delete_quietly, store_file
 
 SCREENSHOT_MAX_BYTES = 5 * 1024 * 1024
 SCREENSHOTS_PER_REPORT = 3

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.models import User
-from accessprogram.services.audit import audit_record
+from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
 from contributions.models import ContributionKind, QuestionKind, Survey, SurveyAnswer, SurveyResponse
 from contributions.services.ledger import ledger_post, rate_line_for
@@ -75,14 +75,11 @@ def survey_respond(*, actor: Actor, tester: User, survey: Survey, answers: dict)
 
 @transaction.atomic
 def survey_save(*, actor: Actor, survey: Survey, changed: list[str]) -> Survey:
-    created = survey.pk is None
-    if created and survey.created_by_id is None:
+    if survey.pk is None and survey.created_by_id is None:
         survey.created_by = actor.user
-    survey.save()
-    audit_record(
+    return audited_save(
         actor=actor,
-        action="survey.created" if created else "survey.changed",
-        target=survey,
-        details={"changed": changed, "cohort": survey.cohort.name, "open": survey.is_open},
+        obj=survey,
+        actions=("survey.created", "survey.changed"),
+        details=lambda created: {"changed": changed, "cohort": survey.cohort.name, "open": survey.is_open},
     )
-    return survey

@@ -16,7 +16,6 @@ from contributions.access import finding_for_user, findings_for_user, is_red_tea
 from contributions.forms import FindingDecisionForm, FindingForm
 from contributions.models import Finding, FindingStatus
 from contributions.services.findings import FindingInput, finding_create, finding_decide, finding_submit
-from contributions.views.reports import _add_errors
 
 
 def _red_teamer(request) -> None:
@@ -56,10 +55,10 @@ def finding_new(request):
                 actor=Actor.from_request(request), reporter=request.user, data=_input(form.cleaned_data)
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, gettext("Finding #%(pk)s was filed for validation.") % {"pk": finding.pk})
-            return redirect("finding_detail", pk=finding.pk)
+            return redirect("contributions:finding_detail", pk=finding.pk)
     return render(request, "contributions/finding_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -78,10 +77,10 @@ def finding_detail(request, pk: int):
             try:
                 finding_submit(actor=Actor.from_request(request), finding=finding, data=_input(form.cleaned_data))
             except DomainError as exc:
-                _add_errors(form, exc)
+                add_domain_error(form, exc)
             else:
                 messages.success(request, gettext("Finding #%(pk)s was submitted for validation.") % {"pk": finding.pk})
-                return redirect("finding_detail", pk=finding.pk)
+                return redirect("contributions:finding_detail", pk=finding.pk)
     return render(
         request,
         "contributions/finding_detail.html",
@@ -129,7 +128,7 @@ def staff_finding_detail(request, pk: int):
             elif result.unpriced:
                 message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")
             messages.success(request, message)
-            return redirect("staff_finding_detail", pk=finding.pk)
+            return redirect("contributions:staff_finding_detail", pk=finding.pk)
     return render(
         request,
         "contributions/staff/finding_detail.html",

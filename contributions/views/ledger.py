@@ -95,7 +95,7 @@ def staff_ledger(request):
                     gettext("Recorded %(hours)s h for %(email)s; the entry is pending.")
                     % {"hours": data["hours"], "email": tester.email},
                 )
-                return redirect("staff_ledger")
+                return redirect("contributions:staff_ledger")
     return _staff_page(
         request, hours_form=hours_form, statement_form=StatementForm(), status=400 if hours_form.errors else 200
     )
@@ -108,7 +108,7 @@ def staff_ledger_advance(request, pk: int):
     form = LedgerAdvanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, gettext("Say which status the entry moves to."))
-        return redirect("staff_ledger")
+        return redirect("contributions:staff_ledger")
     actor = Actor.from_request(request)
     try:
         entry = ledger_entry_advance(actor=actor, entry=entry, to_status=form.cleaned_data["to_status"])
@@ -120,7 +120,7 @@ def staff_ledger_advance(request, pk: int):
     messages.success(
         request, gettext("Entry %(pk)s is now %(status)s.") % {"pk": pk, "status": entry.get_status_display().lower()}
     )
-    return redirect("staff_ledger")
+    return redirect("contributions:staff_ledger")
 
 
 @program_admin_required

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
 from accessprogram.access import member_required, reviewer_required, tester_required
-from accessprogram.errors import DomainError, InvalidFields
+from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
 from contributions.access import ledger_entry_for, report_for_user, reports_for_user, screenshot_for_user
@@ -18,16 +18,7 @@ from contributions.forms import ReplyForm, ReportForm, TriageForm
 from contributions.models import Report, ReportStatus, ReportType
 from contributions.services.reports import report_create, report_reply, report_triage
 from generation.access import output_for_user
-from generation.services.media import media_response
-
-
-def _add_errors(form, exc: DomainError) -> None:
-    if isinstance(exc, InvalidFields):
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        add_domain_error(form, exc)
+from generation.infrastructure.media_responses import media_response
 
 
 def _safe_page(request, url: str) -> str:
@@ -62,12 +53,12 @@ def report_new(request):
                 screenshots=request.FILES.getlist("screenshots"),
             )
         except DomainError as exc:
-            _add_errors(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(
                 request, gettext("Thank you: report #%(pk)s was filed. Staff replies appear here.") % {"pk": report.pk}
             )
-            return redirect("report_detail", pk=report.pk)
+            return redirect("contributions:report_detail", pk=report.pk)
     elif request.GET.get("output"):
         try:
             output = output_for_user(request.user, request.GET["output"])
@@ -152,7 +143,7 @@ def staff_report_detail(request, pk: int):
                 elif result.unpriced:
                     message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")
                 messages.success(request, message)
-                return redirect("staff_report_detail", pk=report.pk)
+                return redirect("contributions:staff_report_detail", pk=report.pk)
     elif action == "reply" and reply_form.is_valid():
         try:
             report_reply(actor=actor, report=report, text=reply_form.cleaned_data["text"])
@@ -160,7 +151,7 @@ def staff_report_detail(request, pk: int):
             add_domain_error(reply_form, exc)
         else:
             messages.success(request, gettext("Reply sent; the tester sees it on their report."))
-            return redirect("staff_report_detail", pk=report.pk)
+            return redirect("contributions:staff_report_detail", pk=report.pk)
     return render(
         request,
         "contributions/staff/report_detail.html",

@@ -10,11 +10,11 @@ from django.utils.translation import gettext
 from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
 from contributions.access import survey_for_tester, surveys_for_tester
 from contributions.forms import SurveyAnswerForm
 from contributions.models import Survey, SurveyResponse
 from contributions.services.surveys import survey_respond
-from contributions.views.reports import _add_errors
 
 
 @tester_required
@@ -41,11 +41,11 @@ def survey_answer(request, pk: int):
                     actor=Actor.from_request(request), tester=request.user, survey=survey, answers=form.cleaned_data
                 )
             except DomainError as exc:
-                _add_errors(form, exc)
+                add_domain_error(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, gettext("Thank you: your answers are recorded."))
-                return redirect("survey_list")
+                return redirect("contributions:survey_list")
         if form.errors and status == 200:
             status = 400
     return render(

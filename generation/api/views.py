@@ -19,10 +19,8 @@ from generation.api.serializers import (
     GenerationSubmitSerializer,
     OutputSerializer,
 )
-from generation.services.media import output_media_response
+from generation.infrastructure.media_responses import output_media_response
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
-from review.api.serializers import ShareCreateSerializer, ShareLinkSerializer
-from review.services.sharing import share_link_create
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -103,14 +101,3 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def media(self, request, pk=None):
         output = self.get_object()
         return output_media_response(request, output, download=request.query_params.get("download") in ("1", "true"))
-
-    @extend_schema(request=ShareCreateSerializer, responses={201: ShareLinkSerializer})
-    @action(detail=True, methods=["post"])
-    def share(self, request, pk=None):
-        """A public share link; 409 unless the output is approved."""
-        serializer = ShareCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        link = share_link_create(
-            actor=Actor.from_request(request), output=self.get_object(), **serializer.validated_data
-        )
-        return Response(ShareLinkSerializer(link, context={"request": request}).data, status=status.HTTP_201_CREATED)

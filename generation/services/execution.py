@@ -18,13 +18,14 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from accessprogram.hooks import OUTPUT_FINISHED, run_hooks
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.engine.render import render_output
 from generation.engine.runner import GenerationCancelled, GenerationOutOfMemory, LoadedPipeline, generate, load_pipeline
+from generation.infrastructure.storage import delete_quietly, output_keys, store_file
 from generation.models import GenerationJob, GenerationModel, JobStatus, Output
-from generation.services.storage import delete_quietly, output_keys, store_file
-from review.services.reviews import review_enqueue
+from generation.services.transitions import job_transition
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +123,13 @@ class _Progress:
 
 def _finish(job: GenerationJob, status: str, *, error: str = "", gpu_seconds: float = 0.0) -> bool:
     with transaction.atomic():
-        finished = _this_attempt(job).update(
-            status=status, error=error[:2000], finished_at=timezone.now(), gpu_seconds=gpu_seconds
+        finished = job_transition(
+            _this_attempt(job),
+            source=JobStatus.RUNNING,
+            to=status,
+            error=error[:2000],
+            finished_at=timezone.now(),
+            gpu_seconds=gpu_seconds,
         )
         if finished:
             audit_record(
@@ -243,5 +249,5 @@ def _record_output(job: GenerationJob, meta, output_id: uuid.UUID, forensic_id: 
             model_version=job.model.version,
             forensic_id=forensic_id,
         )
-        review_enqueue(actor=Actor.system(), output=output)
+        run_hooks(OUTPUT_FINISHED, actor=Actor.system(), output=output)
         _finish(job, JobStatus.SUCCEEDED, gpu_seconds=gpu_seconds)

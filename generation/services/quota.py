@@ -64,3 +64,8 @@ def quota_status(user) -> dict | None:
     """The signed-in tester's quota, as the program's `me/` endpoint reports it."""
     membership = user.tester_membership
     return quota_for(user, membership.cohort).as_dict() if membership else None
+
+
+def quota_summary(*, user) -> dict:
+    """The `member_summary` hook: `me/` shows what the tester has left."""
+    return {"quota": quota_status(user)}

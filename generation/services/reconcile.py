@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from generation.infrastructure.storage import delete_quietly, output_keys
 from generation.models import GenerationJob, JobStatus
-from generation.services.storage import delete_quietly, output_keys
+from generation.services.transitions import job_transition
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +35,19 @@ def _recover_stale_jobs() -> tuple[int, int, int]:
             status=JobStatus.RUNNING, heartbeat_at__lt=stale_before
         )
         for job in stale:
-            previous_worker = job.worker
             if job.cancel_requested_at is not None:
-                job.status, job.error = JobStatus.CANCELLED, "Cancelled; its worker had stopped."
+                to, fields = JobStatus.CANCELLED, {"error": "Cancelled; its worker had stopped."}
                 cancelled += 1
             elif job.attempts >= settings.GENERATION_MAX_ATTEMPTS:
-                job.status = JobStatus.FAILED
-                job.error = f"The GPU worker stopped during this job {job.attempts} times; giving up."
+                to = JobStatus.FAILED
+                fields = {"error": f"The GPU worker stopped during this job {job.attempts} times; giving up."}
                 failed += 1
             else:
-                job.status, job.worker, job.progress_step = JobStatus.QUEUED, "", 0
+                to, fields = JobStatus.QUEUED, {"worker": "", "progress_step": 0}
                 requeued += 1
-            if job.status != JobStatus.QUEUED:
-                job.finished_at = timezone.now()
-            job.save(update_fields=["status", "error", "worker", "progress_step", "finished_at"])
+            if to != JobStatus.QUEUED:
+                fields["finished_at"] = timezone.now()
+            job_transition(GenerationJob.objects.filter(pk=job.pk), source=JobStatus.RUNNING, to=to, **fields)
             # A running job has no output row, so what the lost attempt stored (perhaps half a file) is garbage.
             # Removed while the row is locked: no new attempt can claim the job and store these keys meanwhile.
             delete_quietly(*output_keys(job.pk))
@@ -55,7 +55,7 @@ def _recover_stale_jobs() -> tuple[int, int, int]:
                 actor=Actor.system(),
                 action="generation.worker_lost",
                 target=job,
-                details={"worker": previous_worker, "attempts": job.attempts, "now": job.status},
+                details={"worker": job.worker, "attempts": job.attempts, "now": to},
             )
     return requeued, failed, cancelled
 
@@ -82,7 +82,7 @@ def generation_jobs_reconcile() -> ReconcileReport:
     waiting = _waiting_messages()
     missing = 0 if waiting is None else max(0, queued - waiting)
     for _ in range(missing):
-        run_next_job.apply_async(kwargs={"hint": None})
+        run_next_job.apply_async()
     report = ReconcileReport(requeued, failed, cancelled, missing)
     if requeued or failed or cancelled or missing:
         logger.info("Reconciled generation jobs: %s", report)

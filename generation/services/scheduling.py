@@ -14,6 +14,7 @@ from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import suspension_blocking_job
 from generation.models import GenerationJob, JobStatus
 from generation.services.submit import generation_jobs_cancel
+from generation.services.transitions import job_transition
 
 
 def next_job_queryset():
@@ -44,8 +45,10 @@ def generation_job_claim_next(*, worker: str) -> GenerationJob | None:
             suspension = suspension_blocking_job(candidate)
             if suspension is None:
                 now = timezone.now()
-                claimed = GenerationJob.objects.filter(pk=candidate.pk, status=JobStatus.QUEUED).update(
-                    status=JobStatus.RUNNING,
+                claimed = job_transition(
+                    GenerationJob.objects.filter(pk=candidate.pk),
+                    source=JobStatus.QUEUED,
+                    to=JobStatus.RUNNING,
                     started_at=now,
                     heartbeat_at=now,
                     worker=worker[:200],

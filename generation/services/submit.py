@@ -7,18 +7,19 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
+from accessprogram.hooks import PROMPT_SUBMITTED, StoppedJobs, run_hooks
 from accessprogram.models import Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from contributions.services.policy import prompt_policy_enforce
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
+from generation.services.transitions import job_transition
 
 PROMPT_MAX = 2000
 SEED_MAX = 2**32 - 1
@@ -45,7 +46,7 @@ def models_for_cohort(cohort):
 def _enqueue_after_commit(job: GenerationJob) -> None:
     from generation.tasks import run_next_job
 
-    transaction.on_commit(lambda: run_next_job.apply_async(kwargs={"hint": str(job.pk)}))
+    transaction.on_commit(lambda: run_next_job.apply_async())
 
 
 def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:
@@ -155,7 +156,7 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
 def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
     """Check the prompt against the prompt policy, then validate and queue the job."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
-    prompt_policy_enforce(actor=actor, user=user, prompt=request.prompt)
+    run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
     return _generation_job_queue(actor=actor, user=user, request=request)
 
 
@@ -237,20 +238,21 @@ def generation_job_cancel(
             code="job_finished",
         )
     now = timezone.now()
+    this_job = GenerationJob.objects.filter(pk=job.pk)
     if job.status == JobStatus.QUEUED:
-        job.status = JobStatus.CANCELLED
-        job.finished_at = now
-        job.error = reason
-    job.cancel_requested_at = job.cancel_requested_at or now
-    job.save(update_fields=["status", "finished_at", "error", "cancel_requested_at"])
+        job_transition(
+            this_job,
+            source=JobStatus.QUEUED,
+            to=JobStatus.CANCELLED,
+            finished_at=now,
+            error=reason,
+            cancel_requested_at=now,
+        )
+    elif job.cancel_requested_at is None:
+        this_job.update(cancel_requested_at=now)
+    job.refresh_from_db()
     audit_record(actor=actor, action="generation.cancel_requested", target=job, details={"reason": reason})
     return job
-
-
-@dataclass(frozen=True)
-class StoppedJobs:
-    cancelled: int  # queued jobs, cancelled at once
-    stopping: int  # running jobs, asked to stop at their next denoising step
 
 
 # Job ids listed in the one audit event of a bulk stop; the jobs' own rows record the rest.
@@ -263,8 +265,13 @@ def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reaso
     now = timezone.now()
     # Locking waits for a worker's claim in flight; a job it claimed is then running and asked to stop below.
     queued = list(jobs.filter(status=JobStatus.QUEUED).select_for_update(of=("self",)).values_list("pk", flat=True))
-    cancelled = GenerationJob.objects.filter(pk__in=queued, status=JobStatus.QUEUED).update(
-        status=JobStatus.CANCELLED, finished_at=now, error=reason[:2000], cancel_requested_at=now
+    cancelled = job_transition(
+        GenerationJob.objects.filter(pk__in=queued),
+        source=JobStatus.QUEUED,
+        to=JobStatus.CANCELLED,
+        finished_at=now,
+        error=reason[:2000],
+        cancel_requested_at=now,
     )
     running = list(
         jobs.filter(status=JobStatus.RUNNING, cancel_requested_at__isnull=True)
@@ -284,3 +291,8 @@ def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reaso
             },
         )
     return StoppedJobs(cancelled=cancelled, stopping=stopping)
+
+
+def generation_jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
+    """The `jobs_stop` hook: a suspension or a leaked token stops every job in its reach."""
+    return generation_jobs_cancel(actor=actor, jobs=GenerationJob.objects.filter(reach), reason=reason)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accessprogram.access import member_required
 from generation.access import output_for_user
-from generation.services.media import output_media_response
+from generation.infrastructure.media_responses import output_media_response
 
 
 @member_required

@@ -14,8 +14,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
-from accessprogram.errors import DomainError, InvalidFields
+from accessprogram.errors import DomainError
+from accessprogram.hooks import OUTPUT_PANELS, run_hooks
 from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error, domain_error_text
 from generation.access import job_for_user, jobs_for_user
 from generation.forms import GenerateForm, LibrarySearchForm
 from generation.models import ACTIVE_STATUSES
@@ -42,6 +44,7 @@ def generate(request):
     cohort = request.user.tester_membership.cohort
     initial = {"duration_seconds": 1.0, "resolution": "480p", "aspect_ratio": "16:9"}
     form = GenerateForm(request.POST or None, cohort=cohort, initial=initial)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             job = generation_job_submit(
@@ -49,18 +52,12 @@ def generate(request):
                 user=request.user,
                 request=GenerationRequest(**form.cleaned_data),
             )
-        except InvalidFields as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            refused = add_domain_error(form, exc)
         else:
             messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
-            return redirect(f"{reverse('library')}#job-{job.pk}")
-    status = 400 if form.errors else 200
-    if any(e for e in form.non_field_errors() if "budget" in e or gettext("queued or running") in e):
-        status = 429
+            return redirect(f"{reverse('generation:library')}#job-{job.pk}")
+    status = refused or (400 if form.errors else 200)
     return render(
         request,
         "generation/generate.html",
@@ -100,9 +97,11 @@ def library_status(request):
                     "total": job.progress_total,
                     "percent": job.progress_percent,
                     "error": job.error,
-                    "url": reverse("job_detail", args=[job.pk]),
-                    "poster_url": reverse("output_poster", args=[job.output.pk]) if _has_output(job) else None,
-                    "video_url": reverse("output_video", args=[job.output.pk]) if _has_output(job) else None,
+                    "url": reverse("generation:job_detail", args=[job.pk]),
+                    "poster_url": reverse("generation:output_poster", args=[job.output.pk])
+                    if _has_output(job)
+                    else None,
+                    "video_url": reverse("generation:output_video", args=[job.output.pk]) if _has_output(job) else None,
                 }
                 for job in jobs
             ]
@@ -127,7 +126,9 @@ def _valid_uuids(ids: list[str]) -> list[str]:
 @tester_required
 def job_detail(request, pk):
     job = job_for_user(request.user, pk)
-    return render(request, "generation/job_detail.html", {"job": job, "output": getattr(job, "output", None)})
+    output = getattr(job, "output", None)
+    panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
+    return render(request, "generation/job_detail.html", {"job": job, "output": output, "output_panels": panels})
 
 
 @tester_required
@@ -139,8 +140,10 @@ def job_cancel(request, pk):
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Cancelled." if job.status == "queued" else gettext("Stopping at the next step."))
-    return redirect("job_detail", pk=job.pk)
+        messages.success(
+            request, gettext("Cancelled.") if job.status == "queued" else gettext("Stopping at the next step.")
+        )
+    return redirect("generation:job_detail", pk=job.pk)
 
 
 def _resubmit(request, pk, *, same_seed: bool):
@@ -151,17 +154,14 @@ def _resubmit(request, pk, *, same_seed: bool):
             user=request.user,
             request=_request_from_job(job, seed=job.seed if same_seed else None),
         )
-    except InvalidFields as exc:
-        messages.error(request, " ".join(m for errors in exc.errors.values() for m in errors))
-        return redirect("job_detail", pk=job.pk)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("job_detail", pk=job.pk)
+        messages.error(request, domain_error_text(exc))
+        return redirect("generation:job_detail", pk=job.pk)
     messages.success(
         request,
         gettext("Re-run queued with the same seed.") if same_seed else gettext("Variation queued with a new seed."),
     )
-    return redirect(f"{reverse('library')}#job-{new_job.pk}")
+    return redirect(f"{reverse('generation:library')}#job-{new_job.pk}")
 
 
 @tester_required

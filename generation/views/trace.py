@@ -32,7 +32,7 @@ def trace(request):
     form = TraceForm(request.POST, request.FILES) if request.method == "POST" else TraceForm()
     if request.method == "POST" and form.is_valid():
         traced = trace_request_create(actor=Actor.from_request(request), upload=form.cleaned_data["clip"])
-        return redirect("trace_result", pk=traced.pk)
+        return redirect("generation:trace_result", pk=traced.pk)
     recent = TraceRequest.objects.select_related("output__owner", "requested_by")[:20]
     return render(
         request, "generation/trace.html", {"form": form, "recent": recent}, status=400 if form.errors else 200

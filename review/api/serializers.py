@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from review.models import Decision, Review, ReviewDecision, ShareLink
-from review.services.reviews import APPEAL_MAX, NOTE_MAX
+from review.services.reviews import NOTE_MAX
 from review.services.sharing import CREDIT_MAX
 
 
@@ -89,7 +89,7 @@ class ShareLinkSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, link: ShareLink) -> str:
-        path = reverse("share_page", args=[link.slug])
+        path = reverse("review:share_page", args=[link.slug])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
@@ -100,6 +100,3 @@ class ShareCreateSerializer(serializers.Serializer):
     credit_line = serializers.CharField(required=False, allow_blank=True, default="", max_length=CREDIT_MAX)
     show_prompt = serializers.BooleanField(required=False, default=False)
 
-
-class AppealInputSerializer(serializers.Serializer):
-    message = serializers.CharField(max_length=APPEAL_MAX)

@@ -14,11 +14,32 @@ from rest_framework.response import Response
 from accessprogram.api.permissions import IsReviewer, ProgramMember
 from accessprogram.models import Cohort
 from accessprogram.services.context import Actor
+from generation.api.views import OutputViewSet as GenerationOutputViewSet
 from generation.models import GenerationModel
 from review.access import review_for_reviewer, review_queue_for, share_link_for_user, share_links_for_user
-from review.api.serializers import DecisionInputSerializer, ReviewSerializer, ShareLinkSerializer
+from review.api.serializers import (
+    DecisionInputSerializer,
+    ReviewSerializer,
+    ShareCreateSerializer,
+    ShareLinkSerializer,
+)
 from review.services.reviews import review_decide
-from review.services.sharing import share_link_revoke
+from review.services.sharing import share_link_create, share_link_revoke
+
+
+class OutputViewSet(GenerationOutputViewSet):
+    """Outputs: yours, or every output for staff. Bytes only through `media/`; approved ones can be shared."""
+
+    @extend_schema(request=ShareCreateSerializer, responses={201: ShareLinkSerializer})
+    @action(detail=True, methods=["post"])
+    def share(self, request, pk=None):
+        """A public share link; 409 unless the output is approved."""
+        serializer = ShareCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link = share_link_create(
+            actor=Actor.from_request(request), output=self.get_object(), **serializer.validated_data
+        )
+        return Response(ShareLinkSerializer(link, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewViewSet(viewsets.GenericViewSet):

@@ -215,6 +215,21 @@ def review_decide(
     return review
 
 
+def _appeal_refusal(output: Output) -> tuple[Review | None, Conflict | None]:
+    """The output's latest review, and why it cannot be appealed (None when it can): a rejection, once."""
+    latest = Review.objects.filter(output=output).order_by("-created_at", "-pk").first()
+    if latest is None or latest.state != ReviewState.REJECTED:
+        return latest, Conflict(gettext("Only a rejection can be appealed."), code="not_rejected")
+    if Review.objects.filter(output=output, appeal_of__isnull=False).exists():
+        return latest, Conflict(gettext("This output has already been appealed once."), code="already_appealed")
+    return latest, None
+
+
+def review_can_appeal(output: Output) -> bool:
+    """True when the owner may appeal now: the rule review_appeal enforces, for pages that offer the form."""
+    return _appeal_refusal(output)[1] is None
+
+
 @transaction.atomic
 def review_appeal(*, actor: Actor, output: Output, message: str) -> Review:
     """The owner appeals a rejection, once per output; the output returns to the queue, flagged."""
@@ -228,11 +243,9 @@ def review_appeal(*, actor: Actor, output: Output, message: str) -> Review:
             gettext("Keep the appeal under %(appeal_max)s characters.") % {"appeal_max": APPEAL_MAX}, field="message"
         )
     Output.objects.select_for_update().filter(pk=output.pk).first()
-    latest = Review.objects.filter(output=output).order_by("-created_at", "-pk").first()
-    if latest is None or latest.state != ReviewState.REJECTED:
-        raise Conflict(gettext("Only a rejection can be appealed."), code="not_rejected")
-    if Review.objects.filter(output=output, appeal_of__isnull=False).exists():
-        raise Conflict(gettext("This output has already been appealed once."), code="already_appealed")
+    latest, refusal = _appeal_refusal(output)
+    if refusal is not None:
+        raise refusal
     try:
         with transaction.atomic():
             review = Review.objects.create(output=output, appeal_of=latest, appeal_message=message)

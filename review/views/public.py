@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 
+from accessprogram.hooks import PUBLIC_CREDITS, run_hooks
 from accessprogram.services.context import client_ip
-from generation.services.media import output_media_response
+from generation.infrastructure.media_responses import output_media_response
 from review.access import public_gallery, public_gallery_entry, public_share
 from review.forms import PassphraseForm
 from review.services.provenance import public_video_key
@@ -46,6 +47,17 @@ def _public_link(request, slug: str, *, need_unlocked: bool = True):
     return link
 
 
+def _attach_public_credits(outputs) -> None:
+    """Set `public_credits` on each output: the lines the apps above (licences) require on public pages."""
+    outputs = list(outputs)
+    credits: dict = {}
+    for answer in run_hooks(PUBLIC_CREDITS, outputs=outputs):
+        for output_id, lines in answer.items():
+            credits.setdefault(output_id, []).extend(lines)
+    for output in outputs:
+        output.public_credits = credits.get(output.pk, [])
+
+
 @never_cache
 def share_page(request, slug):
     link = _public_link(request, slug, need_unlocked=False)
@@ -59,13 +71,14 @@ def share_page(request, slug):
                 return _private(render(request, "review/share_passphrase.html", {"form": form}, status=429))
             if check_password(form.cleaned_data["passphrase"], link.passphrase_hash):
                 request.session[_SESSION_KEY] = [*request.session.get(_SESSION_KEY, []), link.pk]
-                return redirect("share_page", slug=slug)
+                return redirect("review:share_page", slug=slug)
             cache.add(attempts_key, 0, PASSPHRASE_WINDOW_SECONDS)
             cache.incr(attempts_key)
             form.add_error("passphrase", gettext("That passphrase does not open this link."))
         status = 400 if form.errors else 200
         return _private(render(request, "review/share_passphrase.html", {"form": form}, status=status))
     output = link.output
+    _attach_public_credits([output])
     return _private(
         render(
             request,
@@ -111,6 +124,7 @@ def gallery(request):
         number = 1
     start = (number - 1) * GALLERY_PAGE_SIZE
     entries = list(public_gallery()[start : start + GALLERY_PAGE_SIZE + 1])
+    _attach_public_credits(entry.output for entry in entries[:GALLERY_PAGE_SIZE])
     return render(
         request,
         "review/gallery.html",

@@ -11,8 +11,9 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import reviewer_required
-from accessprogram.errors import DomainError, InvalidFields
+from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import domain_error_text
 from generation.models import Output
 from review.access import review_for_reviewer, review_queue_for
 from review.forms import DecisionForm, QueueFilterForm
@@ -77,8 +78,8 @@ def _next_item_url(user, after_review) -> str:
         review_queue_for(user).filter(created_at__gte=after_review.created_at).exclude(pk=after_review.pk)[:20]
     ):
         if not review.claimed_by_other(user):
-            return reverse("review_item", args=[review.output_id])
-    return reverse("review_queue")
+            return reverse("review:review_item", args=[review.output_id])
+    return reverse("review:review_queue")
 
 
 @reviewer_required
@@ -121,7 +122,7 @@ def review_decide_view(request, output_id):
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("review_item", output_id=review.output_id)
+        return redirect("review:review_item", output_id=review.output_id)
     data = form.cleaned_data
     try:
         decided = review_decide(
@@ -131,12 +132,9 @@ def review_decide_view(request, output_id):
             reason=data["reason"],
             note=data["note"],
         )
-    except InvalidFields as exc:
-        messages.error(request, " ".join(e for errors in exc.errors.values() for e in errors))
-        return redirect("review_item", output_id=review.output_id)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("review_item", output_id=review.output_id)
+        messages.error(request, domain_error_text(exc))
+        return redirect("review:review_item", output_id=review.output_id)
     if decided.state == ReviewState.PENDING:
         messages.success(
             request,
@@ -150,7 +148,7 @@ def review_decide_view(request, output_id):
             % {"state": decided.get_state_display(), "short_id": review.output.short_id},
         )
     if data["decision"] == Decision.WITHDRAW:
-        return redirect("review_item", output_id=review.output_id)
+        return redirect("review:review_item", output_id=review.output_id)
     return redirect(_next_item_url(request.user, review))
 
 

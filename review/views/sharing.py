@@ -21,8 +21,8 @@ from review.services.sharing import gallery_add, gallery_remove, share_link_crea
 
 def _back(request, output):
     if output.owner_id == request.user.pk:
-        return redirect("job_detail", pk=output.job_id)
-    return redirect("review_item", output_id=output.pk)
+        return redirect("generation:job_detail", pk=output.job_id)
+    return redirect("review:review_item", output_id=output.pk)
 
 
 def _form_error(request, form) -> None:
@@ -73,7 +73,7 @@ def output_share(request, pk):
         messages.success(
             request,
             gettext("Share link created: %(url)s")
-            % {"url": request.build_absolute_uri(reverse("share_page", args=[link.slug]))},
+            % {"url": request.build_absolute_uri(reverse("review:share_page", args=[link.slug]))},
         )
     return _back(request, output)
 

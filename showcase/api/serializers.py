@@ -40,7 +40,7 @@ class ShowcaseCallSerializer(serializers.ModelSerializer):
         ]
 
     def get_url(self, call: ShowcaseCall) -> str:
-        return reverse("showcase_call", args=[call.pk])
+        return reverse("showcase:showcase_call", args=[call.pk])
 
 
 class SubmissionSerializer(serializers.ModelSerializer):

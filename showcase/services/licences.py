@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
+from accessprogram.infrastructure.email_notices import send_notice
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from accessprogram.services.notices import send_notice
 from contributions.models import ContributionKind, format_money
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import member_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
-from generation.services.media import output_media_response
+from accessprogram.views.common import add_domain_error
+from generation.infrastructure.media_responses import output_media_response
 from showcase.access import call_for_user, calls_for_user, published_winners, submission_for_viewer
 from showcase.forms import SubmitForm
 from showcase.models import Juror, Submission
 from showcase.services.calls import showcase_submit
-from showcase.views.common import add_service_error
 
 
 @member_required
@@ -65,10 +65,10 @@ def showcase_submit_view(request, pk: int):
     try:
         showcase_submit(actor=Actor.from_request(request), call=call, **form.cleaned_data)
     except DomainError as exc:
-        status = add_service_error(form, exc)
+        status = add_domain_error(form, exc)
         return _call_page(request, call, form=form, status=status)
     messages.success(request, gettext("Submitted. The jury sees it with your credit line."))
-    return redirect("showcase_call", pk=call.pk)
+    return redirect("showcase:showcase_call", pk=call.pk)
 
 
 @member_required

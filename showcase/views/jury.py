@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from accessprogram.access import member_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
 from showcase.access import call_for_juror, submission_for_juror
 from showcase.forms import ConflictForm, ScoreForm
 from showcase.models import Juror, JurorConflict, Scorecard
@@ -21,7 +22,6 @@ from showcase.services.calls import (
     showcase_conflicts_confirm,
     showcase_score,
 )
-from showcase.views.common import add_service_error
 
 
 def _jury_page(request, call, *, bound: dict | None = None, status: int = 200):
@@ -75,7 +75,7 @@ def showcase_jury_confirm(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("Thank you. Scoring is open to you."))
-    return redirect("showcase_jury", pk=call.pk)
+    return redirect("showcase:showcase_jury", pk=call.pk)
 
 
 @member_required
@@ -90,10 +90,10 @@ def showcase_conflict_view(request, pk: int):
                 actor=Actor.from_request(request), submission=submission, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            status = add_service_error(form, exc)
+            status = add_domain_error(form, exc)
             return _jury_page(request, submission.call, bound={("conflict", submission.pk): form}, status=status)
         messages.success(request, gettext("Conflict declared. You will not score this submission."))
-        return redirect("showcase_jury", pk=submission.call_id)
+        return redirect("showcase:showcase_jury", pk=submission.call_id)
     return _jury_page(request, submission.call, bound={("conflict", submission.pk): form}, status=400)
 
 
@@ -107,8 +107,8 @@ def showcase_score_view(request, pk: int):
         try:
             showcase_score(actor=Actor.from_request(request), submission=submission, points=form.points())
         except DomainError as exc:
-            status = add_service_error(form, exc)
+            status = add_domain_error(form, exc)
             return _jury_page(request, submission.call, bound={("score", submission.pk): form}, status=status)
         messages.success(request, gettext("Score saved."))
-        return redirect("showcase_jury", pk=submission.call_id)
+        return redirect("showcase:showcase_jury", pk=submission.call_id)
     return _jury_page(request, submission.call, bound={("score", submission.pk): form}, status=400)

@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
 from showcase.access import licence_for_owner, licences_for_user
 from showcase.forms import LicenceAnswerForm
 from showcase.services.licences import licence_accept, licence_decline
-from showcase.views.common import add_service_error
 
 
 def _page(request, *, failed: tuple[int, LicenceAnswerForm] | None = None, status: int = 200):
@@ -44,6 +44,6 @@ def licence_answer(request, pk: int):
             licence_decline(actor=actor, licence=licence)
             messages.success(request, gettext("Declined. Your output will not be used."))
     except DomainError as exc:
-        status = add_service_error(form, exc)
+        status = add_domain_error(form, exc)
         return _page(request, failed=(licence.pk, form), status=status)
-    return redirect("licence_list")
+    return redirect("showcase:licence_list")

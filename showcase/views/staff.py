@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import program_admin_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import add_domain_error
 from generation.models import Output
 from showcase.access import call_for_user, licences_for_user, ranked_submissions, submission_for_admin
 from showcase.forms import CallForm, JurorForm, LicenceRequestForm
@@ -24,7 +25,6 @@ from showcase.services.calls import (
     showcase_select,
 )
 from showcase.services.licences import licence_request_create
-from showcase.views.common import add_service_error
 
 
 def _aware(value):
@@ -50,10 +50,10 @@ def showcase_admin_list(request):
                     jurors=list(data["jurors"]),
                 )
             except DomainError as exc:
-                status = add_service_error(form, exc)
+                status = add_domain_error(form, exc)
             else:
                 messages.success(request, gettext("“%(title)s” is open for submissions.") % {"title": call.title})
-                return redirect("showcase_admin_call", pk=call.pk)
+                return redirect("showcase:showcase_admin_call", pk=call.pk)
         else:
             status = 400
     calls = ShowcaseCall.objects.all()
@@ -91,10 +91,10 @@ def showcase_admin_jurors(request, pk: int):
     try:
         service(actor=Actor.from_request(request), call=call, user=form.cleaned_data["user"])
     except DomainError as exc:
-        status = add_service_error(form, exc)
+        status = add_domain_error(form, exc)
         return _admin_call_page(request, call, juror_form=form, status=status)
     messages.success(request, gettext("Jury updated."))
-    return redirect("showcase_admin_call", pk=call.pk)
+    return redirect("showcase:showcase_admin_call", pk=call.pk)
 
 
 def _run(request, service, done: str, **kwargs) -> None:
@@ -111,7 +111,7 @@ def _run(request, service, done: str, **kwargs) -> None:
 def showcase_admin_close(request, pk: int):
     call = call_for_user(request.user, pk)
     _run(request, showcase_call_close, gettext("Closed: no more submissions or scores. Select the winners."), call=call)
-    return redirect("showcase_admin_call", pk=call.pk)
+    return redirect("showcase:showcase_admin_call", pk=call.pk)
 
 
 @program_admin_required
@@ -125,7 +125,7 @@ def showcase_admin_select(request, pk: int):
         % {"credit_line": submission.credit_line},
         submission=submission,
     )
-    return redirect("showcase_admin_call", pk=submission.call_id)
+    return redirect("showcase:showcase_admin_call", pk=submission.call_id)
 
 
 @program_admin_required
@@ -138,7 +138,7 @@ def showcase_admin_publish(request, pk: int):
         gettext("Published: the winners are in the gallery with their credits."),
         call=call,
     )
-    return redirect("showcase_admin_call", pk=call.pk)
+    return redirect("showcase:showcase_admin_call", pk=call.pk)
 
 
 @program_admin_required
@@ -160,14 +160,14 @@ def licence_admin_list(request):
                         **(data | {"respond_by": _aware(data["respond_by"])}),
                     )
                 except DomainError as exc:
-                    status = add_service_error(form, exc)
+                    status = add_domain_error(form, exc)
                 else:
                     messages.success(
                         request,
                         gettext("Licence requested; %(display_name)s can answer it now.")
                         % {"display_name": output.owner.display_name},
                     )
-                    return redirect("licence_admin_list")
+                    return redirect("showcase:licence_admin_list")
         else:
             status = 400
     licences = licences_for_user(request.user)[:200]

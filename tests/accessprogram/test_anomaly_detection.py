@@ -172,7 +172,7 @@ def test_one_person_using_a_token_normally_is_never_suspended(artist_token, api)
 
 def test_admins_set_the_thresholds_on_the_staff_page(as_admin, artist_token, api):
     response = as_admin.post(
-        reverse("anomaly_thresholds"),
+        reverse("accessprogram:anomaly_thresholds"),
         {
             "window_seconds": 300,
             "max_client_ips": 2,
@@ -194,7 +194,7 @@ def test_admins_set_the_thresholds_on_the_staff_page(as_admin, artist_token, api
 @pytest.mark.parametrize("value", ["0", "-1", "ten"])
 def test_bad_thresholds_are_refused_field_by_field(as_admin, value):
     response = as_admin.post(
-        reverse("anomaly_thresholds"),
+        reverse("accessprogram:anomaly_thresholds"),
         {
             **dict.fromkeys(
                 ["window_seconds", "max_client_ips", "max_networks", "max_user_agents", "max_requests"], "10"
@@ -208,7 +208,7 @@ def test_bad_thresholds_are_refused_field_by_field(as_admin, value):
 
 
 def test_testers_cannot_change_the_thresholds(as_artist):
-    assert as_artist.post(reverse("anomaly_thresholds"), {"max_client_ips": 1000}).status_code == 403
+    assert as_artist.post(reverse("accessprogram:anomaly_thresholds"), {"max_client_ips": 1000}).status_code == 403
 
 
 def test_lifting_a_token_suspension_starts_its_windows_afresh(
@@ -220,6 +220,6 @@ def test_lifting_a_token_suspension_starts_its_windows_afresh(
     suspension = Suspension.objects.get()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert as_admin.post(reverse("suspension_lift", args=[suspension.pk])).status_code == 302
+        assert as_admin.post(reverse("accessprogram:suspension_lift", args=[suspension.pk])).status_code == 302
 
     assert api.get(ME, **bearer(artist_token, HTTP_USER_AGENT="Browser/9")).status_code == 200

@@ -13,7 +13,7 @@ from accessprogram.models import AuditEvent
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 
-URL = reverse("audit_list")
+URL = reverse("accessprogram:audit_list")
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from accessprogram.services.counters import _counters_for
+from accessprogram.infrastructure.redis_counters import _counters_for
 from generation.models import GenerationJob
 from tests.accessprogram.conftest import bearer, issue_token
 from tests.generation.test_submit import URL, submit

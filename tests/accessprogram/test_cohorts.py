@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accessprogram.models import AuditEvent, Cohort
 
-LIST = reverse("cohort_list")
+LIST = reverse("accessprogram:cohort_list")
 
 COHORT = {
     "name": "Night shift",
@@ -48,7 +48,9 @@ def test_an_admin_creates_a_cohort_and_it_is_audited(as_admin):
 
 
 def test_an_admin_edits_a_cohort_and_the_audit_names_what_changed(as_admin, cohort):
-    response = as_admin.post(reverse("cohort_edit", args=[cohort.pk]), {**COHORT, "name": cohort.name, "is_active": ""})
+    response = as_admin.post(
+        reverse("accessprogram:cohort_edit", args=[cohort.pk]), {**COHORT, "name": cohort.name, "is_active": ""}
+    )
 
     assert response.status_code == 302
     cohort.refresh_from_db()
@@ -60,7 +62,7 @@ def test_an_admin_edits_a_cohort_and_the_audit_names_what_changed(as_admin, coho
 
 
 def test_the_edit_page_shows_the_cohort(as_admin, cohort):
-    response = as_admin.get(reverse("cohort_edit", args=[cohort.pk]))
+    response = as_admin.get(reverse("accessprogram:cohort_edit", args=[cohort.pk]))
 
     assert response.status_code == 200
     assert response.context["form"]["name"].value() == cohort.name
@@ -79,7 +81,9 @@ def test_it_refuses_a_duplicate_name(as_admin, cohort, name):
 
 
 def test_it_refuses_renaming_onto_another_cohort(as_admin, cohort, other_cohort):
-    response = as_admin.post(reverse("cohort_edit", args=[other_cohort.pk]), {**COHORT, "name": "founding artists"})
+    response = as_admin.post(
+        reverse("accessprogram:cohort_edit", args=[other_cohort.pk]), {**COHORT, "name": "founding artists"}
+    )
 
     assert response.status_code == 400
     other_cohort.refresh_from_db()
@@ -107,11 +111,16 @@ def test_it_refuses_bad_limits(as_admin, field, value):
 
 
 def test_an_unknown_cohort_is_404(as_admin):
-    assert as_admin.get(reverse("cohort_edit", args=[999999])).status_code == 404
+    assert as_admin.get(reverse("accessprogram:cohort_edit", args=[999999])).status_code == 404
 
 
 def test_non_admins_cannot_create_or_edit(as_reviewer, as_artist, cohort):
     for client in (as_reviewer, as_artist):
         assert client.post(LIST, COHORT).status_code == 403
-        assert client.post(reverse("cohort_edit", args=[cohort.pk]), {**COHORT, "name": "Hijacked"}).status_code == 403
+        assert (
+            client.post(
+                reverse("accessprogram:cohort_edit", args=[cohort.pk]), {**COHORT, "name": "Hijacked"}
+            ).status_code
+            == 403
+        )
     assert not Cohort.objects.filter(name__in=["Night shift", "Hijacked"]).exists()

@@ -6,7 +6,13 @@ import re
 
 from django.urls import reverse
 
-STAFF_LINKS = ("invitation_list", "cohort_list", "nda_admin_list", "audit_list", "admin:index")
+STAFF_LINKS = (
+    "accessprogram:invitation_list",
+    "accessprogram:cohort_list",
+    "accessprogram:nda_admin_list",
+    "accessprogram:audit_list",
+    "admin:index",
+)
 
 
 def _nav(response) -> str:
@@ -16,7 +22,7 @@ def _nav(response) -> str:
 
 
 def test_the_tester_dashboard_shows_membership_and_agreements(as_artist, artist, cohort, nda):
-    response = as_artist.get(reverse("dashboard"))
+    response = as_artist.get(reverse("accessprogram:dashboard"))
 
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "accessprogram/dashboard_tester.html"
@@ -24,12 +30,12 @@ def test_the_tester_dashboard_shows_membership_and_agreements(as_artist, artist,
     assert "Welcome, Aiko Artist" in page and cohort.name in page
     assert f"{nda.title} v{nda.version}" in page
     nav = _nav(response)
-    assert f'href="{reverse("nda")}"' in nav
+    assert f'href="{reverse("accessprogram:nda")}"' in nav
     assert not any(f'href="{reverse(name)}"' in nav for name in STAFF_LINKS)
 
 
 def test_the_reviewer_dashboard_has_no_admin_navigation(as_reviewer):
-    response = as_reviewer.get(reverse("dashboard"))
+    response = as_reviewer.get(reverse("accessprogram:dashboard"))
 
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "accessprogram/dashboard_reviewer.html"
@@ -38,7 +44,7 @@ def test_the_reviewer_dashboard_has_no_admin_navigation(as_reviewer):
 
 
 def test_the_admin_dashboard_shows_the_program_and_staff_navigation(as_admin, artist, unsigned_tester, cohort):
-    response = as_admin.get(reverse("dashboard"))
+    response = as_admin.get(reverse("accessprogram:dashboard"))
 
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "accessprogram/dashboard_admin.html"
@@ -51,7 +57,7 @@ def test_the_admin_dashboard_shows_the_program_and_staff_navigation(as_admin, ar
 
 def test_a_saved_form_flashes_a_message(as_admin, cohort):
     response = as_admin.post(
-        reverse("cohort_edit", args=[cohort.pk]),
+        reverse("accessprogram:cohort_edit", args=[cohort.pk]),
         {
             "name": cohort.name,
             "quota_period": "day",
@@ -71,13 +77,13 @@ def test_a_saved_form_flashes_a_message(as_admin, cohort):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("accessprogram:dashboard"))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_form_fields_have_labels(as_admin):
-    page = as_admin.get(reverse("invitation_list")).content.decode()
+    page = as_admin.get(reverse("accessprogram:invitation_list")).content.decode()
 
     inputs = re.findall(r'<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"', page)
     hidden = set(re.findall(r'<input\b[^>]*type="hidden"[^>]*\bid="([^"]+)"', page))

@@ -21,7 +21,7 @@ def test_an_invited_artist_signs_up_signs_the_nda_and_reaches_the_dashboard(
     # Given an admin invites an artist through the staff page
     with django_capture_on_commit_callbacks(execute=True):
         response = as_admin.post(
-            reverse("invitation_list"),
+            reverse("accessprogram:invitation_list"),
             {"email": NEWCOMER, "role": "artist", "cohort": cohort.pk, "expires_in_days": 7},
         )
     assert response.status_code == 302
@@ -39,7 +39,7 @@ def test_an_invited_artist_signs_up_signs_the_nda_and_reaches_the_dashboard(
     # And they sign up
     response = visitor.post(reverse("account_signup"), signup_data(NEWCOMER, full_name="Noor Newcomer"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("accessprogram:dashboard")
 
     # Then the account exists, bound to the invitation, with a verified address and an artist membership
     user = User.objects.get(email=NEWCOMER)
@@ -51,12 +51,12 @@ def test_an_invited_artist_signs_up_signs_the_nda_and_reaches_the_dashboard(
     assert invitation.status == Invitation.Status.ACCEPTED and invitation.accepted_user == user
 
     # And the dashboard sends them to the NDA first
-    response = visitor.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("nda"))
+    response = visitor.get(reverse("accessprogram:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accessprogram:nda"))
 
     # When they sign it
     response = visitor.post(
-        reverse("nda"),
+        reverse("accessprogram:nda"),
         {
             "typed_name": "Noor Newcomer",
             "shown_sha256": nda.text_sha256,
@@ -67,7 +67,7 @@ def test_an_invited_artist_signs_up_signs_the_nda_and_reaches_the_dashboard(
     assert response.status_code == 302
 
     # Then the dashboard opens
-    assert visitor.get(reverse("dashboard")).status_code == 200
+    assert visitor.get(reverse("accessprogram:dashboard")).status_code == 200
     assert NdaAcceptance.objects.filter(user=user, nda=nda).exists()
 
     # And the audit log tells the story in order, with an intact chain
@@ -90,7 +90,8 @@ def test_an_invited_reviewer_becomes_staff_without_a_membership(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         as_admin.post(
-            reverse("invitation_list"), {"email": "rev@vernissage.test", "role": "reviewer", "expires_in_days": 7}
+            reverse("accessprogram:invitation_list"),
+            {"email": "rev@vernissage.test", "role": "reviewer", "expires_in_days": 7},
         )
     visitor = Client()
     visitor.get(invitation_path(mailoutbox[0]))
@@ -102,5 +103,5 @@ def test_an_invited_reviewer_becomes_staff_without_a_membership(
     assert user.is_staff and user.is_reviewer and not user.is_program_admin
     assert not Membership.objects.filter(user=user).exists()
     # Staff must enrol TOTP before anything else.
-    response = visitor.get(reverse("dashboard"))
+    response = visitor.get(reverse("accessprogram:dashboard"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))

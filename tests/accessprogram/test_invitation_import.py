@@ -10,7 +10,7 @@ from accessprogram.models import AuditEvent, Invitation
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import MAX_BATCH_ROWS, invitation_create
 
-URL = reverse("invitation_import")
+URL = reverse("accessprogram:invitation_import")
 
 
 def _upload(client, content: bytes | str, mail_callbacks, name="invitations.csv", **fields):

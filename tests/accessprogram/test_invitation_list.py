@@ -13,7 +13,7 @@ from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from tests.accessprogram.helpers import invitation_path, path_of, signup_data
 
-URL = reverse("invitation_list")
+URL = reverse("accessprogram:invitation_list")
 
 
 def _invite(client, mail_callbacks, **fields):
@@ -130,7 +130,7 @@ def test_resend_rotates_the_link(as_admin, cohort, mailoutbox, django_capture_on
     old_link = invitation_path(mailoutbox[0])
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = as_admin.post(reverse("invitation_resend", args=[invitation.pk]))
+        response = as_admin.post(reverse("accessprogram:invitation_resend", args=[invitation.pk]))
 
     assert response.status_code == 302
     invitation.refresh_from_db()
@@ -152,7 +152,7 @@ def test_resend_revives_an_expired_invitation(as_admin, cohort, mailoutbox, djan
     Invitation.objects.filter(pk=issued.invitation.pk).update(status="expired", expires_at=timezone.now())
 
     with django_capture_on_commit_callbacks(execute=True):
-        as_admin.post(reverse("invitation_resend", args=[issued.invitation.pk]))
+        as_admin.post(reverse("accessprogram:invitation_resend", args=[issued.invitation.pk]))
 
     issued.invitation.refresh_from_db()
     assert issued.invitation.status == "pending" and issued.invitation.expires_at > timezone.now()
@@ -162,7 +162,7 @@ def test_resend_revives_an_expired_invitation(as_admin, cohort, mailoutbox, djan
 def test_resend_of_an_accepted_invitation_is_refused_with_a_message(as_admin, artist, mailoutbox):
     accepted = Invitation.objects.get(email=artist.email)
 
-    response = as_admin.post(reverse("invitation_resend", args=[accepted.pk]), follow=True)
+    response = as_admin.post(reverse("accessprogram:invitation_resend", args=[accepted.pk]), follow=True)
 
     assert response.status_code == 200
     assert "cannot be resent" in response.content.decode()
@@ -174,7 +174,7 @@ def test_revoke_kills_the_link_and_is_audited(as_admin, cohort):
         actor=Actor.system(), email="gone@vernissage.test", role="artist", cohort=cohort, send=False
     )
 
-    response = as_admin.post(reverse("invitation_revoke", args=[issued.invitation.pk]))
+    response = as_admin.post(reverse("accessprogram:invitation_revoke", args=[issued.invitation.pk]))
 
     assert response.status_code == 302
     issued.invitation.refresh_from_db()
@@ -186,7 +186,7 @@ def test_revoke_kills_the_link_and_is_audited(as_admin, cohort):
 def test_revoke_of_an_accepted_invitation_is_refused(as_admin, artist):
     accepted = Invitation.objects.get(email=artist.email)
 
-    response = as_admin.post(reverse("invitation_revoke", args=[accepted.pk]), follow=True)
+    response = as_admin.post(reverse("accessprogram:invitation_revoke", args=[accepted.pk]), follow=True)
 
     assert "already accepted" in response.content.decode()
     assert Invitation.objects.get(pk=accepted.pk).status == "accepted"
@@ -197,13 +197,13 @@ def test_resend_and_revoke_need_post(as_admin, cohort):
         actor=Actor.system(), email="get@vernissage.test", role="artist", cohort=cohort, send=False
     )
 
-    assert as_admin.get(reverse("invitation_resend", args=[issued.invitation.pk])).status_code == 405
-    assert as_admin.get(reverse("invitation_revoke", args=[issued.invitation.pk])).status_code == 405
+    assert as_admin.get(reverse("accessprogram:invitation_resend", args=[issued.invitation.pk])).status_code == 405
+    assert as_admin.get(reverse("accessprogram:invitation_revoke", args=[issued.invitation.pk])).status_code == 405
 
 
 def test_resend_and_revoke_of_an_unknown_invitation_is_404(as_admin):
-    assert as_admin.post(reverse("invitation_resend", args=[999999])).status_code == 404
-    assert as_admin.post(reverse("invitation_revoke", args=[999999])).status_code == 404
+    assert as_admin.post(reverse("accessprogram:invitation_resend", args=[999999])).status_code == 404
+    assert as_admin.post(reverse("accessprogram:invitation_revoke", args=[999999])).status_code == 404
 
 
 def test_the_database_allows_one_pending_invitation_per_email_and_cohort(cohort):

@@ -24,7 +24,7 @@ def test_a_tester_signs_in_with_email_and_password(artist):
     response = _login(client, artist.email, PASSWORD)
 
     assert response.status_code == 302
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert client.get(reverse("accessprogram:dashboard")).status_code == 200
 
 
 def test_a_wrong_password_is_a_form_error(artist):

@@ -13,7 +13,7 @@ from accessprogram.models import AuditEvent, NdaAcceptance, NdaVersion
 from accessprogram.services.context import Actor
 from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish, nda_text_digest
 
-URL = reverse("nda")
+URL = reverse("accessprogram:nda")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) VernissageTest/1.0"
 
 
@@ -38,7 +38,7 @@ def test_it_shows_the_agreement_and_the_signing_form(as_unsigned, nda):
 def test_signing_records_the_evidence_and_each_clause(as_unsigned, unsigned_tester, nda):
     response = _sign(as_unsigned, nda)
 
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("accessprogram:dashboard")
     acceptance = NdaAcceptance.objects.get(user=unsigned_tester, nda=nda)
     assert acceptance.text_sha256 == nda.text_sha256 == nda_text_digest(nda)
     assert acceptance.typed_name == "Nils Unsigned"
@@ -110,7 +110,7 @@ def test_signing_twice_records_one_acceptance(as_unsigned, unsigned_tester, nda)
 
     response = _sign(as_unsigned, nda)
 
-    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    assert response.status_code == 302 and response["Location"] == reverse("accessprogram:dashboard")
     assert NdaAcceptance.objects.filter(user=unsigned_tester).count() == 1
 
 
@@ -167,7 +167,7 @@ def test_it_follows_a_safe_next_and_ignores_an_unsafe_one(as_unsigned, nda, syst
     nda_publish(actor=system, nda=nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
     current = NdaVersion.objects.get(status="published")
     response = _sign(as_unsigned, current, next="https://evil.example/")
-    assert response["Location"] == reverse("dashboard")
+    assert response["Location"] == reverse("accessprogram:dashboard")
 
 
 def test_the_page_shows_the_end_date(as_unsigned, nda, system):
@@ -215,7 +215,7 @@ def test_without_a_published_nda_the_page_says_so_and_nothing_is_gated(as_artist
 
     assert response.status_code == 200
     assert "No agreement yet" in response.content.decode()
-    assert as_artist.get(reverse("dashboard")).status_code == 200
+    assert as_artist.get(reverse("accessprogram:dashboard")).status_code == 200
 
 
 def test_staff_see_the_agreement_without_being_asked_to_sign(as_reviewer, nda):

@@ -14,7 +14,7 @@ from accessprogram.models import AuditEvent, NdaVersion
 from accessprogram.services.context import Actor
 from accessprogram.services.nda import nda_accept, nda_create_draft, nda_text_digest
 
-LIST = reverse("nda_admin_list")
+LIST = reverse("accessprogram:nda_admin_list")
 
 DRAFT = {
     "title": "Agreement, second edition",
@@ -43,7 +43,9 @@ def test_an_admin_drafts_a_version_with_clauses(as_admin, nda):
     response = _draft(as_admin)
 
     draft = NdaVersion.objects.get(title="Agreement, second edition")
-    assert response.status_code == 302 and response["Location"] == reverse("nda_admin_detail", args=[draft.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "accessprogram:nda_admin_detail", args=[draft.pk]
+    )
     assert (draft.version, draft.status, draft.text_sha256) == (nda.version + 1, "draft", "")
     assert [(c.key, c.text, c.required, c.position) for c in draft.clauses.all()] == [
         ("confidentiality", "I will keep unapproved outputs confidential.", True, 0),
@@ -80,7 +82,7 @@ def test_publishing_makes_the_draft_current_and_supersedes_the_old_version(as_ad
     _draft(as_admin, ends_on=(timezone.localdate() + timedelta(days=365)).isoformat())
     draft = NdaVersion.objects.get(status="draft")
 
-    response = as_admin.post(reverse("nda_admin_publish", args=[draft.pk]))
+    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]))
 
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -93,14 +95,14 @@ def test_publishing_makes_the_draft_current_and_supersedes_the_old_version(as_ad
 
 
 def test_publishing_a_version_twice_is_refused_with_a_message(as_admin, nda):
-    response = as_admin.post(reverse("nda_admin_publish", args=[nda.pk]), follow=True)
+    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[nda.pk]), follow=True)
 
     assert "only drafts can be published" in response.content.decode()
     assert NdaVersion.objects.filter(status="published").count() == 1
 
 
 def test_publish_needs_post(as_admin, nda):
-    assert as_admin.get(reverse("nda_admin_publish", args=[nda.pk])).status_code == 405
+    assert as_admin.get(reverse("accessprogram:nda_admin_publish", args=[nda.pk])).status_code == 405
 
 
 def test_the_detail_page_renders_sanitised_markdown(as_admin, system):
@@ -113,7 +115,7 @@ def test_the_detail_page_renders_sanitised_markdown(as_admin, system):
         ),
     )
 
-    page = as_admin.get(reverse("nda_admin_detail", args=[draft.pk])).content.decode()
+    page = as_admin.get(reverse("accessprogram:nda_admin_detail", args=[draft.pk])).content.decode()
 
     assert "<h2>Heading</h2>" in page and "<em>emphasis</em>" in page
     assert "<script>" not in page
@@ -122,7 +124,7 @@ def test_the_detail_page_renders_sanitised_markdown(as_admin, system):
 
 
 def test_the_evidence_csv_has_a_header_and_one_row_per_acceptance(as_admin, artist, artist2, unsigned_tester, nda):
-    response = as_admin.get(reverse("nda_admin_evidence", args=[nda.pk]))
+    response = as_admin.get(reverse("accessprogram:nda_admin_evidence", args=[nda.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -154,14 +156,14 @@ def test_the_evidence_csv_records_optional_clauses_as_agreed_when_ticked(as_admi
         clause_answers={"confidentiality": True, "discuss-terms": True},
     )
 
-    response = as_admin.get(reverse("nda_admin_evidence", args=[nda.pk]))
+    response = as_admin.get(reverse("accessprogram:nda_admin_evidence", args=[nda.pk]))
 
     row = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))[1]
     assert row[0] == unsigned_tester.email and row[5:] == ["203.0.113.9", "Firefox", "yes", "yes"]
 
 
 def test_the_detail_page_lists_who_accepted(as_admin, artist, nda):
-    response = as_admin.get(reverse("nda_admin_detail", args=[nda.pk]))
+    response = as_admin.get(reverse("accessprogram:nda_admin_detail", args=[nda.pk]))
 
     assert [a.user for a in response.context["acceptances"]] == [artist]
     assert "confidentiality: yes" in response.content.decode()
@@ -171,7 +173,7 @@ def test_non_admins_cannot_draft_or_publish(as_reviewer, as_artist, nda, system)
     draft = nda_create_draft(actor=system, title="Pending", body_markdown="Body")
     for client in (as_reviewer, as_artist):
         assert _draft(client).status_code == 403
-        assert client.post(reverse("nda_admin_publish", args=[draft.pk])).status_code == 403
-        assert client.get(reverse("nda_admin_evidence", args=[nda.pk])).status_code == 403
+        assert client.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk])).status_code == 403
+        assert client.get(reverse("accessprogram:nda_admin_evidence", args=[nda.pk])).status_code == 403
     draft.refresh_from_db()
     assert draft.status == "draft"

@@ -41,7 +41,7 @@ def test_an_unsigned_tester_is_sent_to_the_nda_from_every_page(as_unsigned, path
 
     assert response.status_code == 302
     location = urlsplit(response["Location"])
-    assert location.path == reverse("nda")
+    assert location.path == reverse("accessprogram:nda")
     assert parse_qs(location.query)["next"] == [path]
 
 
@@ -51,7 +51,7 @@ def test_a_gated_post_is_sent_to_the_nda_and_does_nothing(as_unsigned, cohort):
         {"email": "x@vernissage.test", "role": "artist", "cohort": cohort.pk, "expires_in_days": 7},
     )
 
-    assert response.status_code == 302 and response["Location"] == reverse("nda")
+    assert response.status_code == 302 and response["Location"] == reverse("accessprogram:nda")
 
 
 @pytest.mark.parametrize("path", GATED_API)
@@ -61,7 +61,7 @@ def test_an_unsigned_tester_gets_a_json_403_naming_the_nda_from_the_api(as_unsig
     assert response.status_code == 403
     body = response.json()
     assert body["code"] == "nda_required"
-    assert body["nda"] == {"version": nda.version, "title": nda.title, "url": reverse("nda")}
+    assert body["nda"] == {"version": nda.version, "title": nda.title, "url": reverse("accessprogram:nda")}
     assert "NDA" in body["detail"]
 
 
@@ -79,10 +79,10 @@ def test_an_unsigned_tester_can_sign_out(as_unsigned):
 
 
 def test_a_new_version_sends_a_tester_who_signed_the_old_one_back_to_the_nda(as_artist, second_version):
-    response = as_artist.get(reverse("dashboard"))
+    response = as_artist.get(reverse("accessprogram:dashboard"))
 
-    assert response.status_code == 302 and response["Location"].startswith(reverse("nda"))
-    page = as_artist.get(reverse("nda")).content.decode()
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accessprogram:nda"))
+    page = as_artist.get(reverse("accessprogram:nda")).content.decode()
     assert "The agreement has changed since you last signed it" in page
 
 
@@ -96,11 +96,11 @@ def test_a_new_version_closes_the_api_naming_the_new_version(as_artist, second_v
 
 def test_accepting_the_new_version_reopens_everything(as_artist, second_version):
     as_artist.post(
-        reverse("nda"),
+        reverse("accessprogram:nda"),
         {"typed_name": "Aiko Artist", "shown_sha256": second_version.text_sha256, "clause_confidentiality": "on"},
     )
 
-    assert as_artist.get(reverse("dashboard")).status_code == 200
+    assert as_artist.get(reverse("accessprogram:dashboard")).status_code == 200
     me = as_artist.get("/api/v1/me/")
     assert me.status_code == 200
     assert me.json()["nda"]["required"] is False and me.json()["nda"]["current_version"] == second_version.version
@@ -117,7 +117,7 @@ def test_a_tester_who_signed_reaches_me(as_artist, artist, cohort, nda):
 
 
 def test_staff_are_not_asked_to_sign_the_tester_nda(as_reviewer, second_version):
-    assert as_reviewer.get(reverse("dashboard")).status_code == 200
+    assert as_reviewer.get(reverse("accessprogram:dashboard")).status_code == 200
     assert as_reviewer.get("/api/v1/me/").status_code == 200
 
 
@@ -125,8 +125,8 @@ def test_a_former_tester_reaches_only_the_membership_ended_page(artist, system):
     membership_end(actor=system, membership=artist.tester_membership)
     client = client_for(artist)
 
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("no_membership"))
+    response = client.get(reverse("accessprogram:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accessprogram:no_membership"))
     api = client.get("/api/v1/me/")
     assert api.status_code == 403 and api.json()["code"] == "not_a_member"
-    assert client.get(reverse("no_membership")).status_code == 200
+    assert client.get(reverse("accessprogram:no_membership")).status_code == 200

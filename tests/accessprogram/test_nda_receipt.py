@@ -14,7 +14,7 @@ from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft,
 def test_a_tester_downloads_the_receipt_of_what_they_signed(as_artist, artist, nda):
     acceptance = artist.nda_acceptances.get()
 
-    response = as_artist.get(reverse("nda_receipt", args=[acceptance.pk]))
+    response = as_artist.get(reverse("accessprogram:nda_receipt", args=[acceptance.pk]))
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -50,7 +50,7 @@ def test_the_receipt_names_the_address_browser_and_end_date(client, unsigned_tes
     )
     client.force_login(unsigned_tester)
 
-    text = client.get(reverse("nda_receipt", args=[acceptance.pk])).content.decode()
+    text = client.get(reverse("accessprogram:nda_receipt", args=[acceptance.pk])).content.decode()
 
     assert "From:        2001:db8::1" in text
     assert "Browser:     Safari/17" in text
@@ -60,24 +60,24 @@ def test_the_receipt_names_the_address_browser_and_end_date(client, unsigned_tes
 def test_a_tester_cannot_download_another_testers_receipt(as_artist, artist2):
     other = artist2.nda_acceptances.get()
 
-    assert as_artist.get(reverse("nda_receipt", args=[other.pk])).status_code == 404
+    assert as_artist.get(reverse("accessprogram:nda_receipt", args=[other.pk])).status_code == 404
 
 
 def test_staff_cannot_download_a_testers_receipt_through_the_tester_url(as_admin, artist):
-    assert as_admin.get(reverse("nda_receipt", args=[artist.nda_acceptances.get().pk])).status_code == 404
+    assert as_admin.get(reverse("accessprogram:nda_receipt", args=[artist.nda_acceptances.get().pk])).status_code == 404
 
 
 def test_an_unknown_receipt_is_404(as_artist):
-    assert as_artist.get(reverse("nda_receipt", args=[999999])).status_code == 404
+    assert as_artist.get(reverse("accessprogram:nda_receipt", args=[999999])).status_code == 404
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, artist):
-    response = client.get(reverse("nda_receipt", args=[artist.nda_acceptances.get().pk]))
+    response = client.get(reverse("accessprogram:nda_receipt", args=[artist.nda_acceptances.get().pk]))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_the_dashboard_links_the_receipt(as_artist, artist):
-    page = as_artist.get(reverse("dashboard")).content.decode()
+    page = as_artist.get(reverse("accessprogram:dashboard")).content.decode()
 
-    assert reverse("nda_receipt", args=[artist.nda_acceptances.get().pk]) in page
+    assert reverse("accessprogram:nda_receipt", args=[artist.nda_acceptances.get().pk]) in page

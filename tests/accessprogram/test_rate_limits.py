@@ -8,7 +8,7 @@ import uuid
 import pytest
 from django.conf import settings as django_settings
 
-from accessprogram.services.counters import Limit, MemoryCounters, RedisCounters
+from accessprogram.infrastructure.redis_counters import Limit, MemoryCounters, RedisCounters
 from tests.accessprogram.conftest import bearer, issue_token
 
 pytestmark = pytest.mark.django_db

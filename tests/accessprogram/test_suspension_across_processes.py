@@ -21,8 +21,8 @@ from django.conf import settings
 from accessprogram.models import Program, SuspensionScope
 from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import suspension_create, suspension_lift
+from support.processes import answers, free_port, wait_until
 from tests.accessprogram.conftest import issue_token
-from tests.processes import answers, free_port, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]

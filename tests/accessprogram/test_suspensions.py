@@ -27,7 +27,7 @@ def suspend(scope, target, *, by=None):
 def refused(response) -> bool:
     """Refused with the suspension: a 403 naming it (API) or a redirect to the suspended page (portal)."""
     if response.status_code == 302:
-        return response["Location"].startswith(reverse("access_suspended"))
+        return response["Location"].startswith(reverse("accessprogram:access_suspended"))
     return response.status_code == 403 and response.json()["code"] == "suspended"
 
 
@@ -48,8 +48,8 @@ def test_a_suspended_program_refuses_every_testers_next_request(everyone, api):
     suspend(SuspensionScope.PROGRAM, Program.current())
 
     for _, session, token in everyone["testers"]:
-        assert refused(session.get(reverse("dashboard")))
-        assert refused(session.get(reverse("library")))
+        assert refused(session.get(reverse("accessprogram:dashboard")))
+        assert refused(session.get(reverse("generation:library")))
         assert refused(session.get("/api/v1/me/"))
         assert refused(session.post("/api/v1/generations/", {"prompt": "x"}, content_type="application/json"))
         assert refused(api.get("/api/v1/me/", **bearer(token)))
@@ -98,7 +98,7 @@ def test_a_suspended_token_is_stopped_alone(artist, api, as_artist):
 def test_the_suspended_page_says_why(artist, as_artist):
     suspend(SuspensionScope.TESTER, artist)
 
-    page = as_artist.get(reverse("access_suspended"))
+    page = as_artist.get(reverse("accessprogram:access_suspended"))
 
     assert page.status_code == 200 and b"Your access to the program is suspended" in page.content
 
@@ -287,19 +287,21 @@ def test_the_program_suspended_from_the_command_line(artist):
 
 def test_admins_suspend_and_lift_on_the_staff_page(as_admin, artist):
     page = as_admin.post(
-        reverse("suspension_list"), {"scope": "tester", "target": artist.email, "reason": "Proxy found"}
+        reverse("accessprogram:suspension_list"), {"scope": "tester", "target": artist.email, "reason": "Proxy found"}
     )
     assert page.status_code == 302 and is_suspended(artist)
-    listing = as_admin.get(reverse("suspension_list"))
+    listing = as_admin.get(reverse("accessprogram:suspension_list"))
     assert b"aiko@vernissage.test" in listing.content and b"Proxy found" in listing.content
 
     suspension = Suspension.objects.get()
-    assert as_admin.post(reverse("suspension_lift", args=[suspension.pk])).status_code == 302
+    assert as_admin.post(reverse("accessprogram:suspension_lift", args=[suspension.pk])).status_code == 302
     assert not is_suspended(artist)
 
 
 def test_the_staff_page_shows_errors_not_500(as_admin):
-    response = as_admin.post(reverse("suspension_list"), {"scope": "tester", "target": "ghost@x.test", "reason": "x"})
+    response = as_admin.post(
+        reverse("accessprogram:suspension_list"), {"scope": "tester", "target": "ghost@x.test", "reason": "x"}
+    )
 
     assert response.status_code == 400 and "No tester e-mail" in response.content.decode()
 

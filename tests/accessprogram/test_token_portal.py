@@ -10,7 +10,7 @@ from tests.accessprogram.conftest import bearer, issue_token, reload
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
-URL = reverse("token_list")
+URL = reverse("accessprogram:token_list")
 
 
 def test_a_tester_creates_a_token_and_it_is_shown_once(artist, as_artist, api):
@@ -41,15 +41,17 @@ def test_bad_input_shows_form_errors(as_artist):
 
 
 def test_the_owner_revokes_from_the_page(artist_token, as_artist, api):
-    response = as_artist.post(reverse("token_revoke", args=[artist_token.token.pk]))
+    response = as_artist.post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk]))
 
     assert response.status_code == 302 and reload(artist_token).status == "revoked"
     assert api.get("/api/v1/me/", **bearer(artist_token)).status_code == 401
 
 
 def test_nobody_else_revokes_from_the_page(artist_token, artist2, as_admin):
-    assert client_for(artist2).post(reverse("token_revoke", args=[artist_token.token.pk])).status_code == 404
-    assert as_admin.post(reverse("token_revoke", args=[artist_token.token.pk])).status_code == 403
+    assert (
+        client_for(artist2).post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk])).status_code == 404
+    )
+    assert as_admin.post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk])).status_code == 403
     assert reload(artist_token).revoked_at is None
 
 

@@ -74,7 +74,7 @@ def test_a_read_token_reads_metadata_but_never_the_bytes(artist, artist_output, 
 def test_portal_media_urls_ignore_tokens(artist, artist_output, api):
     issued = issue_token(artist)
 
-    response = api.get(reverse("output_video", args=[artist_output.pk]), **bearer(issued))
+    response = api.get(reverse("generation:output_video", args=[artist_output.pk]), **bearer(issued))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 

@@ -19,33 +19,33 @@ MEMBERS = {ARTIST, REVIEWER, ADMIN}
 
 # URL name -> the personas that reach the view (everyone else is sent to sign in, to the NDA, or refused).
 RULES: dict[str, set[str]] = {
-    "dashboard": MEMBERS,
-    "no_membership": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
-    "invitation_accept": {ANON},
-    "nda": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
-    "nda_receipt": {ARTIST},
-    "invitation_list": {ADMIN},
-    "invitation_import": {ADMIN},
-    "invitation_resend": {ADMIN},
-    "invitation_revoke": {ADMIN},
-    "nda_admin_list": {ADMIN},
-    "nda_admin_detail": {ADMIN},
-    "nda_admin_publish": {ADMIN},
-    "nda_admin_evidence": {ADMIN},
-    "cohort_list": {ADMIN},
-    "cohort_edit": {ADMIN},
-    "audit_list": {ADMIN},
-    "generate": {ARTIST},
-    "library": {ARTIST},
-    "library_status": {ARTIST},
-    "job_detail": {ARTIST},
-    "job_cancel": {ARTIST},
-    "job_rerun": {ARTIST},
-    "job_variation": {ARTIST},
-    "output_video": {ARTIST, REVIEWER, ADMIN},
-    "output_poster": {ARTIST, REVIEWER, ADMIN},
-    "trace": {ADMIN},
-    "trace_result": {ADMIN},
+    "accessprogram:dashboard": MEMBERS,
+    "accessprogram:no_membership": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
+    "accessprogram:invitation_accept": {ANON},
+    "accessprogram:nda": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
+    "accessprogram:nda_receipt": {ARTIST},
+    "accessprogram:invitation_list": {ADMIN},
+    "accessprogram:invitation_import": {ADMIN},
+    "accessprogram:invitation_resend": {ADMIN},
+    "accessprogram:invitation_revoke": {ADMIN},
+    "accessprogram:nda_admin_list": {ADMIN},
+    "accessprogram:nda_admin_detail": {ADMIN},
+    "accessprogram:nda_admin_publish": {ADMIN},
+    "accessprogram:nda_admin_evidence": {ADMIN},
+    "accessprogram:cohort_list": {ADMIN},
+    "accessprogram:cohort_edit": {ADMIN},
+    "accessprogram:audit_list": {ADMIN},
+    "generation:generate": {ARTIST},
+    "generation:library": {ARTIST},
+    "generation:library_status": {ARTIST},
+    "generation:job_detail": {ARTIST},
+    "generation:job_cancel": {ARTIST},
+    "generation:job_rerun": {ARTIST},
+    "generation:job_variation": {ARTIST},
+    "generation:output_video": {ARTIST, REVIEWER, ADMIN},
+    "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
+    "generation:trace": {ADMIN},
+    "generation:trace_result": {ADMIN},
     "generation-list": {ARTIST},
     "generation-detail": {ARTIST},
     "generation-cancel": {ARTIST},
@@ -57,58 +57,58 @@ RULES: dict[str, set[str]] = {
     "invitation-list": {ADMIN},
     "schema": MEMBERS,
     "api_docs": MEMBERS,
-    "review_queue": {REVIEWER, ADMIN},
-    "review_metrics": {REVIEWER, ADMIN},
-    "review_item": {REVIEWER, ADMIN},
-    "review_decide": {REVIEWER, ADMIN},
-    "output_appeal": {ARTIST},
-    "output_share": {ARTIST, REVIEWER, ADMIN},
-    "output_gallery": {ARTIST, REVIEWER, ADMIN},
-    "share_revoke": {ARTIST, REVIEWER, ADMIN},
+    "review:review_queue": {REVIEWER, ADMIN},
+    "review:review_metrics": {REVIEWER, ADMIN},
+    "review:review_item": {REVIEWER, ADMIN},
+    "review:review_decide": {REVIEWER, ADMIN},
+    "review:output_appeal": {ARTIST},
+    "review:output_share": {ARTIST, REVIEWER, ADMIN},
+    "review:output_gallery": {ARTIST, REVIEWER, ADMIN},
+    "review:share_revoke": {ARTIST, REVIEWER, ADMIN},
     "review-queue": {REVIEWER, ADMIN},
     "review-decision": {REVIEWER, ADMIN},
     "output-share": {ARTIST, REVIEWER, ADMIN},
     "share-list": MEMBERS,
     "share-detail": {ARTIST, REVIEWER, ADMIN},
     # Public pages: the same for everyone, signed in or not, NDA or not (they show only approved work).
-    "share_page": set(PERSONAS),
-    "share_media": set(PERSONAS),
-    "share_poster": set(PERSONAS),
-    "gallery": set(PERSONAS),
-    "gallery_media": set(PERSONAS),
-    "gallery_poster": set(PERSONAS),
+    "review:share_page": set(PERSONAS),
+    "review:share_media": set(PERSONAS),
+    "review:share_poster": set(PERSONAS),
+    "review:gallery": set(PERSONAS),
+    "review:gallery_media": set(PERSONAS),
+    "review:gallery_poster": set(PERSONAS),
     # Leak containment: tokens, kill switches, anomaly thresholds, and the public leak report.
-    "access_suspended": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
-    "token_list": {ARTIST},
-    "token_revoke": {ARTIST},
-    "suspension_list": {ADMIN},
-    "suspension_lift": {ADMIN},
-    "anomaly_thresholds": {ADMIN},
+    "accessprogram:access_suspended": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
+    "accessprogram:token_list": {ARTIST},
+    "accessprogram:token_revoke": {ARTIST},
+    "accessprogram:suspension_list": {ADMIN},
+    "accessprogram:suspension_lift": {ADMIN},
+    "accessprogram:anomaly_thresholds": {ADMIN},
     "token-list": {ARTIST, ADMIN},
     "token-detail": {ARTIST, ADMIN},
     "suspension-list": {ADMIN},
     "suspension-detail": {ADMIN},
     "leak_report": set(PERSONAS),
     # Contributions: feedback, findings (red-teamers only, and none is in this cast), ledger, surveys.
-    "report_list": {ARTIST},
-    "report_new": {ARTIST},
-    "report_detail": {ARTIST},
-    "report_screenshot": {ARTIST, REVIEWER, ADMIN},
-    "finding_list": set(),
-    "finding_new": set(),
-    "finding_detail": set(),
-    "my_ledger": {ARTIST},
-    "survey_list": {ARTIST},
-    "survey_answer": {ARTIST},
-    "staff_report_list": {REVIEWER, ADMIN},
-    "staff_report_detail": {REVIEWER, ADMIN},
-    "staff_finding_list": {REVIEWER, ADMIN},
-    "staff_finding_detail": {REVIEWER, ADMIN},
-    "staff_ledger": {ADMIN},
-    "staff_ledger_advance": {ADMIN},
-    "staff_ledger_statement": {ADMIN},
-    "staff_survey_list": {ADMIN},
-    "staff_survey_results": {ADMIN},
+    "contributions:report_list": {ARTIST},
+    "contributions:report_new": {ARTIST},
+    "contributions:report_detail": {ARTIST},
+    "contributions:report_screenshot": {ARTIST, REVIEWER, ADMIN},
+    "contributions:finding_list": set(),
+    "contributions:finding_new": set(),
+    "contributions:finding_detail": set(),
+    "contributions:my_ledger": {ARTIST},
+    "contributions:survey_list": {ARTIST},
+    "contributions:survey_answer": {ARTIST},
+    "contributions:staff_report_list": {REVIEWER, ADMIN},
+    "contributions:staff_report_detail": {REVIEWER, ADMIN},
+    "contributions:staff_finding_list": {REVIEWER, ADMIN},
+    "contributions:staff_finding_detail": {REVIEWER, ADMIN},
+    "contributions:staff_ledger": {ADMIN},
+    "contributions:staff_ledger_advance": {ADMIN},
+    "contributions:staff_ledger_statement": {ADMIN},
+    "contributions:staff_survey_list": {ADMIN},
+    "contributions:staff_survey_results": {ADMIN},
     "feedback-list": MEMBERS,
     "feedback-detail": {ARTIST, REVIEWER, ADMIN},
     "feedback-triage": {REVIEWER, ADMIN},
@@ -120,24 +120,24 @@ RULES: dict[str, set[str]] = {
     "ledger-detail": {ARTIST},
     "rate_card": MEMBERS,
     # Showcase and licensing: the reviewer sits on the call's jury; the licence asks for the artist's output.
-    "showcase_list": MEMBERS,
-    "showcase_call": MEMBERS,
-    "showcase_submit": {ARTIST},
-    "showcase_jury": {REVIEWER},
-    "showcase_jury_confirm": {REVIEWER},
-    "showcase_submission_media": {ARTIST, REVIEWER, ADMIN},
-    "showcase_conflict": {REVIEWER},
-    "showcase_score": {REVIEWER},
-    "licence_list": {ARTIST},
-    "licence_answer": {ARTIST},
-    "exit_archive": {ARTIST},
-    "showcase_admin_list": {ADMIN},
-    "showcase_admin_call": {ADMIN},
-    "showcase_admin_jurors": {ADMIN},
-    "showcase_admin_close": {ADMIN},
-    "showcase_admin_publish": {ADMIN},
-    "showcase_admin_select": {ADMIN},
-    "licence_admin_list": {ADMIN},
+    "showcase:showcase_list": MEMBERS,
+    "showcase:showcase_call": MEMBERS,
+    "showcase:showcase_submit": {ARTIST},
+    "showcase:showcase_jury": {REVIEWER},
+    "showcase:showcase_jury_confirm": {REVIEWER},
+    "showcase:showcase_submission_media": {ARTIST, REVIEWER, ADMIN},
+    "showcase:showcase_conflict": {REVIEWER},
+    "showcase:showcase_score": {REVIEWER},
+    "showcase:licence_list": {ARTIST},
+    "showcase:licence_answer": {ARTIST},
+    "showcase:exit_archive": {ARTIST},
+    "showcase:showcase_admin_list": {ADMIN},
+    "showcase:showcase_admin_call": {ADMIN},
+    "showcase:showcase_admin_jurors": {ADMIN},
+    "showcase:showcase_admin_close": {ADMIN},
+    "showcase:showcase_admin_publish": {ADMIN},
+    "showcase:showcase_admin_select": {ADMIN},
+    "showcase:licence_admin_list": {ADMIN},
     "showcase-call-list": MEMBERS,
     "showcase-call-detail": MEMBERS,
     "showcase-call-submit": {ARTIST},
@@ -170,9 +170,13 @@ def _module_of(pattern: URLPattern) -> str:
     return getattr(target, "__module__", "") or ""
 
 
+def _full_name(namespace: str | None, pattern: URLPattern) -> str | None:
+    return f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+
+
 def _rule_for(namespace: str | None, pattern: URLPattern) -> set[str] | None:
-    if namespace is None and pattern.name in RULES:
-        return RULES[pattern.name]
+    if _full_name(namespace, pattern) in RULES:
+        return RULES[_full_name(namespace, pattern)]
     module = _module_of(pattern)
     if namespace == "admin" or module.startswith("django.contrib.admin"):
         return MODULE_RULES["django.contrib.admin"]
@@ -192,7 +196,7 @@ def test_every_url_pattern_has_an_access_rule():
 
 
 def test_every_rule_names_a_real_url():
-    names = {p.name for ns, p in _walk(get_resolver()) if ns is None}
+    names = {_full_name(ns, p) for ns, p in _walk(get_resolver())}
     assert set(RULES) <= names, f"Rules for URLs that no longer exist: {set(RULES) - names}"
 
 
@@ -244,15 +248,15 @@ def contributions(cast, cohort, red_teamer):
     )
     survey = Survey.objects.create(cohort=cohort, title="URL test", is_open=True)
     return {
-        "report_detail": {"pk": report.pk},
-        "report_screenshot": {"pk": report.pk, "screenshot_id": report.screenshots.get().pk},
-        "staff_report_detail": {"pk": report.pk},
+        "contributions:report_detail": {"pk": report.pk},
+        "contributions:report_screenshot": {"pk": report.pk, "screenshot_id": report.screenshots.get().pk},
+        "contributions:staff_report_detail": {"pk": report.pk},
         "feedback-detail": {"pk": report.pk},
         "feedback-triage": {"pk": report.pk},
-        **{name: {"pk": finding.pk} for name in ("finding_detail", "staff_finding_detail")},
+        **{name: {"pk": finding.pk} for name in ("contributions:finding_detail", "contributions:staff_finding_detail")},
         **{name: {"pk": finding.pk} for name in ("finding-detail", "finding-submit", "finding-decide")},
-        **{name: {"pk": entry.pk} for name in ("staff_ledger_advance", "ledger-detail")},
-        **{name: {"pk": survey.pk} for name in ("survey_answer", "staff_survey_results")},
+        **{name: {"pk": entry.pk} for name in ("contributions:staff_ledger_advance", "ledger-detail")},
+        **{name: {"pk": survey.pk} for name in ("contributions:survey_answer", "contributions:staff_survey_results")},
     }
 
 
@@ -281,14 +285,28 @@ def showcase(cast, shared_output):
     licence = licence_request_create(
         actor=admin, output=output, use="x", term_start=today, term_end=today, fee_minor=100, currency="EUR"
     )
-    call_names = ("showcase_call", "showcase_submit", "showcase_jury", "showcase_jury_confirm")
-    admin_call_names = ("showcase_admin_call", "showcase_admin_jurors", "showcase_admin_close")
-    submission_names = ("showcase_submission_media", "showcase_conflict", "showcase_score", "showcase_admin_select")
+    call_names = (
+        "showcase:showcase_call",
+        "showcase:showcase_submit",
+        "showcase:showcase_jury",
+        "showcase:showcase_jury_confirm",
+    )
+    admin_call_names = (
+        "showcase:showcase_admin_call",
+        "showcase:showcase_admin_jurors",
+        "showcase:showcase_admin_close",
+    )
+    submission_names = (
+        "showcase:showcase_submission_media",
+        "showcase:showcase_conflict",
+        "showcase:showcase_score",
+        "showcase:showcase_admin_select",
+    )
     return {
-        **{name: {"pk": call.pk} for name in call_names + admin_call_names + ("showcase_admin_publish",)},
+        **{name: {"pk": call.pk} for name in call_names + admin_call_names + ("showcase:showcase_admin_publish",)},
         **{name: {"pk": call.pk} for name in ("showcase-call-detail", "showcase-call-submit")},
         **{name: {"pk": submission.pk} for name in submission_names},
-        **{name: {"pk": licence.pk} for name in ("licence_answer", "licence-detail", "licence-accept")},
+        **{name: {"pk": licence.pk} for name in ("showcase:licence_answer", "licence-detail", "licence-accept")},
         "licence-decline": {"pk": licence.pk},
     }
 
@@ -309,30 +327,44 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
     )
     receipt = cast[ARTIST].nda_acceptances.get()
     return {
-        "invitation_accept": {"token": issued.link.rstrip("/").rsplit("/", 1)[-1]},
-        "nda_receipt": {"pk": receipt.pk},
-        "invitation_resend": {"pk": issued.invitation.pk},
-        "invitation_revoke": {"pk": issued.invitation.pk},
-        "nda_admin_detail": {"pk": nda.pk},
-        "nda_admin_publish": {"pk": nda.pk},
-        "nda_admin_evidence": {"pk": nda.pk},
-        "cohort_edit": {"pk": cohort.pk},
-        "trace_result": {
+        "accessprogram:invitation_accept": {"token": issued.link.rstrip("/").rsplit("/", 1)[-1]},
+        "accessprogram:nda_receipt": {"pk": receipt.pk},
+        "accessprogram:invitation_resend": {"pk": issued.invitation.pk},
+        "accessprogram:invitation_revoke": {"pk": issued.invitation.pk},
+        "accessprogram:nda_admin_detail": {"pk": nda.pk},
+        "accessprogram:nda_admin_publish": {"pk": nda.pk},
+        "accessprogram:nda_admin_evidence": {"pk": nda.pk},
+        "accessprogram:cohort_edit": {"pk": cohort.pk},
+        "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },
-        **{name: {"pk": job.pk} for name in ("job_detail", "job_cancel", "job_rerun", "job_variation")},
+        **{
+            name: {"pk": job.pk}
+            for name in (
+                "generation:job_detail",
+                "generation:job_cancel",
+                "generation:job_rerun",
+                "generation:job_variation",
+            )
+        },
         **{name: {"pk": job.pk} for name in ("generation-detail", "generation-cancel")},
         **{
             name: {"pk": artist_output.pk}
-            for name in ("output_video", "output_poster", "output-detail", "output-media")
+            for name in ("generation:output_video", "generation:output_poster", "output-detail", "output-media")
         },
-        **{name: {"output_id": artist_output.pk} for name in ("review_item", "review_decide", "review-decision")},
-        **{name: {"pk": output.pk} for name in ("output_appeal", "output_share", "output_gallery", "output-share")},
-        **{name: {"pk": link.pk} for name in ("share_revoke", "share-detail")},
-        **{name: {"slug": link.slug} for name in ("share_page", "share_media", "share_poster")},
-        **{name: {"slug": entry.slug} for name in ("gallery_media", "gallery_poster")},
-        **{name: {"pk": token.pk} for name in ("token_revoke", "token-detail")},
-        **{name: {"pk": suspension.pk} for name in ("suspension_lift", "suspension-detail")},
+        **{
+            name: {"output_id": artist_output.pk}
+            for name in ("review:review_item", "review:review_decide", "review-decision")
+        },
+        **{
+            name: {"pk": output.pk}
+            for name in ("review:output_appeal", "review:output_share", "review:output_gallery", "output-share")
+        },
+        **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
+        **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
+        **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
+        **{name: {"pk": token.pk} for name in ("accessprogram:token_revoke", "token-detail")},
+        **{name: {"pk": suspension.pk} for name in ("accessprogram:suspension_lift", "suspension-detail")},
         **contributions,
         **showcase,
     }
@@ -346,7 +378,13 @@ def reached_view(response) -> bool:
         location = response["Location"]
         return not any(
             location.startswith(reverse(name))
-            for name in ("account_login", "admin:login", "nda", "mfa_activate_totp", "no_membership")
+            for name in (
+                "account_login",
+                "admin:login",
+                "accessprogram:nda",
+                "mfa_activate_totp",
+                "accessprogram:no_membership",
+            )
         )
     return True
 
@@ -377,7 +415,7 @@ def test_staff_without_totp_reach_only_account_pages(db, nda):
         email="new-admin@vernissage.test", name="New Admin", role=Role.PROGRAM_ADMIN, cohort=None, totp=False
     )
     client = client_for(admin)
-    response = client.get(reverse("invitation_list"))
+    response = client.get(reverse("accessprogram:invitation_list"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
     assert client.get(reverse("admin:index")).status_code == 302
     api = client.get(reverse("invitation-list"))

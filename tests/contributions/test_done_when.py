@@ -14,7 +14,7 @@ from tests.contributions.conftest import PNG, upload
 def test_a_filed_bug_accepted_by_staff_shows_pending_on_the_ledger_with_its_line(as_artist, as_reviewer, rate_card):
     # Given a tester who files a bug with a screenshot from the library page
     as_artist.post(
-        reverse("report_new"),
+        reverse("contributions:report_new"),
         {
             "type": "bug",
             "severity": "critical",
@@ -27,11 +27,12 @@ def test_a_filed_bug_accepted_by_staff_shows_pending_on_the_ledger_with_its_line
     report = Report.objects.get()
     # When staff accept it
     response = as_reviewer.post(
-        reverse("staff_report_detail", args=[report.pk]), {"action": "triage", "status": "triaged", "reply": "Yes!"}
+        reverse("contributions:staff_report_detail", args=[report.pk]),
+        {"action": "triage", "status": "triaged", "reply": "Yes!"},
     )
     assert response.status_code == 302
     # Then the tester's ledger shows the amount, pending, with the rate-card line it came from
-    page = as_artist.get(reverse("my_ledger")).content.decode()
+    page = as_artist.get(reverse("contributions:my_ledger")).content.decode()
     assert "EUR 100.00" in page and "Pending" in page
     assert "v1: Accepted bug report (critical): EUR 100.00" in page
     assert f"Bug #{report.pk}: Library loses my place" in page
@@ -42,7 +43,7 @@ def test_a_red_teamers_blocked_prompt_becomes_a_finding(red_teamer, demo_generat
     demo_generation_model.allowed_cohorts.add(red_teamer.tester_membership.cohort)
     client = client_for(red_teamer)
     response = client.post(
-        reverse("generate"),
+        reverse("generation:generate"),
         {
             "prompt": "a beheading in a medieval painting",
             "model": demo_generation_model.pk,
@@ -56,8 +57,8 @@ def test_a_red_teamers_blocked_prompt_becomes_a_finding(red_teamer, demo_generat
     assert not GenerationJob.objects.exists()
     finding = Finding.objects.get(reporter=red_teamer)
     client.post(
-        reverse("finding_detail", args=[finding.pk]),
+        reverse("contributions:finding_detail", args=[finding.pk]),
         {"category": "violence", "severity": "low", "title": "Art-history framing", "prompt": finding.prompt},
     )
-    as_reviewer.post(reverse("staff_finding_detail", args=[finding.pk]), {"decision": "validate"})
-    assert "EUR 20.00" in client.get(reverse("my_ledger")).content.decode()
+    as_reviewer.post(reverse("contributions:staff_finding_detail", args=[finding.pk]), {"decision": "validate"})
+    assert "EUR 20.00" in client.get(reverse("contributions:my_ledger")).content.decode()

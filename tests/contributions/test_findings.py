@@ -25,20 +25,22 @@ def file_finding(client, **fields):
         "model_name": "Wan demo",
         **fields,
     }
-    return client.post(reverse("finding_new"), body)
+    return client.post(reverse("contributions:finding_new"), body)
 
 
 def test_a_red_teamer_files_a_finding_with_its_reproduction(as_red_teamer, red_teamer):
     response = file_finding(as_red_teamer)
     finding = Finding.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("finding_detail", args=[finding.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "contributions:finding_detail", args=[finding.pk]
+    )
     assert (finding.reporter, finding.status, finding.seed, finding.parameters) == (
         red_teamer,
         "submitted",
         42,
         {"steps": 30},
     )
-    assert b"Tom Hanx" in as_red_teamer.get(reverse("finding_detail", args=[finding.pk])).content
+    assert b"Tom Hanx" in as_red_teamer.get(reverse("contributions:finding_detail", args=[finding.pk])).content
 
 
 def test_a_finding_on_an_output_takes_its_reproduction_from_it(as_red_teamer, red_teamer, demo_generation_model):
@@ -56,7 +58,7 @@ def test_a_finding_on_an_output_takes_its_reproduction_from_it(as_red_teamer, re
 
 
 def test_artists_do_not_file_findings(as_artist):
-    assert as_artist.get(reverse("finding_new")).status_code == 403
+    assert as_artist.get(reverse("contributions:finding_new")).status_code == 403
     assert file_finding(as_artist).status_code == 403
     assert not Finding.objects.exists()
 
@@ -91,7 +93,7 @@ def finding(as_red_teamer):
 
 
 def decide(client, finding, **fields):
-    return client.post(reverse("staff_finding_detail", args=[finding.pk]), fields)
+    return client.post(reverse("contributions:staff_finding_detail", args=[finding.pk]), fields)
 
 
 def test_validating_posts_the_rate_for_the_settled_severity(finding, as_reviewer, as_red_teamer, rate_card):
@@ -101,7 +103,9 @@ def test_validating_posts_the_rate_for_the_settled_severity(finding, as_reviewer
     assert finding.status == "validated" and finding.severity == "critical"
     entry = LedgerEntry.objects.get()
     assert (entry.kind, entry.amount_minor, entry.tester_id) == ("finding", 40_000, finding.reporter_id)
-    assert "EUR 400.00" in as_red_teamer.get(reverse("finding_detail", args=[finding.pk])).content.decode()
+    assert (
+        "EUR 400.00" in as_red_teamer.get(reverse("contributions:finding_detail", args=[finding.pk])).content.decode()
+    )
 
 
 def test_dismissing_needs_a_reason_the_red_teamer_sees(finding, as_reviewer, as_red_teamer, rate_card):
@@ -109,7 +113,10 @@ def test_dismissing_needs_a_reason_the_red_teamer_sees(finding, as_reviewer, as_
     assert response.status_code == 400 and "Give the reason" in response.content.decode()
     assert decide(as_reviewer, finding, decision="dismiss", reason="Known and fixed in v2").status_code == 302
     assert not LedgerEntry.objects.exists()
-    assert "Known and fixed in v2" in as_red_teamer.get(reverse("finding_detail", args=[finding.pk])).content.decode()
+    assert (
+        "Known and fixed in v2"
+        in as_red_teamer.get(reverse("contributions:finding_detail", args=[finding.pk])).content.decode()
+    )
 
 
 def test_a_decided_finding_is_not_decided_again(finding, as_reviewer, rate_card):
@@ -129,4 +136,4 @@ def test_bad_decisions_get_a_form_error(finding, as_reviewer, fields):
 
 def test_findings_are_decided_by_staff_only(finding, as_red_teamer, as_artist):
     assert decide(as_red_teamer, finding, decision="validate").status_code == 403
-    assert as_artist.get(reverse("finding_detail", args=[finding.pk])).status_code == 403
+    assert as_artist.get(reverse("contributions:finding_detail", args=[finding.pk])).status_code == 403

@@ -24,7 +24,7 @@ def entry(rate_card, artist, admin_user):
 
 
 def test_a_tester_sees_their_ledger_with_totals_rate_lines_and_the_rate_card(entry, as_artist, artist2):
-    page = as_artist.get(reverse("my_ledger")).content.decode()
+    page = as_artist.get(reverse("contributions:my_ledger")).content.decode()
     assert "EUR 25.00" in page  # the entry and the pending total
     assert "v1: Accepted bug report (medium): EUR 25.00" in page  # the line it came from
     assert "EUR 400.00" in page  # the rate card's critical finding line
@@ -36,11 +36,11 @@ def test_a_tester_sees_their_ledger_with_totals_rate_lines_and_the_rate_card(ent
 def client_page(user):
     from tests.conftest import client_for
 
-    return client_for(user).get(reverse("my_ledger")).content.decode()
+    return client_for(user).get(reverse("contributions:my_ledger")).content.decode()
 
 
 def advance(client, entry, to_status):
-    return client.post(reverse("staff_ledger_advance", args=[entry.pk]), {"to_status": to_status})
+    return client.post(reverse("contributions:staff_ledger_advance", args=[entry.pk]), {"to_status": to_status})
 
 
 def test_admins_move_entries_forward_only(entry, as_admin):
@@ -62,15 +62,18 @@ def test_reviewers_and_testers_do_not_move_entries(entry, as_reviewer, as_artist
 
 
 def test_the_admin_ledger_page_lists_and_filters(entry, as_admin):
-    page = as_admin.get(reverse("staff_ledger"), {"status": "pending", "tester": "aiko"}).content.decode()
+    page = as_admin.get(reverse("contributions:staff_ledger"), {"status": "pending", "tester": "aiko"}).content.decode()
     assert "aiko@vernissage.test" in page and "Approve" in page
-    assert "aiko@vernissage.test" not in as_admin.get(reverse("staff_ledger"), {"status": "paid"}).content.decode()
-    assert as_admin.get(reverse("staff_ledger"), {"month": "2025-13"}).status_code == 200
+    assert (
+        "aiko@vernissage.test"
+        not in as_admin.get(reverse("contributions:staff_ledger"), {"status": "paid"}).content.decode()
+    )
+    assert as_admin.get(reverse("contributions:staff_ledger"), {"month": "2025-13"}).status_code == 200
 
 
 def test_the_monthly_statement_csv_for_one_tester_and_for_everyone(entry, as_admin, artist):
     month = timezone.localtime(entry.created_at).strftime("%Y-%m")
-    response = as_admin.get(reverse("staff_ledger_statement"), {"month": month, "tester": artist.email})
+    response = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": month, "tester": artist.email})
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 1
@@ -82,9 +85,9 @@ def test_the_monthly_statement_csv_for_one_tester_and_for_everyone(entry, as_adm
         "pending",
     )
     assert row["rate_card_version"] == "1" and row["amount"] == "EUR 25.00"
-    everyone = as_admin.get(reverse("staff_ledger_statement"), {"month": month})
+    everyone = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": month})
     assert len(list(csv.DictReader(io.StringIO(everyone.content.decode())))) == 1
-    empty = as_admin.get(reverse("staff_ledger_statement"), {"month": "2001-01"})
+    empty = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": "2001-01"})
     assert list(csv.DictReader(io.StringIO(empty.content.decode()))) == []
 
 
@@ -92,16 +95,16 @@ def test_the_monthly_statement_csv_for_one_tester_and_for_everyone(entry, as_adm
     "params", [{"month": "2025-13"}, {"month": "last month"}, {}, {"month": "2025-01", "tester": "nobody@x.test"}]
 )
 def test_a_bad_statement_request_gets_a_form_error(as_admin, params):
-    assert as_admin.get(reverse("staff_ledger_statement"), params).status_code == 400
+    assert as_admin.get(reverse("contributions:staff_ledger_statement"), params).status_code == 400
 
 
 def test_the_statement_is_for_admins_only(as_reviewer):
-    assert as_reviewer.get(reverse("staff_ledger_statement"), {"month": "2025-01"}).status_code == 403
+    assert as_reviewer.get(reverse("contributions:staff_ledger_statement"), {"month": "2025-01"}).status_code == 403
 
 
 def test_admins_record_session_hours_priced_from_the_rate_card(rate_card, as_admin, artist):
     body = {"tester": artist.email, "held_on": "2025-03-04", "hours": "2", "note": "Lighting workshop"}
-    assert as_admin.post(reverse("staff_ledger"), body).status_code == 302
+    assert as_admin.post(reverse("contributions:staff_ledger"), body).status_code == 302
     record = SessionRecord.objects.get()
     entry = LedgerEntry.objects.get()
     assert (entry.kind, entry.quantity, entry.amount_minor, entry.source) == ("session_hour", 2, 12_000, record)
@@ -113,13 +116,13 @@ def test_admins_record_session_hours_priced_from_the_rate_card(rate_card, as_adm
 )
 def test_bad_session_hours_get_a_form_error(rate_card, as_admin, artist, fields):
     body = {"tester": artist.email, "held_on": "2025-03-04", "hours": "2", **fields}
-    assert as_admin.post(reverse("staff_ledger"), body).status_code == 400
+    assert as_admin.post(reverse("contributions:staff_ledger"), body).status_code == 400
     assert not LedgerEntry.objects.exists() and not SessionRecord.objects.exists()
 
 
 def test_session_hours_without_a_rate_are_refused(as_admin, artist):
     body = {"tester": artist.email, "held_on": "2025-03-04", "hours": "2"}
-    response = as_admin.post(reverse("staff_ledger"), body)
+    response = as_admin.post(reverse("contributions:staff_ledger"), body)
     assert response.status_code == 400 and "no rate" in response.content.decode()
     assert not SessionRecord.objects.exists()
 

@@ -67,7 +67,7 @@ def test_the_portal_form_shows_the_block_on_the_prompt_field(rules, demo_generat
         "aspect_ratio": "1:1",
         "duration_seconds": 1,
     }
-    response = as_artist.post(reverse("generate"), body)
+    response = as_artist.post(reverse("generation:generate"), body)
     assert response.status_code == 400
     assert "Sexual content" in response.context["form"].errors["prompt"][0]
     assert not GenerationJob.objects.exists() and PromptBlock.objects.count() == 1
@@ -95,16 +95,18 @@ def test_a_red_teamers_blocked_prompt_becomes_a_draft_finding_not_a_strike(rules
     assert block.finding == finding and block.is_strike is False
     assert not GenerationJob.objects.exists()
     # The red-teamer completes the draft and submits it.
-    page = client.get(reverse("finding_detail", args=[finding.pk]))
+    page = client.get(reverse("contributions:finding_detail", args=[finding.pk]))
     assert page.status_code == 200 and b"Complete and submit" in page.content
     response = client.post(
-        reverse("finding_detail", args=[finding.pk]),
+        reverse("contributions:finding_detail", args=[finding.pk]),
         {"category": "violence", "severity": "high", "title": "Gore through film jargon", "prompt": finding.prompt},
     )
     assert response.status_code == 302
     finding.refresh_from_db()
     assert finding.status == "submitted" and finding.severity == "high"
-    assert client.post(reverse("finding_detail", args=[finding.pk]), {}).status_code == 200, "no form once submitted"
+    assert client.post(reverse("contributions:finding_detail", args=[finding.pk]), {}).status_code == 200, (
+        "no form once submitted"
+    )
 
 
 def test_an_edited_rule_applies_on_the_next_submission(rules, demo_generation_model, as_artist):

@@ -13,7 +13,7 @@ from tests.contributions.conftest import JPEG, PNG, WEBP, upload
 
 def file_report(client, **fields):
     body = {"type": "bug", "severity": "high", "title": "Player freezes", "text": "At 0:02 it stops.", **fields}
-    return client.post(reverse("report_new"), body)
+    return client.post(reverse("contributions:report_new"), body)
 
 
 def test_a_tester_files_a_bug_with_screenshots_of_each_image_type(as_artist, artist):
@@ -21,16 +21,18 @@ def test_a_tester_files_a_bug_with_screenshots_of_each_image_type(as_artist, art
         as_artist, screenshots=[upload("a.png", PNG), upload("b.jpg", JPEG, "image/jpeg"), upload("c.webp", WEBP)]
     )
     report = Report.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("report_detail", args=[report.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "contributions:report_detail", args=[report.pk]
+    )
     assert report.reporter == artist and report.status == "new"
     assert sorted(s.content_type for s in report.screenshots.all()) == ["image/jpeg", "image/png", "image/webp"]
-    page = as_artist.get(reverse("report_detail", args=[report.pk]))
+    page = as_artist.get(reverse("contributions:report_detail", args=[report.pk]))
     assert page.status_code == 200 and b"Player freezes" in page.content
 
 
 def test_the_portal_layout_links_to_the_report_form_from_every_page(as_artist):
-    page = as_artist.get(reverse("library"))
-    assert reverse("report_new").encode() + b"?from=" in page.content
+    page = as_artist.get(reverse("generation:library"))
+    assert reverse("contributions:report_new").encode() + b"?from=" in page.content
 
 
 def test_a_report_records_the_page_it_came_from_and_refuses_foreign_urls(as_artist):
@@ -84,7 +86,7 @@ def test_a_report_can_be_attached_to_ones_own_output_only(as_artist, artist, art
 def test_screenshots_reach_only_the_reporter_and_staff(as_artist, artist2, reviewer, admin_user):
     file_report(as_artist, screenshots=[upload("a.png", PNG)])
     shot = ReportScreenshot.objects.get()
-    url = reverse("report_screenshot", args=[shot.report_id, shot.pk])
+    url = reverse("contributions:report_screenshot", args=[shot.report_id, shot.pk])
     response = as_artist.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == PNG
@@ -93,11 +95,11 @@ def test_screenshots_reach_only_the_reporter_and_staff(as_artist, artist2, revie
     assert client_for(admin_user).get(url).status_code == 200
     assert client_for(artist2).get(url).status_code == 404
     assert client_for(None).get(url).status_code == 302
-    assert client_for(artist2).get(reverse("report_detail", args=[shot.report_id])).status_code == 404
+    assert client_for(artist2).get(reverse("contributions:report_detail", args=[shot.report_id])).status_code == 404
 
 
 def triage(client, report, **fields):
-    return client.post(reverse("staff_report_detail", args=[report.pk]), {"action": "triage", **fields})
+    return client.post(reverse("contributions:staff_report_detail", args=[report.pk]), {"action": "triage", **fields})
 
 
 @pytest.fixture
@@ -114,7 +116,7 @@ def test_accepting_a_bug_posts_its_rate_once_and_the_tester_sees_the_reply(bug, 
     assert entry.rate_card_line.rate_card == rate_card
     assert triage(as_reviewer, bug, status="fixed").status_code == 302
     assert LedgerEntry.objects.count() == 1, "fixed after triaged does not pay twice"
-    page = as_artist.get(reverse("report_detail", args=[bug.pk])).content.decode()
+    page = as_artist.get(reverse("contributions:report_detail", args=[bug.pk])).content.decode()
     assert "Reproduced, thanks!" in page and "EUR 50.00" in page and "Fixed" in page
 
 
@@ -145,7 +147,7 @@ def test_a_duplicate_links_another_report(as_artist, as_reviewer, bug):
     assert triage(as_reviewer, second, status="duplicate", duplicate_of=bug.pk).status_code == 302
     second.refresh_from_db()
     assert second.status == "duplicate" and second.duplicate_of == bug
-    page = as_artist.get(reverse("report_detail", args=[second.pk])).content.decode()
+    page = as_artist.get(reverse("contributions:report_detail", args=[second.pk])).content.decode()
     assert f"#{bug.pk}" in page
 
 
@@ -187,14 +189,14 @@ def test_a_duplicate_of_a_duplicate_is_refused(as_artist, as_reviewer, bug):
 
 
 def test_staff_reply_without_changing_the_status(as_reviewer, as_artist, bug):
-    url = reverse("staff_report_detail", args=[bug.pk])
+    url = reverse("contributions:staff_report_detail", args=[bug.pk])
     assert as_reviewer.post(url, {"action": "reply", "text": ""}).status_code == 400
     assert as_reviewer.post(url, {"action": "reply", "text": "Which browser?"}).status_code == 302
-    assert "Which browser?" in as_artist.get(reverse("report_detail", args=[bug.pk])).content.decode()
+    assert "Which browser?" in as_artist.get(reverse("contributions:report_detail", args=[bug.pk])).content.decode()
 
 
 def test_triage_pages_are_for_staff(as_artist, bug, as_reviewer):
-    assert as_artist.get(reverse("staff_report_list")).status_code == 403
+    assert as_artist.get(reverse("contributions:staff_report_list")).status_code == 403
     assert triage(as_artist, bug, status="triaged").status_code == 403
-    listing = as_reviewer.get(reverse("staff_report_list"))
+    listing = as_reviewer.get(reverse("contributions:staff_report_list"))
     assert listing.status_code == 200 and b"Player freezes" in listing.content

@@ -27,11 +27,11 @@ def answers(survey, **overrides):
 
 
 def answer(client, survey, **overrides):
-    return client.post(reverse("survey_answer", args=[survey.pk]), answers(survey, **overrides))
+    return client.post(reverse("contributions:survey_answer", args=[survey.pk]), answers(survey, **overrides))
 
 
 def test_a_tester_answers_once_and_is_credited(survey, as_artist, artist, rate_card):
-    assert b"First week" in as_artist.get(reverse("survey_list")).content
+    assert b"First week" in as_artist.get(reverse("contributions:survey_list")).content
     assert answer(as_artist, survey).status_code == 302
     response = SurveyResponse.objects.get()
     assert response.tester == artist
@@ -63,18 +63,18 @@ def test_bad_answers_get_a_form_error(survey, as_artist, overrides):
 
 
 def test_other_cohorts_and_closed_surveys_are_out_of_reach(survey, red_teamer, as_artist):
-    assert client_for(red_teamer).get(reverse("survey_answer", args=[survey.pk])).status_code == 404
+    assert client_for(red_teamer).get(reverse("contributions:survey_answer", args=[survey.pk])).status_code == 404
     assert answer(client_for(red_teamer), survey).status_code == 404
     survey.is_open = False
     survey.save()
-    assert as_artist.get(reverse("survey_answer", args=[survey.pk])).status_code == 404
+    assert as_artist.get(reverse("contributions:survey_answer", args=[survey.pk])).status_code == 404
     assert not SurveyResponse.objects.exists()
 
 
 def test_admins_read_the_responses(survey, as_artist, as_admin):
     answer(as_artist, survey)
-    assert b"First week" in as_admin.get(reverse("staff_survey_list")).content
-    page = as_admin.get(reverse("staff_survey_results", args=[survey.pk])).content.decode()
+    assert b"First week" in as_admin.get(reverse("contributions:staff_survey_list")).content
+    page = as_admin.get(reverse("contributions:staff_survey_results", args=[survey.pk])).content.decode()
     assert "aiko@vernissage.test" in page and "More styles please" in page
 
 

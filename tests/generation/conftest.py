@@ -10,7 +10,7 @@ import redis
 from django.conf import settings
 
 from generation.models import GenerationJob, JobStatus
-from tests.processes import CeleryProcess, wait_until
+from support.processes import CeleryProcess, wait_until
 
 
 @pytest.fixture(scope="session")

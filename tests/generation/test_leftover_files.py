@@ -14,9 +14,9 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
 
+from generation.infrastructure.storage import output_keys
 from generation.models import GenerationJob, JobStatus, Output
 from generation.services.reconcile import generation_jobs_reconcile
-from generation.services.storage import output_keys
 from tests.conftest import make_job
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_an_output_row_the_database_refuses_leaves_no_file(models_dir_setting, d
             "FOR EACH ROW EXECUTE FUNCTION refuse_output()"
         )
 
-    run_next_job.apply(kwargs={"hint": str(job.pk)})
+    run_next_job.apply()
 
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "output rows refused" in job.error

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import boto3
 from django.core.files.storage import default_storage
 
-from generation.services.storage import output_keys, store_file
+from generation.infrastructure.storage import output_keys, store_file
 from tests.conftest import S3_BUCKET, make_output
 
 

@@ -150,7 +150,7 @@ def test_staff_cannot_submit(ready, as_reviewer):
 
 def test_the_portal_form_shows_errors_not_500(ready, as_artist):
     response = as_artist.post(
-        reverse("generate"),
+        reverse("generation:generate"),
         {"prompt": "", "resolution": "1080p", "aspect_ratio": "1:1", "duration_seconds": "abc", "model": ready.pk},
     )
     assert response.status_code == 400
@@ -159,7 +159,7 @@ def test_the_portal_form_shows_errors_not_500(ready, as_artist):
 
 def test_the_portal_form_queues_a_job(ready, as_artist):
     response = as_artist.post(
-        reverse("generate"),
+        reverse("generation:generate"),
         {
             "prompt": "a kite",
             "resolution": "256p",

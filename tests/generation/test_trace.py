@@ -66,7 +66,7 @@ def test_trace_video_refuses_a_missing_file(db):
 
 def test_the_trace_page_hands_the_clip_to_a_worker_and_shows_the_result(marked_clip, as_admin):
     output, clip = marked_clip
-    response = as_admin.post(reverse("trace"), {"clip": SimpleUploadedFile("leak.mp4", clip.read_bytes())})
+    response = as_admin.post(reverse("generation:trace"), {"clip": SimpleUploadedFile("leak.mp4", clip.read_bytes())})
     assert response.status_code == 302
     traced = TraceRequest.objects.get()
     assert traced.status == TraceRequest.Status.PENDING and default_storage.exists(traced.clip_key)
@@ -82,10 +82,10 @@ def test_the_trace_page_hands_the_clip_to_a_worker_and_shows_the_result(marked_c
 
 
 def test_a_garbage_upload_names_nobody(as_admin, db):
-    as_admin.post(reverse("trace"), {"clip": SimpleUploadedFile("junk.mp4", b"not a video at all")})
+    as_admin.post(reverse("generation:trace"), {"clip": SimpleUploadedFile("junk.mp4", b"not a video at all")})
     traced = trace_request_run(TraceRequest.objects.get())
     assert traced.status == TraceRequest.Status.DONE and traced.output is None
 
 
 def test_the_trace_page_needs_a_file(as_admin):
-    assert as_admin.post(reverse("trace"), {}).status_code == 400
+    assert as_admin.post(reverse("generation:trace"), {}).status_code == 400

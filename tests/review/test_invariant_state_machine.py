@@ -35,7 +35,15 @@ from hypothesis.stateful import (
 from accessprogram.errors import Conflict
 from accessprogram.models import User
 from accessprogram.services.context import Actor
-from accessprogram.services.suspensions import suspension_create, suspension_lift
+from accessprogram.services.suspensions import (
+    suspension_active_for,
+    suspension_blocking_job,
+    suspension_create,
+    suspension_lift,
+    suspension_reach,
+)
+from generation.models import GenerationJob
+from review.access import owner_is_suspended
 from review.services.provenance import public_video_key
 from review.services.reviews import review_decide
 from review.services.sharing import gallery_add, share_link_create, share_link_revoke
@@ -236,27 +244,42 @@ class PublicAccessMachine(RuleBasedStateMachine):
     @invariant()
     def exactly_the_right_people_get_bytes(self):
         gallery_pages = {
-            persona: self.clients[persona].get(reverse("gallery")).content.decode() for persona in PERSONAS
+            persona: self.clients[persona].get(reverse("review:gallery")).content.decode() for persona in PERSONAS
         }
         for tracked in self.outputs:
             public = tracked.status == "approved" and self.active[tracked.owner]
             for persona in PERSONAS:
                 owner = persona == tracked.owner and self.active[persona]
                 private = owner or persona == "staff"
-                self._check(persona, reverse("job_detail", args=[tracked.job_id]), owner)
-                self._check(persona, reverse("output_video", args=[tracked.output_id]), private, video=tracked.video)
-                self._check(persona, reverse("output_poster", args=[tracked.output_id]), private)
+                self._check(persona, reverse("generation:job_detail", args=[tracked.job_id]), owner)
+                self._check(
+                    persona, reverse("generation:output_video", args=[tracked.output_id]), private, video=tracked.video
+                )
+                self._check(persona, reverse("generation:output_poster", args=[tracked.output_id]), private)
                 self._check(persona, reverse("output-detail", args=[tracked.output_id]), private)
                 self._check(persona, reverse("output-media", args=[tracked.output_id]), private, video=tracked.video)
                 for slug, live in tracked.links.values():
-                    self._check(persona, reverse("share_page", args=[slug]), public and live)
-                    self._check_public(persona, reverse("share_media", args=[slug]), public and live, tracked)
-                    self._check(persona, reverse("share_poster", args=[slug]), public and live)
+                    self._check(persona, reverse("review:share_page", args=[slug]), public and live)
+                    self._check_public(persona, reverse("review:share_media", args=[slug]), public and live, tracked)
+                    self._check(persona, reverse("review:share_poster", args=[slug]), public and live)
                 if tracked.gallery_slug:
-                    media = reverse("gallery_media", args=[tracked.gallery_slug])
+                    media = reverse("review:gallery_media", args=[tracked.gallery_slug])
                     assert (media in gallery_pages[persona]) == public
                     self._check_public(persona, media, public, tracked)
-                    self._check(persona, reverse("gallery_poster", args=[tracked.gallery_slug]), public)
+                    self._check(persona, reverse("review:gallery_poster", args=[tracked.gallery_slug]), public)
+
+    @invariant()
+    def every_reader_of_a_suspension_agrees(self):
+        """The gate, scheduling, cancellation and public pages read one reach rule: they agree on who is out."""
+        for owner in OWNERS:
+            user = User.objects.get(pk=self.cast[owner].pk)
+            killed = owner in self.suspensions
+            jobs = GenerationJob.objects.filter(pk__in=[t.job_id for t in self.outputs if t.owner == owner])
+            reached = jobs.filter(suspension_reach(user="owner", cohort="cohort", token="token"))
+            assert (suspension_active_for(user) is not None) == killed, "the gate"
+            assert all((suspension_blocking_job(job) is not None) == killed for job in jobs), "scheduling"
+            assert set(reached) == (set(jobs) if killed else set()), "cancellation"
+            assert owner_is_suspended(user) == (killed or not self.active[owner]), "public pages"
 
 
 @pytest.mark.django_db

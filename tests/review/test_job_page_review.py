@@ -15,7 +15,7 @@ from tests.review.conftest import approve, share
 
 
 def job_page(client, output) -> str:
-    return client.get(reverse("job_detail", args=[output.job_id])).content.decode()
+    return client.get(reverse("generation:job_detail", args=[output.job_id])).content.decode()
 
 
 def test_a_pending_output_shows_its_place_in_the_queue_and_the_median_wait(
@@ -37,12 +37,14 @@ def test_a_rejection_shows_reason_and_note_and_offers_one_appeal(as_artist, arti
     )
     html = job_page(as_artist, artist_output)
     assert "Rejected" in html and "Likeness" in html and "A real face." in html
-    assert reverse("output_appeal", args=[artist_output.pk]) in html
-    response = as_artist.post(reverse("output_appeal", args=[artist_output.pk]), {"message": "It is my own face."})
+    assert reverse("review:output_appeal", args=[artist_output.pk]) in html
+    response = as_artist.post(
+        reverse("review:output_appeal", args=[artist_output.pk]), {"message": "It is my own face."}
+    )
     assert response.status_code == 302
     html = job_page(as_artist, artist_output)
     assert "Pending review" in html and "appealed" in html
-    assert reverse("output_appeal", args=[artist_output.pk]) not in html
+    assert reverse("review:output_appeal", args=[artist_output.pk]) not in html
 
 
 def test_changes_requested_show_the_note(as_artist, artist_output, reviewer):
@@ -52,33 +54,35 @@ def test_changes_requested_show_the_note(as_artist, artist_output, reviewer):
 
 
 def test_sharing_is_offered_only_once_approved(as_artist, artist_output, reviewer):
-    assert reverse("output_share", args=[artist_output.pk]) not in job_page(as_artist, artist_output)
+    assert reverse("review:output_share", args=[artist_output.pk]) not in job_page(as_artist, artist_output)
     approve(artist_output, reviewer)
     html = job_page(as_artist, artist_output)
-    assert reverse("output_share", args=[artist_output.pk]) in html
-    assert reverse("output_gallery", args=[artist_output.pk]) in html
+    assert reverse("review:output_share", args=[artist_output.pk]) in html
+    assert reverse("review:output_gallery", args=[artist_output.pk]) in html
 
 
 def test_the_owner_creates_and_revokes_a_link_from_the_job_page(as_artist, approved_output):
-    response = as_artist.post(reverse("output_share", args=[approved_output.pk]), {"credit_line": "Aiko"})
+    response = as_artist.post(reverse("review:output_share", args=[approved_output.pk]), {"credit_line": "Aiko"})
     assert response.status_code == 302
     link = ShareLink.objects.get(output=approved_output)
-    assert reverse("share_page", args=[link.slug]) in job_page(as_artist, approved_output)
-    as_artist.post(reverse("share_revoke", args=[link.pk]))
+    assert reverse("review:share_page", args=[link.slug]) in job_page(as_artist, approved_output)
+    as_artist.post(reverse("review:share_revoke", args=[link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
 
 
 def test_sharing_a_pending_output_from_the_page_is_refused(as_artist, artist_output):
-    response = as_artist.post(reverse("output_share", args=[artist_output.pk]), follow=True)
+    response = as_artist.post(reverse("review:output_share", args=[artist_output.pk]), follow=True)
     assert "Only approved outputs can be shared" in response.content.decode()
     assert not ShareLink.objects.exists()
 
 
 def test_the_owner_adds_to_and_removes_from_the_gallery(as_artist, approved_output):
-    as_artist.post(reverse("output_gallery", args=[approved_output.pk]), {"credit_line": "Aiko", "show_prompt": "on"})
+    as_artist.post(
+        reverse("review:output_gallery", args=[approved_output.pk]), {"credit_line": "Aiko", "show_prompt": "on"}
+    )
     assert "In the public" in job_page(as_artist, approved_output)
-    as_artist.post(reverse("output_gallery", args=[approved_output.pk]), {"action": "remove"})
+    as_artist.post(reverse("review:output_gallery", args=[approved_output.pk]), {"action": "remove"})
     assert "In the public" not in job_page(as_artist, approved_output)
 
 
@@ -87,6 +91,8 @@ def test_another_tester_cannot_share_or_revoke(artist2, approved_output):
 
     link = share(approved_output)
     other = client_for(artist2)
-    assert other.post(reverse("output_share", args=[approved_output.pk])).status_code == 404
-    assert other.post(reverse("share_revoke", args=[link.pk])).status_code == 404
-    assert other.post(reverse("output_gallery", args=[approved_output.pk]), {"credit_line": "x"}).status_code == 404
+    assert other.post(reverse("review:output_share", args=[approved_output.pk])).status_code == 404
+    assert other.post(reverse("review:share_revoke", args=[link.pk])).status_code == 404
+    assert (
+        other.post(reverse("review:output_gallery", args=[approved_output.pk]), {"credit_line": "x"}).status_code == 404
+    )

@@ -34,6 +34,6 @@ def test_metrics_add_up(artist, reviewer, admin_user, demo_generation_model):
 
 
 def test_the_metrics_page_is_for_staff(as_reviewer, as_artist, artist_output):
-    response = as_reviewer.get(reverse("review_metrics"))
+    response = as_reviewer.get(reverse("review:review_metrics"))
     assert response.status_code == 200 and "Backlog" in response.content.decode()
-    assert as_artist.get(reverse("review_metrics")).status_code == 403
+    assert as_artist.get(reverse("review:review_metrics")).status_code == 403

@@ -75,7 +75,7 @@ def test_an_approval_signs_the_video_with_the_model_and_the_approval(artist_outp
 
 def test_the_public_gets_the_signed_copy_and_the_owner_the_original(approved_output, tmp_path):
     link = share(approved_output)
-    response = Client().get(reverse("share_media", args=[link.slug]))
+    response = Client().get(reverse("review:share_media", args=[link.slug]))
     downloaded = tmp_path / "public.mp4"
     downloaded.write_bytes(b"".join(response.streaming_content))
     assert read_credentials(downloaded)[0] == "Trusted"
@@ -83,7 +83,7 @@ def test_the_public_gets_the_signed_copy_and_the_owner_the_original(approved_out
         original = handle.read()
     owner = Client()
     owner.force_login(approved_output.owner)
-    private = owner.get(reverse("output_video", args=[approved_output.pk]))
+    private = owner.get(reverse("generation:output_video", args=[approved_output.pk]))
     assert b"".join(private.streaming_content) == original != downloaded.read_bytes()
 
 

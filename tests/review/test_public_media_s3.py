@@ -23,11 +23,11 @@ def test_public_media_redirects_to_a_url_of_at_most_60_seconds(s3_storage, artis
         signed_bytes = handle.read()
     assert signed.video_key != output.video_key
     link = share(output)
-    response = Client().get(reverse("share_media", args=[link.slug]))
+    response = Client().get(reverse("review:share_media", args=[link.slug]))
     assert response.status_code == 302
     url = response["Location"]
     assert int(parse_qs(urlparse(url).query)["X-Amz-Expires"][0]) <= 60
     with urllib.request.urlopen(url) as fetched:  # noqa: S310 -- the loopback test server
         assert fetched.read() == signed_bytes
     review_decide(actor=Actor(user=reviewer), output=output, decision="withdraw")
-    assert Client().get(reverse("share_media", args=[link.slug])).status_code == 404
+    assert Client().get(reverse("review:share_media", args=[link.slug])).status_code == 404

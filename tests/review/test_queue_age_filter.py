@@ -23,6 +23,6 @@ def test_the_queue_api_answers_any_age_filter(as_reviewer, artist, demo_generati
 def test_the_queue_page_answers_an_age_no_review_can_reach(as_reviewer, artist, demo_generation_model):
     make_output(artist, demo_generation_model)
 
-    response = as_reviewer.get(reverse("review_queue"), {"min_age_hours": "1e300"})
+    response = as_reviewer.get(reverse("review:review_queue"), {"min_age_hours": "1e300"})
 
     assert response.status_code == 200

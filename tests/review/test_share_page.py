@@ -18,11 +18,11 @@ from tests.review.conftest import share
 
 
 def page(link):
-    return reverse("share_page", args=[link.slug])
+    return reverse("review:share_page", args=[link.slug])
 
 
 def media(link):
-    return reverse("share_media", args=[link.slug])
+    return reverse("review:share_media", args=[link.slug])
 
 
 def body(response) -> bytes:
@@ -42,7 +42,7 @@ def test_an_anonymous_visitor_plays_an_approved_shared_video(approved_output):
     assert video.status_code == 200 and body(video)[4:8] == b"ftyp"
     ranged = client.get(media(link), HTTP_RANGE="bytes=0-9")
     assert ranged.status_code == 206 and len(body(ranged)) == 10
-    assert client.get(reverse("share_poster", args=[link.slug])).status_code == 200
+    assert client.get(reverse("review:share_poster", args=[link.slug])).status_code == 200
 
 
 def test_the_prompt_is_shown_when_the_owner_allows(approved_output):
@@ -87,7 +87,7 @@ def test_a_suspended_owner_takes_their_links_down(approved_output, artist, suspe
 
 
 def test_an_unknown_slug_is_a_404(db):
-    assert Client().get(reverse("share_page", args=["nope"])).status_code == 404
+    assert Client().get(reverse("review:share_page", args=["nope"])).status_code == 404
 
 
 def test_a_passphrase_link_asks_first_and_hides_the_media(approved_output):
@@ -121,7 +121,7 @@ def test_a_tester_without_the_nda_sees_exactly_what_the_public_sees(approved_out
     assert client.get(page(link)).status_code == 404
     assert client.get(media(link)).status_code == 404
     # The rest of the site still sends them to the NDA.
-    assert client.get(reverse("library"))["Location"].startswith(reverse("nda"))
+    assert client.get(reverse("generation:library"))["Location"].startswith(reverse("accessprogram:nda"))
 
 
 def test_staff_and_owner_get_no_more_than_the_public_through_a_dead_link(approved_output, artist, as_admin):

@@ -78,10 +78,10 @@ def test_every_export_neutralises_hostile_text(
     licence_accept(actor=Actor(user=artist), licence=licence, credit_line="@A1")
     as_admin = client_for(admin_user)
 
-    evidence = as_admin.get(reverse("nda_admin_evidence", args=[nda.pk]))
+    evidence = as_admin.get(reverse("accessprogram:nda_admin_evidence", args=[nda.pk]))
     month = timezone.localdate().strftime("%Y-%m")
-    statement = as_admin.get(reverse("staff_ledger_statement"), {"month": month})
-    archive_response = client_for(artist).get(reverse("exit_archive"))
+    statement = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": month})
+    archive_response = client_for(artist).get(reverse("showcase:exit_archive"))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(archive_response.streaming_content)))
 
     _assert_formula_safe("NDA evidence", b"".join(evidence.streaming_content).decode(), [HOSTILE_NAME, HOSTILE_AGENT])

@@ -55,9 +55,9 @@ def test_a_former_tester_downloads_their_work_feedback_findings_and_statement(
     # When: her membership ends, and she follows the link on the page former testers land on.
     end_membership(artist)
     client = client_for(artist)
-    landing = client.get(reverse("dashboard"), follow=True)
-    assert reverse("exit_archive") in landing.content.decode()
-    archive = archive_of(client.get(reverse("exit_archive")))
+    landing = client.get(reverse("accessprogram:dashboard"), follow=True)
+    assert reverse("showcase:exit_archive") in landing.content.decode()
+    archive = archive_of(client.get(reverse("showcase:exit_archive")))
 
     # Then: exactly her approved work, as the public gets it, and her records.
     names = set(archive.namelist())
@@ -85,22 +85,22 @@ def test_a_former_tester_downloads_their_work_feedback_findings_and_statement(
 
 
 def test_an_active_tester_can_download_their_archive_too(artist, approved):
-    archive = archive_of(client_for(artist).get(reverse("exit_archive")))
+    archive = archive_of(client_for(artist).get(reverse("showcase:exit_archive")))
     assert any(name.endswith(".mp4") for name in archive.namelist())
 
 
 def test_nobody_else_gets_the_archive(artist, approved, admin_user, reviewer, unsigned_tester):
     from django.test import Client
 
-    assert Client().get(reverse("exit_archive")).status_code == 302
-    assert client_for(admin_user).get(reverse("exit_archive")).status_code == 403
-    assert client_for(reviewer).get(reverse("exit_archive")).status_code == 403
+    assert Client().get(reverse("showcase:exit_archive")).status_code == 302
+    assert client_for(admin_user).get(reverse("showcase:exit_archive")).status_code == 403
+    assert client_for(reviewer).get(reverse("showcase:exit_archive")).status_code == 403
     # A tester who has not accepted the NDA reaches nothing of the program, their archive included.
-    assert client_for(unsigned_tester).get(reverse("exit_archive")).status_code == 403
+    assert client_for(unsigned_tester).get(reverse("showcase:exit_archive")).status_code == 403
 
 
 def test_another_testers_archive_holds_only_their_own_work(artist, artist2, approved):
-    archive = archive_of(client_for(artist2).get(reverse("exit_archive")))
+    archive = archive_of(client_for(artist2).get(reverse("showcase:exit_archive")))
     assert not [name for name in archive.namelist() if name.endswith(".mp4")]
     assert approved.job.prompt not in archive.read("works/index.csv").decode()
 
@@ -110,7 +110,7 @@ def test_a_suspended_former_tester_is_refused(artist, approved):
 
     end_membership(artist)
     suspension_create(actor=Actor.system(), scope="tester", target=artist, reason="Leaked outputs")
-    assert client_for(artist).get(reverse("exit_archive")).status_code == 403
+    assert client_for(artist).get(reverse("showcase:exit_archive")).status_code == 403
 
 
 def test_the_archive_is_built_without_holding_the_videos_in_memory(artist, demo_generation_model, reviewer):
@@ -124,7 +124,7 @@ def test_the_archive_is_built_without_holding_the_videos_in_memory(artist, demo_
     client = client_for(artist)
     tracemalloc.start()
     try:
-        response = client.get(reverse("exit_archive"))
+        response = client.get(reverse("showcase:exit_archive"))
         total = 0
         for chunk in response.streaming_content:
             total += len(chunk)

@@ -15,11 +15,15 @@ from tests.conftest import client_for, make_member
 
 def test_admins_seat_and_unseat_jurors(admin_user, call, artist):
     client = client_for(admin_user)
-    response = client.post(reverse("showcase_admin_jurors", args=[call.pk]), {"user": artist.pk, "action": "add"})
+    response = client.post(
+        reverse("showcase:showcase_admin_jurors", args=[call.pk]), {"user": artist.pk, "action": "add"}
+    )
     assert response.status_code == 302 and Juror.objects.filter(call=call, user=artist).exists()
-    response = client.post(reverse("showcase_admin_jurors", args=[call.pk]), {"user": artist.pk, "action": "remove"})
+    response = client.post(
+        reverse("showcase:showcase_admin_jurors", args=[call.pk]), {"user": artist.pk, "action": "remove"}
+    )
     assert response.status_code == 302 and not Juror.objects.filter(call=call, user=artist).exists()
-    response = client.post(reverse("showcase_admin_jurors", args=[call.pk]), {"user": 0, "action": "add"})
+    response = client.post(reverse("showcase:showcase_admin_jurors", args=[call.pk]), {"user": 0, "action": "add"})
     assert response.status_code == 400
 
 
@@ -34,7 +38,7 @@ def test_a_juror_who_has_scored_stays_on_the_jury(admin_user, call, artist, revi
 
 def test_jurors_and_the_owner_watch_a_submission_while_approved(call, artist, red_teamer, approved, reviewer, nda):
     submission = showcase_submit(actor=Actor(user=artist), call=call, output=approved)
-    url = reverse("showcase_submission_media", args=[submission.pk])
+    url = reverse("showcase:showcase_submission_media", args=[submission.pk])
     assert client_for(red_teamer).get(url).status_code == 200, "a juror from another cohort"
     assert client_for(artist).get(url).status_code == 200, "the owner"
     assert client_for(artist).get(url + "?part=poster")["Content-Type"] == "image/jpeg"

@@ -35,7 +35,7 @@ def request_licence(admin, output, **changes):
 def test_staff_request_a_licence_from_the_staff_page(admin_user, approved):
     today = timezone.localdate()
     response = client_for(admin_user).post(
-        reverse("licence_admin_list"),
+        reverse("showcase:licence_admin_list"),
         {
             "output": str(approved.pk),
             "use": "the spring campaign",
@@ -61,12 +61,12 @@ def test_accepting_posts_the_fee_and_credits_every_public_use(admin_user, artist
     gallery_add(actor=Actor(user=artist), output=approved, credit_line="Aiko")
     licence = request_licence(admin_user, approved)
     as_artist = client_for(artist)
-    page = as_artist.get(reverse("licence_list")).content.decode()
+    page = as_artist.get(reverse("showcase:licence_list")).content.decode()
     assert "the spring campaign" in page and "EUR 500.00" in page
-    assert CREDIT not in Client().get(reverse("share_page", args=[link.slug])).content.decode()
+    assert CREDIT not in Client().get(reverse("review:share_page", args=[link.slug])).content.decode()
 
     response = as_artist.post(
-        reverse("licence_answer", args=[licence.pk]), {"decision": "accept", "credit_line": "Aiko, Lisbon"}
+        reverse("showcase:licence_answer", args=[licence.pk]), {"decision": "accept", "credit_line": "Aiko, Lisbon"}
     )
     assert response.status_code == 302
     licence.refresh_from_db()
@@ -80,15 +80,15 @@ def test_accepting_posts_the_fee_and_credits_every_public_use(admin_user, artist
         "pending",
     )
     assert entry.source == licence
-    assert CREDIT in Client().get(reverse("share_page", args=[link.slug])).content.decode()
-    assert CREDIT in Client().get(reverse("gallery")).content.decode()
+    assert CREDIT in Client().get(reverse("review:share_page", args=[link.slug])).content.decode()
+    assert CREDIT in Client().get(reverse("review:gallery")).content.decode()
 
 
 def test_a_licence_whose_term_has_not_begun_or_has_ended_shows_no_credit(admin_user, artist, approved):
     link = share_link_create(actor=Actor(user=artist), output=approved)
     licence = request_licence(admin_user, approved, term_start=timezone.localdate() + timedelta(days=3))
     licence_accept(actor=Actor(user=artist), licence=licence, credit_line="Aiko, Lisbon")
-    assert "Licensed to" not in Client().get(reverse("share_page", args=[link.slug])).content.decode()
+    assert "Licensed to" not in Client().get(reverse("review:share_page", args=[link.slug])).content.decode()
 
 
 def test_declining_does_nothing(admin_user, artist, approved):
@@ -97,7 +97,7 @@ def test_declining_does_nothing(admin_user, artist, approved):
     response = client_for(artist).post(reverse("licence-decline", args=[licence.pk]))
     assert response.status_code == 200 and response.json()["status"] == "declined"
     assert not LedgerEntry.objects.exists()
-    assert "Licensed to" not in Client().get(reverse("share_page", args=[link.slug])).content.decode()
+    assert "Licensed to" not in Client().get(reverse("review:share_page", args=[link.slug])).content.decode()
     with pytest.raises(Conflict):
         licence_accept(actor=Actor(user=artist), licence=licence)
     assert not LedgerEntry.objects.exists()
@@ -110,7 +110,7 @@ def test_a_licence_is_answered_once(admin_user, artist, approved):
     second = api.post(reverse("licence-accept", args=[licence.pk]), content_type="application/json")
     assert second.status_code == 409 and second.json()["code"] == "already_answered"
     assert api.post(reverse("licence-decline", args=[licence.pk])).status_code == 409
-    response = api.post(reverse("licence_answer", args=[licence.pk]), {"decision": "accept"})
+    response = api.post(reverse("showcase:licence_answer", args=[licence.pk]), {"decision": "accept"})
     assert response.status_code == 409
     assert LedgerEntry.objects.count() == 1
     licence.refresh_from_db()
@@ -121,7 +121,9 @@ def test_another_tester_cannot_answer(admin_user, artist2, approved):
     licence = request_licence(admin_user, approved)
     as_other = client_for(artist2)
     assert as_other.post(reverse("licence-accept", args=[licence.pk])).status_code == 404
-    assert as_other.post(reverse("licence_answer", args=[licence.pk]), {"decision": "accept"}).status_code == 404
+    assert (
+        as_other.post(reverse("showcase:licence_answer", args=[licence.pk]), {"decision": "accept"}).status_code == 404
+    )
     assert as_other.get(reverse("licence-detail", args=[licence.pk])).status_code == 404
     with pytest.raises(NotAllowed):
         licence_accept(actor=Actor(user=artist2), licence=licence)
@@ -142,7 +144,7 @@ def test_an_expired_request_cannot_be_accepted(admin_user, artist, approved):
 def test_only_approved_outputs_are_licensed(admin_user, artist, demo_generation_model):
     pending = make_output(artist, demo_generation_model)
     response = client_for(admin_user).post(
-        reverse("licence_admin_list"),
+        reverse("showcase:licence_admin_list"),
         {
             "output": str(pending.pk),
             "use": "a poster",
@@ -184,7 +186,7 @@ def test_bad_requests_name_the_field(admin_user, approved, changes, field):
 
 def test_the_staff_form_reports_an_unknown_output_and_a_bad_term(admin_user):
     response = client_for(admin_user).post(
-        reverse("licence_admin_list"),
+        reverse("showcase:licence_admin_list"),
         {
             "output": "00000000-0000-0000-0000-000000000000",
             "use": "a poster",
@@ -200,4 +202,4 @@ def test_the_staff_form_reports_an_unknown_output_and_a_bad_term(admin_user):
 def test_testers_cannot_request_licences(artist, approved):
     with pytest.raises(NotAllowed):
         request_licence(artist, approved)
-    assert client_for(artist).get(reverse("licence_admin_list")).status_code == 403
+    assert client_for(artist).get(reverse("showcase:licence_admin_list")).status_code == 403

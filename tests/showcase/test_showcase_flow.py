@@ -22,13 +22,13 @@ def score(client, submission, craft, story):
     criteria = list(submission.call.criteria.all())
     prefix = f"s{submission.pk}"
     return client.post(
-        reverse("showcase_score", args=[submission.pk]),
+        reverse("showcase:showcase_score", args=[submission.pk]),
         {f"{prefix}-c{criteria[0].pk}": craft, f"{prefix}-c{criteria[1].pk}": story},
     )
 
 
 def confirm(client, call):
-    return client.post(reverse("showcase_jury_confirm", args=[call.pk]))
+    return client.post(reverse("showcase:showcase_jury_confirm", args=[call.pk]))
 
 
 def test_a_call_runs_from_open_to_published_with_credits(
@@ -38,7 +38,7 @@ def test_a_call_runs_from_open_to_published_with_credits(
     as_admin = client_for(admin_user)
     deadline = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     response = as_admin.post(
-        reverse("showcase_admin_list"),
+        reverse("showcase:showcase_admin_list"),
         {
             "title": "Light and water",
             "brief": "Short films about light on water.",
@@ -58,9 +58,9 @@ def test_a_call_runs_from_open_to_published_with_credits(
 
     # When: the artist submits from the portal and the red-teamer through the API.
     as_artist = client_for(artist)
-    assert "Light and water" in as_artist.get(reverse("showcase_list")).content.decode()
+    assert "Light and water" in as_artist.get(reverse("showcase:showcase_list")).content.decode()
     response = as_artist.post(
-        reverse("showcase_submit", args=[call.pk]), {"output": approved.pk, "credit_line": "Aiko, Lisbon"}
+        reverse("showcase:showcase_submit", args=[call.pk]), {"output": approved.pk, "credit_line": "Aiko, Lisbon"}
     )
     assert response.status_code == 302
     response = client_for(red_teamer).post(
@@ -77,14 +77,16 @@ def test_a_call_runs_from_open_to_published_with_credits(
     as_reviewer, as_bram, as_rosa = client_for(reviewer), client_for(artist2), client_for(red_teamer)
     assert score(as_reviewer, aiko, 8, 4).status_code == 409
     # The reviewer declares a conflict with Rosa's film, then confirms and scores Aiko's.
-    response = as_reviewer.post(reverse("showcase_conflict", args=[rosa.pk]), {f"k{rosa.pk}-reason": "We are friends"})
+    response = as_reviewer.post(
+        reverse("showcase:showcase_conflict", args=[rosa.pk]), {f"k{rosa.pk}-reason": "We are friends"}
+    )
     assert response.status_code == 302
     confirm(as_reviewer, call)
     assert score(as_reviewer, aiko, 8, 4).status_code == 302
     assert score(as_reviewer, rosa, 5, 5).status_code == 403
     # Bram shares Aiko's cohort: the call keeps him from scoring her; he scores Rosa's.
     confirm(as_bram, call)
-    jury_page = as_bram.get(reverse("showcase_jury", args=[call.pk])).content.decode()
+    jury_page = as_bram.get(reverse("showcase:showcase_jury", args=[call.pk])).content.decode()
     assert "cohort-mates" in jury_page
     assert score(as_bram, aiko, 10, 5).status_code == 403
     assert score(as_bram, rosa, 6, 2).status_code == 302
@@ -95,34 +97,34 @@ def test_a_call_runs_from_open_to_published_with_credits(
     assert Scorecard.objects.count() == 3
 
     # Staff close the call and see the ranking by mean score: Aiko (12 + 12) / 2 = 12 above Rosa's 8.
-    assert as_admin.post(reverse("showcase_admin_close", args=[call.pk])).status_code == 302
+    assert as_admin.post(reverse("showcase:showcase_admin_close", args=[call.pk])).status_code == 302
     call.refresh_from_db()
     assert call.status == CallStatus.CLOSED
     assert score(as_rosa, aiko, 1, 1).status_code == 409
-    page = as_admin.get(reverse("showcase_admin_call", args=[call.pk])).content.decode()
+    page = as_admin.get(reverse("showcase:showcase_admin_call", args=[call.pk])).content.decode()
     assert page.index("Aiko, Lisbon") < page.index("Rosa Redteam")
     assert "12.00" in page and "8.00" in page
 
     # Selecting Aiko posts the rate card's showcase amount to her ledger, once.
-    assert as_admin.post(reverse("showcase_admin_select", args=[aiko.pk])).status_code == 302
-    assert as_admin.post(reverse("showcase_admin_select", args=[aiko.pk])).status_code == 302
+    assert as_admin.post(reverse("showcase:showcase_admin_select", args=[aiko.pk])).status_code == 302
+    assert as_admin.post(reverse("showcase:showcase_admin_select", args=[aiko.pk])).status_code == 302
     entry = LedgerEntry.objects.get(kind="showcase")
     assert (entry.tester, entry.amount_minor, entry.currency, entry.status) == (artist, SHOWCASE_RATE, "EUR", "pending")
     assert entry.source == aiko
     assert not LedgerEntry.objects.filter(tester=red_teamer).exists()
 
     # Publishing puts the winner in the public gallery with her credit line; the results page lists it.
-    assert "Aiko, Lisbon" not in Client().get(reverse("gallery")).content.decode()
-    assert as_admin.post(reverse("showcase_admin_publish", args=[call.pk])).status_code == 302
+    assert "Aiko, Lisbon" not in Client().get(reverse("review:gallery")).content.decode()
+    assert as_admin.post(reverse("showcase:showcase_admin_publish", args=[call.pk])).status_code == 302
     call.refresh_from_db()
     assert call.status == CallStatus.PUBLISHED
     gallery_entry = GalleryEntry.objects.get(output=approved)
     assert gallery_entry.credit_line == "Aiko, Lisbon"
-    gallery = Client().get(reverse("gallery")).content.decode()
+    gallery = Client().get(reverse("review:gallery")).content.decode()
     assert "Aiko, Lisbon" in gallery and "Rosa Redteam" not in gallery
-    results = as_bram.get(reverse("showcase_call", args=[call.pk])).content.decode()
+    results = as_bram.get(reverse("showcase:showcase_call", args=[call.pk])).content.decode()
     assert "Winners" in results and "Aiko, Lisbon" in results
-    assert reverse("gallery_media", args=[gallery_entry.slug]) in results
+    assert reverse("review:gallery_media", args=[gallery_entry.slug]) in results
 
     # Every decision is in the audit log.
     actions = set(AuditEvent.objects.values_list("action", flat=True))
@@ -140,9 +142,9 @@ def test_a_call_runs_from_open_to_published_with_credits(
 
     # Withdrawing the winner's approval takes it off the gallery and the results on the next request.
     review_decide(actor=Actor(user=reviewer), output=approved, decision="withdraw")
-    assert "Aiko, Lisbon" not in Client().get(reverse("gallery")).content.decode()
-    assert "Aiko, Lisbon" not in as_bram.get(reverse("showcase_call", args=[call.pk])).content.decode()
-    assert Client().get(reverse("gallery_media", args=[gallery_entry.slug])).status_code == 404
+    assert "Aiko, Lisbon" not in Client().get(reverse("review:gallery")).content.decode()
+    assert "Aiko, Lisbon" not in as_bram.get(reverse("showcase:showcase_call", args=[call.pk])).content.decode()
+    assert Client().get(reverse("review:gallery_media", args=[gallery_entry.slug])).status_code == 404
 
 
 def test_a_suspended_winners_work_leaves_the_gallery(admin_user, artist, approved, rate_card, reviewer):
@@ -156,9 +158,9 @@ def test_a_suspended_winners_work_leaves_the_gallery(admin_user, artist, approve
     showcase_call_close(actor=admin, call=call)
     showcase_select(actor=admin, submission=submission)
     showcase_call_publish(actor=admin, call=call)
-    assert "Aiko" in Client().get(reverse("gallery")).content.decode()
+    assert "Aiko" in Client().get(reverse("review:gallery")).content.decode()
     suspension_create(actor=admin, scope="tester", target=artist, reason="Leaked token")
-    assert "Aiko" not in Client().get(reverse("gallery")).content.decode()
+    assert "Aiko" not in Client().get(reverse("review:gallery")).content.decode()
 
 
 def test_an_owner_who_already_shows_the_winner_keeps_their_gallery_credit(admin_user, artist, approved, rate_card):

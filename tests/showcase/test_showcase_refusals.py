@@ -35,7 +35,7 @@ def submit_api(user, call, output, **data):
 
 def test_it_refuses_an_output_that_is_not_approved(call, artist, demo_generation_model):
     pending = make_output(artist, demo_generation_model)
-    response = client_for(artist).post(reverse("showcase_submit", args=[call.pk]), {"output": pending.pk})
+    response = client_for(artist).post(reverse("showcase:showcase_submit", args=[call.pk]), {"output": pending.pk})
     assert response.status_code == 400 and "output" in response.context["form"].errors
     response = submit_api(artist, call, pending)
     assert response.status_code == 409 and response.json()["code"] == "not_approved"
@@ -44,7 +44,7 @@ def test_it_refuses_an_output_that_is_not_approved(call, artist, demo_generation
 
 
 def test_it_refuses_another_testers_output(call, artist, artist2, approved):
-    response = client_for(artist2).post(reverse("showcase_submit", args=[call.pk]), {"output": approved.pk})
+    response = client_for(artist2).post(reverse("showcase:showcase_submit", args=[call.pk]), {"output": approved.pk})
     assert response.status_code == 400 and "output" in response.context["form"].errors
     response = submit_api(artist2, call, approved)
     assert response.status_code == 400 and "output" in response.json()["errors"]
@@ -57,7 +57,7 @@ def test_it_refuses_submissions_after_the_deadline(call, artist, approved):
     ShowcaseCall.objects.filter(pk=call.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     response = submit_api(artist, call, approved)
     assert response.status_code == 409 and response.json()["code"] == "call_closed"
-    response = client_for(artist).post(reverse("showcase_submit", args=[call.pk]), {"output": approved.pk})
+    response = client_for(artist).post(reverse("showcase:showcase_submit", args=[call.pk]), {"output": approved.pk})
     assert response.status_code in (400, 409)
     assert not Submission.objects.exists()
 
@@ -81,7 +81,8 @@ def test_it_refuses_scores_out_of_bounds(call, artist, reviewer, approved):
     craft, story = call.criteria.all()
     prefix = f"s{submission.pk}"
     response = client_for(reviewer).post(
-        reverse("showcase_score", args=[submission.pk]), {f"{prefix}-c{craft.pk}": 11, f"{prefix}-c{story.pk}": -1}
+        reverse("showcase:showcase_score", args=[submission.pk]),
+        {f"{prefix}-c{craft.pk}": 11, f"{prefix}-c{story.pk}": -1},
     )
     assert response.status_code == 400
     with pytest.raises(InvalidFields) as refused:
@@ -98,10 +99,10 @@ def test_only_the_calls_jurors_score(call, artist, admin_user, approved):
     submission = showcase_submit(actor=Actor(user=artist), call=call, output=approved)
     craft, story = call.criteria.all()
     response = client_for(admin_user).post(
-        reverse("showcase_score", args=[submission.pk]), {f"s{submission.pk}-c{craft.pk}": 1}
+        reverse("showcase:showcase_score", args=[submission.pk]), {f"s{submission.pk}-c{craft.pk}": 1}
     )
     assert response.status_code == 404
-    assert client_for(admin_user).get(reverse("showcase_jury", args=[call.pk])).status_code == 404
+    assert client_for(admin_user).get(reverse("showcase:showcase_jury", args=[call.pk])).status_code == 404
     with pytest.raises(NotAllowed):
         showcase_score(actor=Actor(user=admin_user), submission=submission, points={craft.pk: 1, story.pk: 1})
 
@@ -125,7 +126,7 @@ def test_a_declared_conflict_strikes_an_earlier_score(call, artist, reviewer, ap
 def test_a_conflict_needs_a_reason(call, artist, reviewer, approved):
     submission = showcase_submit(actor=Actor(user=artist), call=call, output=approved)
     response = client_for(reviewer).post(
-        reverse("showcase_conflict", args=[submission.pk]), {f"k{submission.pk}-reason": ""}
+        reverse("showcase:showcase_conflict", args=[submission.pk]), {f"k{submission.pk}-reason": ""}
     )
     assert response.status_code == 400 and not submission.conflicts.exists()
 
@@ -152,7 +153,7 @@ def test_a_withdrawn_output_cannot_win(admin_user, call, artist, approved, revie
     submission = showcase_submit(actor=Actor(user=artist), call=call, output=approved)
     showcase_call_close(actor=admin, call=call)
     review_decide(actor=Actor(user=reviewer), output=approved, decision="withdraw")
-    response = client_for(admin_user).post(reverse("showcase_admin_select", args=[submission.pk]))
+    response = client_for(admin_user).post(reverse("showcase:showcase_admin_select", args=[submission.pk]))
     assert response.status_code == 302
     submission.refresh_from_db()
     assert not submission.is_selected and not LedgerEntry.objects.exists()
@@ -189,7 +190,7 @@ def test_opening_a_call_reports_each_bad_field(admin_user, changes, field):
         "deadline": (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
         "max_submissions_per_tester": 2,
     }
-    response = client_for(admin_user).post(reverse("showcase_admin_list"), data | changes)
+    response = client_for(admin_user).post(reverse("showcase:showcase_admin_list"), data | changes)
     assert response.status_code == 400
     assert field in response.context["form"].errors
     assert not ShowcaseCall.objects.exists()
@@ -198,7 +199,7 @@ def test_opening_a_call_reports_each_bad_field(admin_user, changes, field):
 def test_only_program_admins_open_calls(reviewer):
     with pytest.raises(NotAllowed):
         open_call(reviewer)
-    response = client_for(reviewer).post(reverse("showcase_admin_list"), {"title": "x"})
+    response = client_for(reviewer).post(reverse("showcase:showcase_admin_list"), {"title": "x"})
     assert response.status_code == 403
 
 

@@ -6,7 +6,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accessprogram.management.commands.seed_demo import DEMO_TOTP_SECRET
+from showcase.management.commands.seed_demo import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):

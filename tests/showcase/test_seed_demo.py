@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from accessprogram.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 from accessprogram.models import AuditEvent, Cohort, Invitation, Membership, NdaVersion, User
 from contributions.models import RateCard
+from showcase.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 
 def _seed() -> str:
@@ -75,5 +75,5 @@ def test_a_demo_artist_signs_in_and_is_asked_to_sign_the_nda(db):
 
     client.post(reverse("account_login"), {"login": "artist@vernissage.test", "password": DEMO_PASSWORD})
 
-    response = client.get(reverse("dashboard"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("nda"))
+    response = client.get(reverse("accessprogram:dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accessprogram:nda"))

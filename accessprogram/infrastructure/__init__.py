@@ -1,0 +1,1 @@
+"""What the program runs on, apart from its rules: Redis counters and e-mail notices."""
