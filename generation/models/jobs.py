@@ -20,6 +20,18 @@ class JobStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class JobPhase(models.TextChoices):
+    """Where a running job is, so a stuck or cancelled job says what it was doing."""
+
+    WAITING = "waiting", "Waiting"
+    DENOISING = "denoising", "Denoising"
+    DECODING = "decoding", "Decoding"
+    MARKING = "marking", "Marking"
+    ENCODING = "encoding", "Encoding"
+    STORING = "storing", "Storing"
+    DONE = "done", "Done"
+
+
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 ACTIVE_STATUSES = frozenset({JobStatus.QUEUED, JobStatus.RUNNING})
 
@@ -46,6 +58,7 @@ class GenerationJob(models.Model):
     seed = models.BigIntegerField()
 
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    phase = models.CharField(max_length=10, choices=JobPhase.choices, default=JobPhase.WAITING)
     progress_step = models.PositiveSmallIntegerField(default=0)
     progress_total = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -13,7 +13,10 @@ from generation.models import GenerationModel
 def generation_model_save(*, actor: Actor, model: GenerationModel, changed: list[str] | None = None) -> GenerationModel:
     creating = model.pk is None
     model.save()
-    fields = ["name", "family", "directory", "version", "is_active", "max_steps", "max_frames", "fps"]
+    fields = [
+        "name", "family", "directory", "version", "is_active", "max_steps", "max_frames", "fps",
+        "attention_backend", "compile_blocks", "step_cache", "step_cache_threshold",
+    ]  # fmt: skip
     audit_record(
         actor=actor,
         action="generation_model.created" if creating else "generation_model.updated",
