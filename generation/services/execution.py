@@ -47,9 +47,9 @@ _pipelines: dict[tuple, tuple[int, LoadedPipeline]] = {}
 
 def performance_options_for(model: GenerationModel) -> PerformanceOptions:
     return PerformanceOptions(
-        attention_backend=model.attention_backend,
+        attention_backend=str(model.attention_backend),
         compile_blocks=model.compile_blocks,
-        step_cache=model.step_cache,
+        step_cache=str(model.step_cache),
         step_cache_threshold=model.step_cache_threshold,
         step_cache_ratios=list(model.step_cache_ratios or []),
     )
