@@ -46,6 +46,10 @@ RULES: dict[str, set[str]] = {
     "output_poster": {ARTIST, REVIEWER, ADMIN},
     "trace": {ADMIN},
     "trace_result": {ADMIN},
+    "fleet": {ADMIN},
+    "healthz": set(PERSONAS),
+    "readyz": set(PERSONAS),
+    "metrics": {ADMIN},  # and a scraper with METRICS_TOKEN
     "generation-list": {ARTIST},
     "generation-detail": {ARTIST},
     "generation-cancel": {ARTIST},
