@@ -42,8 +42,11 @@ class PerformanceOptions:
         return recorded
 
 
-def apply_load_time_options(pipeline, options: PerformanceOptions) -> None:
-    """Attention backend and compilation: set once, right after loading, before the warm-up compiles."""
+def apply_load_time_options(pipeline, options: PerformanceOptions, **compile_kwargs) -> None:
+    """Attention backend and compilation: set once, right after loading, before the warm-up compiles.
+
+    `compile_kwargs` go to torch.compile (the benchmark's CPU smoke run compiles with the eager backend).
+    """
     transformer = pipeline.transformer
     if options.attention_backend:
         try:
@@ -55,19 +58,19 @@ def apply_load_time_options(pipeline, options: PerformanceOptions) -> None:
     if options.compile_blocks:
         if options.step_cache:
             # A step cache's hooks wrap whole blocks and break their graphs; the parts inside still compile.
-            _compile_block_parts(transformer)
+            _compile_block_parts(transformer, **compile_kwargs)
         else:
-            transformer.compile_repeated_blocks(fullgraph=True)
+            transformer.compile_repeated_blocks(fullgraph=True, **compile_kwargs)
 
 
-def _compile_block_parts(transformer) -> None:
+def _compile_block_parts(transformer, **compile_kwargs) -> None:
     repeated = set(getattr(transformer, "_repeated_blocks", ()))
     for module in transformer.modules():
         if type(module).__name__ in repeated:
             for name in _COMPILABLE_PARTS:
                 part = getattr(module, name, None)
                 if part is not None:
-                    part.compile()
+                    part.compile(**compile_kwargs)
 
 
 def step_cache_config(options: PerformanceOptions, steps: int):
