@@ -3,11 +3,14 @@ marking, after encoding, before storing. A job stopped there stores nothing, and
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from generation.models import GenerationJob, JobPhase, JobStatus, Output
+from generation.engine.runner import GenerationCancelled, generate
+from generation.models import GenerationJob, GenerationModel, JobPhase, JobStatus, Output
 from generation.services import execution
 from generation.services.storage import output_keys
 from tests.conftest import make_job
@@ -84,3 +87,47 @@ def test_the_next_job_denoises_while_the_previous_one_is_stored(
     for job in (first, second):
         job.refresh_from_db()
         assert job.status == JobStatus.SUCCEEDED and Output.objects.filter(job=job).count() == 1
+
+
+def test_a_model_switch_frees_the_old_model_first_and_is_not_charged_to_the_job(
+    artist, demo_generation_model, models_dir_setting, monkeypatch
+):
+    execution.pipeline_for(demo_generation_model)
+    other = GenerationModel.objects.create(name="Wan other", family="wan", directory="demo-wan", version="other-1")
+    resident_when_freed = []
+    monkeypatch.setattr(
+        execution, "release_device_memory", lambda: resident_when_freed.append(len(execution._pipelines))
+    )
+    load = execution.load_pipeline
+
+    def slow_load(*args):
+        time.sleep(2.0)
+        return load(*args)
+
+    monkeypatch.setattr(execution, "load_pipeline", slow_load)
+    job = make_job(
+        artist, other, status=JobStatus.RUNNING, attempts=1, worker="gpu0", started_at=timezone.now(),
+        heartbeat_at=timezone.now(), num_frames=5, steps=2, progress_total=2,
+    )  # fmt: skip
+    execution.generation_job_execute(job)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED
+    assert resident_when_freed == [0], "the old pipeline is dropped before its memory is released"
+    assert execution.loaded_model_id() == other.pk
+    assert job.gpu_seconds < (job.finished_at - job.started_at).total_seconds() - 2.0, "the load is not charged"
+
+
+def test_a_cancelled_run_resets_the_step_cache(demo_generation_model, models_dir_setting, monkeypatch):
+    """diffusers resets a cache only at the normal end of a call; a cancelled run must not leave stale state."""
+    demo_generation_model.step_cache = "first_block"
+    demo_generation_model.save()
+    loaded = execution.pipeline_for(demo_generation_model)
+    resets = []
+    monkeypatch.setattr(loaded.pipeline.transformer, "_reset_stateful_cache", lambda **kw: resets.append(True))
+    steps_seen = []
+    with pytest.raises(GenerationCancelled):
+        generate(
+            loaded, prompt="p", negative_prompt="", width=256, height=256, num_frames=5, steps=3, guidance=5.0,
+            seed=1, on_step=lambda done, total: steps_seen.append(done), should_cancel=lambda: bool(steps_seen),
+        )  # fmt: skip
+    assert resets == [True] and loaded.pipeline.transformer.is_cache_enabled
