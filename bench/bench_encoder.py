@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_encoder.py [--frames 81] [--presets ultrafast,veryfast,...] [--crfs 18,20,23]
 
 Each setting encodes the same camera-like clip (gradients, a moving disc, fine texture, mild noise) the
-way the worker does (encode_mp4: yuv420p, BT.709, faststart) and reports the median seconds of --runs, the
-bytes, and the luma PSNR against the source. The baseline is the worker's setting before this benchmark
+way the worker does (encode_mp4: yuv420p, BT.709, faststart) and reports the median wall seconds and CPU
+seconds (all of x264's threads; steady on a shared machine where wall time is not) of --runs, the bytes, and
+the luma PSNR against the source. The baseline is the worker's setting before this benchmark
 (preset medium, CRF 18), measured in the same run.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import statistics
 import sys
 import tempfile
@@ -55,18 +57,25 @@ def psnr(source: np.ndarray, decoded: np.ndarray) -> float:
     return float(10 * np.log10(255.0**2 / max(error, 1e-9)))
 
 
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def measure(frames: np.ndarray, preset: str, crf: int, runs: int) -> dict:
     with tempfile.TemporaryDirectory() as workdir:
         path = Path(workdir) / "clip.mp4"
-        seconds = []
+        seconds, cpu_seconds = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), _cpu_seconds()
             meta = encode_mp4(frames, 16, path, crf=crf, preset=preset)
             seconds.append(time.perf_counter() - started)
+            cpu_seconds.append(_cpu_seconds() - cpu_started)
         return {
             "preset": preset,
             "crf": crf,
             "seconds": round(statistics.median(seconds), 3),
+            "cpu_seconds": round(statistics.median(cpu_seconds), 3),
             "bytes": meta.size_bytes,
             "psnr_y_db": round(psnr(frames, read_frames(path)), 2),
         }
