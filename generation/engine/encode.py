@@ -16,7 +16,7 @@ from PIL import Image
 
 # Chosen by bench/bench_encoder.py (BENCHMARKS.md, "Encoder settings").
 DEFAULT_CRF = 18
-X264_PRESET = "medium"
+X264_PRESET = "faster"
 POSTER_QUALITY = 90
 
 
