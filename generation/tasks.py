@@ -29,6 +29,7 @@ def run_next_job(self, hint: str | None = None) -> str | None:
     from generation.services.execution import generation_job_execute, generation_job_fail, loaded_model_id
     from generation.services.fleet import worker_heartbeat
     from generation.services.scheduling import generation_job_claim_next
+    from generation.worker import is_warm_gpu_worker
 
     worker = self.request.hostname or "worker"
     job = generation_job_claim_next(worker=worker, loaded_model_id=loaded_model_id())
@@ -36,7 +37,7 @@ def run_next_job(self, hint: str | None = None) -> str | None:
         return None
     worker_heartbeat(worker, state=WorkerState.BUSY, job=job)
     try:
-        generation_job_execute(job, overlap=True)
+        generation_job_execute(job, overlap=is_warm_gpu_worker())
     except (OperationalError, InterfaceError):
         raise  # the database is away: retry later; the reconciler requeues the job if it stays stuck
     except Exception as exc:

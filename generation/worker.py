@@ -19,6 +19,11 @@ logger = logging.getLogger(__name__)
 _pulse = None
 
 
+def is_warm_gpu_worker() -> bool:
+    """This process is a GPU worker started by Celery (not a task run in-process by a test or a shell)."""
+    return _pulse is not None
+
+
 def _is_gpu_worker(consumer) -> bool:
     return settings.GENERATION_QUEUE in consumer.app.amqp.queues.consume_from
 

@@ -19,7 +19,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -228,7 +228,7 @@ def _post_process(job: GenerationJob, frames, gpu_seconds: float, progress: _Pro
         _store_output(job, frames, gpu_seconds, progress=progress)
     except GenerationCancelled:
         _finish(job, JobStatus.CANCELLED, error="Cancelled while finishing.", gpu_seconds=gpu_seconds)
-    except DatabaseError:
+    except (OperationalError, InterfaceError):
         # The database is away: leave the job running; its heartbeat stops and the reconciler hands it on.
         logger.exception("Job %s could not be stored", job.pk)
     except Exception as exc:
