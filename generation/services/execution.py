@@ -251,15 +251,17 @@ def generation_job_execute(job: GenerationJob, *, overlap: bool = False) -> None
         with _Keepalive(job, keepalive_interval()):
             loaded = pipeline_for(job.model)  # only when the job wants another model; never charged to the tester
         finished = _generate(job, progress, loaded)
-        if finished is not None:
-            frames, gpu_seconds = finished
-            if overlap:
-                post_processor.submit(job, frames, gpu_seconds, progress)
-                handed_over = True
-            else:
-                _store_output(job, frames, gpu_seconds, progress=progress)
-    except GenerationCancelled:
-        _finish(job, JobStatus.CANCELLED, error="Cancelled while finishing.")
+        if finished is None:
+            return
+        frames, gpu_seconds = finished
+        if overlap:
+            post_processor.submit(job, frames, gpu_seconds, progress)
+            handed_over = True
+            return
+        try:
+            _store_output(job, frames, gpu_seconds, progress=progress)
+        except GenerationCancelled:
+            _finish(job, JobStatus.CANCELLED, error="Cancelled while finishing.", gpu_seconds=gpu_seconds)
     finally:
         if not handed_over:
             progress.keepalive.stop()
