@@ -167,6 +167,8 @@ def fairness(flood_client, single_client, flood_size: int) -> None:
     single = submit(single_client, seed=12345)
     wait_step(lambda: GenerationJob.objects.filter(pk=single).exclude(started_at=None).exists())
     waited = time.perf_counter() - submitted
+    # The running job's marks and encoding overlap the next job: wait for its end before reading its length.
+    wait_step(lambda: GenerationJob.objects.filter(pk=running.pk, finished_at__isnull=False).exists())
     running.refresh_from_db()
     single_job = GenerationJob.objects.get(pk=single)
     ran_before = GenerationJob.objects.filter(pk__in=flood, started_at__lt=single_job.started_at).count()
