@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
@@ -23,13 +24,13 @@ class JobStatus(models.TextChoices):
 class JobPhase(models.TextChoices):
     """Where a running job is, so a stuck or cancelled job says what it was doing."""
 
-    WAITING = "waiting", "Waiting"
-    DENOISING = "denoising", "Denoising"
-    DECODING = "decoding", "Decoding"
-    MARKING = "marking", "Marking"
-    ENCODING = "encoding", "Encoding"
-    STORING = "storing", "Storing"
-    DONE = "done", "Done"
+    WAITING = "waiting", _("Waiting")
+    DENOISING = "denoising", _("Denoising")
+    DECODING = "decoding", _("Decoding")
+    MARKING = "marking", _("Marking")
+    ENCODING = "encoding", _("Encoding")
+    STORING = "storing", _("Storing")
+    DONE = "done", _("Done")
 
 
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
