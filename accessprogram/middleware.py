@@ -14,8 +14,8 @@ from accessprogram.access import gate_for
 # Paths a gated user may still reach: accounts (login, logout, password, MFA), the NDA, static files.
 OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
 # Public pages (share links, the gallery) show only approved work and show it the same to everyone,
-# so a signed-in member is no different from an anonymous visitor there, gated or not.
-PUBLIC_PREFIXES = ("/s/", "/gallery/", "/api/v1/leaks/")
+# so a signed-in member is no different from an anonymous visitor there, gated or not; nor on health probes.
+PUBLIC_PREFIXES = ("/s/", "/gallery/", "/api/v1/leaks/", "/healthz", "/readyz")
 
 
 class ProgramAccessMiddleware:

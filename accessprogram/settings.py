@@ -262,6 +262,14 @@ CELERY_BEAT_SCHEDULE = {
 }
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 300, minimum=1)
 GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 3, minimum=1)
+# A GPU worker loads this model (by name) at start; empty: the active model with the most queued jobs.
+GENERATION_WORKER_MODEL = env_str("GENERATION_WORKER_MODEL", "")
+GENERATION_GPU_INDEX = env_int("GENERATION_GPU_INDEX", 0, minimum=0)
+# Model affinity: a worker keeps taking jobs for the model it holds, but a job for another model that has
+# waited this long goes first (its wait is bounded by this plus one job's run).
+# Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; empty: staff sessions only.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+GENERATION_AFFINITY_MAX_WAIT_SECONDS = env_int("GENERATION_AFFINITY_MAX_WAIT_SECONDS", 600, minimum=0)
 
 _email = env_email("EMAIL_URL", "locmem://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "console://"))
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")

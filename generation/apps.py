@@ -12,3 +12,6 @@ class GenerationConfig(AppConfig):
 
         hooks.register(hooks.JOBS_STOP, generation_jobs_stop)
         hooks.register(hooks.MEMBER_SUMMARY, quota_summary)
+        from generation.worker import connect_signals
+
+        connect_signals()

@@ -20,20 +20,31 @@ logger = logging.getLogger(__name__)
     max_retries=8,
 )
 def run_next_job(self) -> str | None:
-    """A GPU is free: claim the fairest queued job and run it to its end."""
-    from generation.services.execution import generation_job_execute, generation_job_fail
-    from generation.services.scheduling import generation_job_claim_next
+    """A GPU is free: claim the fairest queued job and run its GPU part.
 
-    job = generation_job_claim_next(worker=self.request.hostname or "worker")
+    The task returns when denoising and decoding are done; marks, encoding and storing continue on the
+    post-processing thread while the next message's job denoises.
+    """
+    from generation.models import WorkerState
+    from generation.services.execution import generation_job_execute, generation_job_fail, loaded_model_id
+    from generation.services.fleet import worker_heartbeat
+    from generation.services.scheduling import generation_job_claim_next
+    from generation.worker import is_warm_gpu_worker
+
+    worker = self.request.hostname or "worker"
+    job = generation_job_claim_next(worker=worker, loaded_model_id=loaded_model_id())
     if job is None:
         return None
+    worker_heartbeat(worker, state=WorkerState.BUSY, job=job)
     try:
-        generation_job_execute(job)
+        generation_job_execute(job, overlap=is_warm_gpu_worker())
     except (OperationalError, InterfaceError):
         raise  # the database is away: retry later; the reconciler requeues the job if it stays stuck
     except Exception as exc:
         logger.exception("Job %s failed", job.pk)
         generation_job_fail(job, error=f"The generation failed: {exc}")
+    finally:
+        worker_heartbeat(worker, state=WorkerState.IDLE, model=job.model, job=None)
     return str(job.pk)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import media, portal, trace
+from generation.views import media, ops, portal, trace
 
 app_name = "generation"
 
@@ -16,4 +16,8 @@ urlpatterns = [
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
     path("staff/trace/", trace.trace, name="trace"),
     path("staff/trace/<uuid:pk>/", trace.trace_result, name="trace_result"),
+    path("staff/fleet/", ops.fleet, name="fleet"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
+    path("metrics", ops.metrics, name="metrics"),
 ]

@@ -14,8 +14,9 @@ import numpy as np
 from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
 from PIL import Image
 
+# Chosen by bench/bench_encoder.py (BENCHMARKS.md, "Encoder settings").
 DEFAULT_CRF = 18
-X264_PRESET = "medium"
+X264_PRESET = "faster"
 POSTER_QUALITY = 90
 
 
@@ -43,14 +44,16 @@ class VideoProbe:
     moov_before_mdat: bool
 
 
-def encode_mp4(frames: np.ndarray, fps: int, path: Path, *, crf: int = DEFAULT_CRF) -> VideoMeta:
+def encode_mp4(
+    frames: np.ndarray, fps: int, path: Path, *, crf: int = DEFAULT_CRF, preset: str = X264_PRESET
+) -> VideoMeta:
     """Write RGB uint8 frames (frames, height, width, 3) to `path`, cropping odd edges for 4:2:0 chroma."""
     frames = _even_sized(frames)
     frame_count, height, width = frames.shape[:3]
     with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        stream.options = {"crf": str(crf), "preset": X264_PRESET}
+        stream.options = {"crf": str(crf), "preset": preset}
         codec = stream.codec_context
         codec.colorspace, codec.color_range = Colorspace.ITU709, ColorRange.MPEG
         codec.color_primaries, codec.color_trc = ColorPrimaries.BT709, ColorTrc.BT709

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +20,24 @@ class RenderedOutput:
 
 
 def render_output(
-    frames: np.ndarray, fps: int, *, output_short_id: str, payload_id: int, workdir: Path
+    frames: np.ndarray,
+    fps: int,
+    *,
+    output_short_id: str,
+    payload_id: int,
+    workdir: Path,
+    checkpoint: Callable[[str], None] | None = None,
 ) -> RenderedOutput:
     """Mark and encode one output into `workdir` as `<output_short_id>.mp4` and `<output_short_id>.jpg`.
 
-    The poster is cut from the marked frames, so a leaked still carries both marks too.
+    The poster is cut from the marked frames, so a leaked still carries both marks too. `checkpoint(phase)`
+    is called before marking and before encoding; it may raise to stop the render there.
     """
+    checkpoint = checkpoint or (lambda phase: None)
+    checkpoint("marking")
     marked = apply_visible_mark(frames, label=f"{PROGRAM_MARK} · {output_short_id}")
     marked = embed_forensic(marked, payload_id)
+    checkpoint("encoding")
     workdir.mkdir(parents=True, exist_ok=True)
     video_path = workdir / f"{output_short_id}.mp4"
     poster_path = workdir / f"{output_short_id}.jpg"

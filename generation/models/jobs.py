@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
@@ -19,6 +20,18 @@ class JobStatus(models.TextChoices):
     SUCCEEDED = "succeeded", gettext_lazy("Succeeded")
     FAILED = "failed", gettext_lazy("Failed")
     CANCELLED = "cancelled", gettext_lazy("Cancelled")
+
+
+class JobPhase(models.TextChoices):
+    """Where a running job is, so a stuck or cancelled job says what it was doing."""
+
+    WAITING = "waiting", _("Waiting")
+    DENOISING = "denoising", _("Denoising")
+    DECODING = "decoding", _("Decoding")
+    MARKING = "marking", _("Marking")
+    ENCODING = "encoding", _("Encoding")
+    STORING = "storing", _("Storing")
+    DONE = "done", _("Done")
 
 
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
@@ -47,6 +60,7 @@ class GenerationJob(models.Model):
     seed = models.BigIntegerField()
 
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
+    phase = models.CharField(max_length=10, choices=JobPhase.choices, default=JobPhase.WAITING)
     progress_step = models.PositiveSmallIntegerField(default=0)
     progress_total = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -11,7 +11,10 @@ from generation.models import GenerationModel
 
 @transaction.atomic
 def generation_model_save(*, actor: Actor, model: GenerationModel, changed: list[str] | None = None) -> GenerationModel:
-    fields = ["name", "family", "directory", "version", "is_active", "max_steps", "max_frames", "fps"]
+    fields = [
+        "name", "family", "directory", "version", "is_active", "max_steps", "max_frames", "fps",
+        "attention_backend", "compile_blocks", "step_cache", "step_cache_threshold",
+    ]  # fmt: skip
     return audited_save(
         actor=actor,
         obj=model,

@@ -18,11 +18,24 @@ class FrameSize:
     height: int
 
 
+# Sizes a family was trained at, used where they exist instead of the snapped aspect ratio: Wan 2.1's README
+# lists 832*480 and 1280*720 (and their portrait forms); 16:9 of 480 snaps to 848, which Wan never saw.
+NATIVE_SIZES: dict[tuple[str, str, str], tuple[int, int]] = {
+    ("wan", Resolution.P480, "16:9"): (832, 480),
+    ("wan", Resolution.P480, "9:16"): (480, 832),
+    ("wan", Resolution.P720, "16:9"): (1280, 720),
+    ("wan", Resolution.P720, "9:16"): (720, 1280),
+}
+
+
 def _snap(value: float, multiple: int) -> int:
     return max(multiple, int(round(value / multiple)) * multiple)
 
 
 def frame_size(resolution: str, aspect_ratio: str, family: str) -> FrameSize:
+    native = NATIVE_SIZES.get((family, Resolution(resolution), aspect_ratio))
+    if native is not None:
+        return FrameSize(*native)
     short = SHORT_SIDE[Resolution(resolution)]
     multiple = get_family(family).resolution_multiple
     if aspect_ratio == "1:1":

@@ -46,6 +46,10 @@ RULES: dict[str, set[str]] = {
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
     "generation:trace_result": {ADMIN},
+    "generation:fleet": {ADMIN},
+    "generation:healthz": set(PERSONAS),
+    "generation:readyz": set(PERSONAS),
+    "generation:metrics": {ADMIN},  # and a scraper with METRICS_TOKEN
     "generation-list": {ARTIST},
     "generation-detail": {ARTIST},
     "generation-cancel": {ARTIST},

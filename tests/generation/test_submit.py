@@ -172,3 +172,12 @@ def test_the_portal_form_queues_a_job(ready, as_artist):
     assert response.status_code == 302
     job = GenerationJob.objects.get()
     assert (job.width, job.height, job.num_frames) == (448, 256, 17)
+
+
+def test_wan_presets_use_its_native_sizes():
+    from generation.services.presets import FrameSize, frame_size
+
+    assert frame_size("480p", "16:9", "wan") == FrameSize(832, 480)
+    assert frame_size("480p", "9:16", "wan") == FrameSize(480, 832)
+    assert frame_size("720p", "16:9", "wan") == FrameSize(1280, 720)
+    assert frame_size("480p", "16:9", "ltx") == FrameSize(864, 480)

@@ -104,7 +104,7 @@ def test_a_worker_killed_mid_job_leaves_exactly_one_outcome(
     assert report.requeued == 1 and report.messages_sent == 1
 
     survivor = start_worker("gpu1")
-    (job,) = wait_for_terminal([job_id], timeout=120, worker=survivor)
+    (job,) = wait_for_terminal([job_id], timeout=240, worker=survivor)  # the survivor loads and warms first
     assert job.status == JobStatus.SUCCEEDED and job.attempts == 2, (job.error, survivor.output())
     assert Output.objects.filter(job=job).count() == 1
     stored = default_storage.listdir(f"outputs/{job.pk}")[1]
