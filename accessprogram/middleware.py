@@ -7,8 +7,20 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from accessprogram.access import gate_for
+from accessprogram.models import SuspensionScope
+from accessprogram.services.suspensions import SUSPENDED_MESSAGES
+from accessprogram.services.watch import (
+    reauthenticate_message,
+    session_credential,
+    session_needs_password,
+    token_credential,
+    watch_contain,
+    watch_observe,
+)
+from accessprogram.services.watch_events import watching
 
 # Paths a gated user may still reach: accounts (login, logout, password, MFA), the NDA, static files.
 OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
@@ -49,3 +61,40 @@ class RefuseNulCharactersMiddleware:
                 return JsonResponse({"detail": message, "code": "bad_request"}, status=400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class CredentialWatchMiddleware:
+    """Watches every tester credential (`accessprogram.services.watch`): a session seen from a new network or
+    browser is asked for the password again; a request that crosses a threshold contains its credential and
+    is answered with the suspension instead of what it asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(OPEN_PREFIXES + PUBLIC_PREFIXES):
+            return self.get_response(request)
+        session = session_credential(request)
+        if session is not None and session_needs_password(request):
+            return _ask_password(request)
+        with watching() as events:
+            response = self.get_response(request)
+        credential = session or token_credential(request)
+        if credential is None:
+            return response
+        findings = watch_observe(credential, request=request, status=response.status_code, events=events)
+        if not findings:
+            return response
+        suspension = watch_contain(credential=credential, findings=findings, request=request)
+        if credential.kind == "session" and not request.path.startswith("/api/"):
+            return redirect(reverse("account_login"))
+        scope = SuspensionScope(suspension.scope)
+        return JsonResponse({"detail": SUSPENDED_MESSAGES[scope], "code": "suspended", "scope": scope}, status=403)
+
+
+def _ask_password(request: HttpRequest) -> HttpResponse:
+    url = reverse("account_reauthenticate")
+    if request.path.startswith("/api/"):
+        detail = {"detail": reauthenticate_message(), "code": "reauthentication_required", "url": url}
+        return JsonResponse(detail, status=403)
+    return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

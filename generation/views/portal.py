@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import tester_required
 from accessprogram.errors import DomainError, InvalidFields
 from accessprogram.services.context import Actor
+from accessprogram.services.watch import watch_note_pages
 from generation.access import job_for_user, jobs_for_user
 from generation.forms import GenerateForm, LibrarySearchForm
 from generation.models import ACTIVE_STATUSES
@@ -87,7 +88,9 @@ def library(request):
 def library_status(request):
     """Progress of the tester's unfinished jobs (and any that just finished), for the library's polling."""
     ids = [i for i in request.GET.get("ids", "").split(",") if i][:100]
-    jobs = jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids)))
+    jobs = list(jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids))))
+    # The page's script plays the finished videos it is given here, as if their page had just been opened.
+    watch_note_pages(request, output_ids=[str(job.output.pk) for job in jobs if _has_output(job)])
     return JsonResponse(
         {
             "jobs": [
@@ -126,7 +129,10 @@ def _valid_uuids(ids: list[str]) -> list[str]:
 @tester_required
 def job_detail(request, pk):
     job = job_for_user(request.user, pk)
-    return render(request, "generation/job_detail.html", {"job": job, "output": getattr(job, "output", None)})
+    output = getattr(job, "output", None)
+    if output is not None:
+        watch_note_pages(request, output_ids=[str(output.pk)])
+    return render(request, "generation/job_detail.html", {"job": job, "output": output})
 
 
 @tester_required

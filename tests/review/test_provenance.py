@@ -83,6 +83,7 @@ def test_the_public_gets_the_signed_copy_and_the_owner_the_original(approved_out
         original = handle.read()
     owner = Client()
     owner.force_login(approved_output.owner)
+    owner.get(reverse("job_detail", args=[approved_output.job_id]))
     private = owner.get(reverse("output_video", args=[approved_output.pk]))
     assert b"".join(private.streaming_content) == original != downloaded.read_bytes()
 
