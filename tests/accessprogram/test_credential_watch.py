@@ -101,8 +101,10 @@ def test_a_person_plays_videos_from_their_pages(artist, demo_generation_model):
 
 
 def test_submissions_faster_than_a_person_writes_them_suspend_the_token_alone(
-    artist, artist_token, api, demo_generation_model
+    artist, artist_token, api, demo_generation_model, cohort
 ):
+    cohort.max_active_jobs = 50
+    cohort.save()
     statuses = [
         api.post("/api/v1/generations/", {**JOB, "prompt": f"visitor prompt {n}"}, **bearer(artist_token)).status_code
         for n in range(5)
@@ -115,7 +117,9 @@ def test_submissions_faster_than_a_person_writes_them_suspend_the_token_alone(
     assert client_for(artist).get(reverse("library")).status_code == 200
 
 
-def test_refusals_hammered_instead_of_waited_out_contain_the_token(artist, artist_token, api, cohort):
+def test_refusals_hammered_instead_of_waited_out_contain_the_token(
+    artist, artist_token, api, cohort, demo_generation_model
+):
     cohort.max_active_jobs = 1
     cohort.save()
     thresholds(max_submissions=100)
@@ -205,8 +209,9 @@ def _contain(issued) -> None:
 def test_minting_a_token_after_a_containment_needs_the_password_and_tells_admins(
     artist, admin_user, django_capture_on_commit_callbacks
 ):
-    _contain(issue_token(artist))
+    # Given a session signed in before one of the tester's tokens was contained
     laptop = signed_in(artist, **LAPTOP)
+    _contain(issue_token(artist))
     mail.outbox.clear()
 
     refused = laptop.post("/api/v1/tokens/", {"name": "again", "scopes": ["generate"]}, content_type="application/json")
