@@ -140,7 +140,7 @@ class Artist:
         )
         self.counts.submissions += 1
         self.next_submit = sim.clock.now + self.rng.uniform(150, 420)
-        if response.status_code == 302:
+        if "#job-" in response.get("Location", ""):
             job_id = response["Location"].rsplit("#job-", 1)[-1]
             self.watching[job_id] = device
             device.get(reverse("library"))
@@ -312,7 +312,7 @@ class SimulatedWorker:
         return 5.0
 
 
-def add_artists(sim: Simulation, users: list, *, phones: int, roaming: int, overnight: int) -> list[Artist]:
+def add_artists(sim: Simulation, users: list, *, phones: int, roaming: int, seconds: float) -> list[Artist]:
     """Artists signed in on a laptop each (the first `phones` also on a phone on a mobile network, the first
     `roaming` of those moving it to another network once), and `overnight` tabs open since last night."""
     artists = []
@@ -327,7 +327,7 @@ def add_artists(sim: Simulation, users: list, *, phones: int, roaming: int, over
         artist = Artist(user=user, devices=devices, rng=random.Random(index), counts=counts)
         artist.next_submit = sim.clock.now + artist.rng.uniform(10, 300)
         if index < roaming:
-            artist.roam_at = sim.clock.now + artist.rng.uniform(600, 2400)
+            artist.roam_at = sim.clock.now + artist.rng.uniform(0.2, 0.5) * seconds
             artist.roam_ip = f"100.65.{index}.30"
         sim.add(artist, at=artist.rng.uniform(0, 30))
         artists.append(artist)
@@ -425,7 +425,7 @@ def run(*, humans: list, leakers: dict, model, seconds: float, phones: int, roam
 
     sim = Simulation(model=model)
     day_people = humans[: len(humans) - overnight]
-    artists = add_artists(sim, day_people, phones=phones, roaming=roaming, overnight=overnight)
+    artists = add_artists(sim, day_people, phones=phones, roaming=roaming, seconds=seconds)
     for index, user in enumerate(humans[len(day_people) :]):
         artists.append(
             add_overnight_tab(sim, user, index=index, finish=finish_job, make_job=lambda u: queued_job(u, model))
@@ -463,10 +463,9 @@ def run(*, humans: list, leakers: dict, model, seconds: float, phones: int, roam
         "roaming_phones": roaming,
         "front_ends": {
             f.name: {
-                "requests_until_contained": f.requests_until_contained,
-                "seconds_until_contained": None
-                if f.seconds_until_contained is None
-                else round(f.seconds_until_contained, 1),
+                "requests_until_contained": f.containments[0][0] if f.containments else None,
+                "seconds_until_contained": round(f.containments[0][1], 1) if f.containments else None,
+                "containments": len(f.containments),
                 "jobs_accepted": len(f.job_ids),
                 "public_jobs": GenerationJob.objects.filter(pk__in=f.job_ids, status=JobStatus.SUCCEEDED).count(),
                 "video_bytes": f.video_bytes,
