@@ -464,6 +464,12 @@ def _scale(frames, width: int, height: int):
 def front_end_scenario(*, artists: int, seconds: float) -> None:
     """(e): the crowd of bench/crowd.py, in this process, on the simulated clock."""
     import crowd
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static files are not collected for benchmarks: render their URLs without the manifest.
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}).enable()
 
     from accessprogram.models import AnomalyThresholds, Cohort, Program, User
     from accessprogram.services.context import Actor
