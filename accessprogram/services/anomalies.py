@@ -25,6 +25,7 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.counters import counters
 from accessprogram.services.suspensions import suspension_active_for, suspension_active_of, suspension_create
+from accessprogram.services.watch_events import WATCH_SIGNALS, watch_key
 
 SIGNALS = {
     "client_ips": ("max_client_ips", "distinct client IP addresses"),
@@ -95,8 +96,10 @@ def anomaly_observe(*, token: AccessToken, ip: str | None, user_agent: str, orig
 
 
 def anomaly_forget(token: AccessToken) -> None:
-    """Empty a token's windows (when its suspension is lifted, so old evidence does not trip it again)."""
-    counters().forget([_key(token, signal) for signal in SIGNALS])
+    """Empty a token's windows, the watch's too (when its suspension is lifted, so old evidence does not trip
+    it again)."""
+    watched = [watch_key("token", str(token.pk), signal) for signal in WATCH_SIGNALS]
+    counters().forget([_key(token, signal) for signal in SIGNALS] + watched)
 
 
 def _evidence(token: AccessToken, findings: list[Anomaly], actor: Actor, origin: str) -> dict:

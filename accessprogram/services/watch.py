@@ -31,10 +31,10 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor, client_ip
 from accessprogram.services.counters import counters
 from accessprogram.services.suspensions import suspension_active_of, suspension_create
-from accessprogram.services.watch_events import watch_note
+from accessprogram.services.watch_events import watch_key, watch_note
 
 # signal: (threshold field, window field or fixed seconds, what is counted)
-SIGNALS = {
+SIGNALS = {  # in the order of WATCH_SIGNALS
     "requests": ("max_requests", "window_seconds", "requests"),
     "submissions": ("max_submissions", "submission_window_seconds", "submissions"),
     "prompts": ("max_prompts_per_hour", 3600, "distinct prompts"),
@@ -102,7 +102,7 @@ def token_credential(request: HttpRequest) -> Credential | None:
 
 
 def _key(credential: Credential, signal: str) -> str:
-    return f"watch:{credential.kind}:{credential.key}:{signal}"
+    return watch_key(credential.kind, credential.key, signal)
 
 
 def watch_note_pages(request: HttpRequest, *, output_ids: list[str]) -> None:
@@ -171,11 +171,6 @@ def watch_observe(
         if size > limit:
             findings.append(Finding(signal, size, limit, window))
     return findings
-
-
-def watch_forget(credential: Credential) -> None:
-    """Empty a credential's windows (when its containment is judged a false alarm)."""
-    counters().forget([_key(credential, signal) for signal in SIGNALS])
 
 
 def watch_contain(*, credential: Credential, findings: list[Finding], request: HttpRequest) -> Suspension:

@@ -10,6 +10,8 @@ import contextvars
 import hashlib
 import uuid
 
+# The signals the watch counts per credential (their thresholds are in accessprogram.services.watch).
+WATCH_SIGNALS = ("requests", "submissions", "prompts", "refusals", "headless", "blind_media")
 _events: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar("watch_events", default=None)
 
 
@@ -37,3 +39,8 @@ def watch_note_submission(*, prompt: str) -> None:
     watch_note("submissions")
     normalised = " ".join(prompt.lower().split())
     watch_note("prompts", hashlib.sha256(normalised.encode()).hexdigest()[:32])
+
+
+def watch_key(kind: str, key: str, signal: str) -> str:
+    """The Redis window of one signal of one credential (`kind` "session" or "token")."""
+    return f"watch:{kind}:{key}:{signal}"

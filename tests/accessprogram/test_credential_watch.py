@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accessprogram.models import AnomalyThresholds, AuditEvent, Suspension, SuspensionScope
 from accessprogram.services.context import Actor
+from accessprogram.services.suspensions import suspension_lift
 from accessprogram.services.tokens import token_create
 from generation.models import GenerationJob, JobStatus
 from tests.accessprogram.conftest import bearer, issue_token, reload
@@ -274,3 +275,18 @@ def test_admins_set_the_watch_thresholds_through_an_audited_save(as_admin):
     assert AnomalyThresholds.current().max_submissions == 7
     event = AuditEvent.objects.get(action="anomaly_thresholds.updated")
     assert event.details["max_submissions"] == 7 and event.details["escalate_after"] == 2
+
+
+def test_lifting_a_watched_tokens_suspension_starts_its_windows_afresh(
+    artist, artist_token, api, admin_user, cohort, demo_generation_model, django_capture_on_commit_callbacks
+):
+    cohort.max_active_jobs = 50
+    cohort.save()
+    for n in range(5):
+        api.post("/api/v1/generations/", {**JOB, "prompt": f"visitor {n}"}, **bearer(artist_token))
+    suspension = Suspension.objects.get(token=artist_token.token)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        suspension_lift(actor=Actor(user=admin_user), suspension=suspension, reason="Its owner's batch script")
+
+    assert api.post("/api/v1/generations/", JOB, **bearer(artist_token)).status_code == 201
