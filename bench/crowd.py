@@ -262,7 +262,6 @@ class Simulation:
         self.clock = SimulatedClock()
         self.actors: list = []
         self.stuck_job_ids: dict[int, str] = {}
-        self.overnight_video = ""
         self._queue: list = []
         self._seq = itertools.count()
 
@@ -314,7 +313,7 @@ class SimulatedWorker:
 
 def add_artists(sim: Simulation, users: list, *, phones: int, roaming: int, seconds: float) -> list[Artist]:
     """Artists signed in on a laptop each (the first `phones` also on a phone on a mobile network, the first
-    `roaming` of those moving it to another network once), and `overnight` tabs open since last night."""
+    `roaming` of those moving it to another network once, some time in the first half of `seconds`)."""
     artists = []
     for index, user in enumerate(users):
         counts = Counts()
