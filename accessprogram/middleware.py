@@ -7,9 +7,21 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accessprogram.access import gate_for
+from accessprogram.models import SuspensionScope
+from accessprogram.services.suspensions import SUSPENDED_MESSAGES
+from accessprogram.services.watch import (
+    reauthenticate_message,
+    session_credential,
+    session_needs_password,
+    token_credential,
+    watch_contain,
+    watch_observe,
+)
+from accessprogram.services.watch_events import watching
 
 # Paths a gated user may still reach: accounts (login, logout, password, MFA), the NDA, static files.
 OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
@@ -67,3 +79,38 @@ def _carries_nul(request: HttpRequest) -> bool:
     return any(
         "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)
     )
+class CredentialWatchMiddleware:
+    """Watches every tester credential (`accessprogram.services.watch`): a session seen from a new network or
+    browser is asked for the password again; a request that crosses a threshold contains its credential and
+    is answered with the suspension instead of what it asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(OPEN_PREFIXES + PUBLIC_PREFIXES):
+            return self.get_response(request)
+        session = session_credential(request)
+        if session is not None and session_needs_password(request):
+            return _ask_password(request)
+        with watching() as events:
+            response = self.get_response(request)
+        credential = session or token_credential(request)
+        if credential is None:
+            return response
+        findings = watch_observe(credential, request=request, status=response.status_code, events=events)
+        if not findings:
+            return response
+        suspension = watch_contain(credential=credential, findings=findings, request=request)
+        if credential.kind == "session" and not request.path.startswith("/api/"):
+            return redirect(reverse("account_login"))
+        scope = SuspensionScope(suspension.scope)
+        return JsonResponse({"detail": SUSPENDED_MESSAGES[scope], "code": "suspended", "scope": scope}, status=403)
+
+
+def _ask_password(request: HttpRequest) -> HttpResponse:
+    url = reverse("account_reauthenticate")
+    if request.path.startswith("/api/"):
+        detail = {"detail": reauthenticate_message(), "code": "reauthentication_required", "url": url}
+        return JsonResponse(detail, status=403)
+    return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accessprogram.middleware.ProgramAccessMiddleware",
+    "accessprogram.middleware.CredentialWatchMiddleware",
 ]
 
 ROOT_URLCONF = "accessprogram.urls"

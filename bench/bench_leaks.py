@@ -6,12 +6,17 @@
 (b) kill switches at each scope under concurrent load from several processes' worth of clients:
     requests sent after the suspension committed that were still served (must be 0);
 (c) a leak report: seconds from `POST /api/v1/leaks/` until the token is refused and its jobs cancelled;
+(e) with --front-ends: front ends serving a crowd (one request every 5–10 s) from one address — on a portal
+    session (a python user agent; and browser-like headers), on a token, and rotating tokens — beside at least
+    20 artists using the portal as people do, over a simulated hour (bench/crowd.py): requests and seconds
+    until containment, jobs the public got, video bytes it received, tokens minted before the tester is
+    paused, people contained and asked for their password;
 (d) with --trace: 100 two-second excerpts of marked videos, re-encoded at CRF 28 and scaled to 720p,
     traced back: found / wrong; the mark's PSNR and embedding time against the legacy mark; 200 unmarked
     clips that must name nobody.
 
 Usage: .venv/bin/python bench/bench_leaks.py [--web-workers 4] [--threads 16] [--trace | --trace-only]
-       [--trace-count 100] [--unmarked-count 200]
+       [--trace-count 100] [--unmarked-count 200] [--front-ends | --front-ends-only] [--artists 20]
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from support.processes import answers, free_port, wait_until  # noqa: E402
 # Our own database, broker and Redis database, so that other benchmarks can run at the same time.
 _harness.BENCH_DB = "vernissage_bench_leaks"
 _harness.BENCH_BROKER = "redis://127.0.0.1:6379/12"
-BENCH_REDIS = "redis://127.0.0.1:6379/9"
+BENCH_REDIS = os.environ.get("BENCH_LEAKS_REDIS", "redis://127.0.0.1:6379/9")
 TESTERS_PER_COHORT = 5
 JOB = {"prompt": "a paper boat", "resolution": "256p", "aspect_ratio": "1:1", "num_frames": 17, "steps": 4}
 
@@ -456,6 +461,57 @@ def _scale(frames, width: int, height: int):
     return np.stack([cv2.resize(frame, (width, height), interpolation=cv2.INTER_CUBIC) for frame in frames])
 
 
+def front_end_scenario(*, artists: int, seconds: float) -> None:
+    """(e): the crowd of bench/crowd.py, in this process, on the simulated clock."""
+    import crowd
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static files are not collected for benchmarks: render their URLs without the manifest.
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    override_settings(STORAGES={**settings.STORAGES, "staticfiles": static}).enable()
+
+    from accessprogram.models import AnomalyThresholds, Cohort, Program, User
+    from accessprogram.services.context import Actor
+    from accessprogram.services.nda import nda_create_draft, nda_publish
+    from generation.models import GenerationModel
+
+    system = Actor.system()
+    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    model = GenerationModel.objects.create(
+        name="Wan demo", family="wan", directory="demo-wan", version="demo-1", default_steps=4, max_steps=20, fps=16
+    )
+    User.objects.create_superuser(email="admin@bench.test", password="x" * 12)
+    cohort = Cohort.objects.create(program=Program.current(), name="Crowd", max_active_jobs=50)
+    model.allowed_cohorts.add(cohort)
+
+    def tester(email: str):
+        return _harness.signed_tester(email, cohort=cohort, nda=nda, password=crowd.PASSWORD)
+
+    people = [tester(f"artist{n}@bench.test") for n in range(artists)]
+    leakers = {kind: tester(f"{kind}@bench.test") for kind in ("session", "session-forged", "token", "rotating")}
+    started = time.monotonic()
+    figures = crowd.run(
+        humans=people,
+        leakers=leakers,
+        model=model,
+        seconds=seconds,
+        phones=artists // 2,
+        roaming=artists // 5,
+        overnight=max(1, artists // 7),
+    )
+    thresholds = AnomalyThresholds.current()
+    elapsed = time.monotonic() - started
+    print(f"(e) {artists} artists and 4 front ends over {seconds:.0f} simulated s, {elapsed:.0f} s real")
+    print(
+        f"    thresholds: {thresholds.max_submissions} submissions/{thresholds.submission_window_seconds} s, "
+        f"{thresholds.max_prompts_per_hour} prompts/h, {thresholds.max_refusals} refusals, "
+        f"{thresholds.max_headless_requests} headless requests, {thresholds.max_blind_media} videos without page "
+        f"per {thresholds.window_seconds} s; escalate after {thresholds.escalate_after}"
+    )
+    print(json.dumps(figures, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--web-workers", type=int, default=4)
@@ -464,9 +520,23 @@ def main() -> None:
     parser.add_argument("--trace-count", type=int, default=100)
     parser.add_argument("--unmarked-count", type=int, default=200)
     parser.add_argument("--trace-only", action="store_true", help="run (d) alone, without the web server")
+    parser.add_argument("--front-ends", action="store_true", help="also run (e), the crowd and its front ends")
+    parser.add_argument("--front-ends-only", action="store_true", help="run (e) alone")
+    parser.add_argument("--artists", type=int, default=20)
+    parser.add_argument("--simulated-seconds", type=float, default=3600)
     args = parser.parse_args()
 
+    if args.front_ends_only:
+        _harness.BENCH_DB = "vernissage_bench_front_ends"
     configure()
+    if args.front_ends_only:
+        _harness.setup_django()
+        import redis
+
+        redis.Redis.from_url(BENCH_REDIS).flushdb()
+        _harness.header("Leak containment: front ends beside a crowd")
+        front_end_scenario(artists=args.artists, seconds=args.simulated_seconds)
+        return
     if args.trace_only:
         import django
 
@@ -493,6 +563,9 @@ def main() -> None:
         server.stop()
     if args.trace:
         trace_scenario(args.trace_count, args.unmarked_count)
+    if args.front_ends:
+        redis.Redis.from_url(BENCH_REDIS).flushdb()
+        front_end_scenario(artists=args.artists, seconds=args.simulated_seconds)
 
 
 if __name__ == "__main__":

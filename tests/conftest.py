@@ -30,6 +30,34 @@ def _empty_cache():
     counters().clear()
 
 
+# What every browser sends with each request to the portal; the credential watch counts a session's requests
+# without them (accessprogram.services.watch). Django's test client stands for a person's browser here, so it
+# sends them too; a test playing a server in front of a session makes its client with `browser=False`.
+BROWSER_FETCH_HEADERS = {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_SEC_FETCH_MODE": "navigate"}
+
+
+@pytest.fixture(autouse=True)
+def _test_client_sends_fetch_metadata(monkeypatch):
+    from django.test.client import RequestFactory
+
+    base_environ = RequestFactory._base_environ
+
+    def with_fetch_metadata(self, **request):
+        environ = base_environ(self, **request)
+        if getattr(self, "browser", True):
+            environ = {**BROWSER_FETCH_HEADERS, **environ}
+        return environ
+
+    monkeypatch.setattr(RequestFactory, "_base_environ", with_fetch_metadata)
+
+
+def headless_client(**defaults) -> Client:
+    """A test client that sends none of a browser's fetch metadata: a script or server, not a person."""
+    client = Client(**defaults)
+    client.browser = False
+    return client
+
+
 @pytest.fixture
 def system() -> Actor:
     return Actor.system()

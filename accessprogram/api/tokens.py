@@ -14,6 +14,7 @@ from accessprogram.models import AccessToken, TokenScope
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
 from accessprogram.services.tokens import token_create, token_revoke, tokens_for_user
+from accessprogram.services.watch import session_password_at
 
 
 class AccessTokenSerializer(serializers.ModelSerializer):
@@ -95,7 +96,9 @@ class AccessTokenViewSet(
     def create(self, request):
         serializer = AccessTokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        issued = token_create(actor=Actor.from_request(request), **serializer.validated_data)
+        issued = token_create(
+            actor=Actor.from_request(request), password_at=session_password_at(request), **serializer.validated_data
+        )
         body = IssuedTokenSerializer(issued.token).data | {"token": issued.secret}
         return Response(body, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 

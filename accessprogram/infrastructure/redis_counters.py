@@ -57,13 +57,17 @@ return '0'
 
 # Add one member per set (scored by now), drop members older than the window, return each set's size
 # before trimming it to `cap` newest members (so memory stays bounded however hard a token is used).
+# `now` is Redis's clock unless the caller passes its own (ARGV[3], empty otherwise).
 _OBSERVE_SCRIPT = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local now = tonumber(ARGV[3])
+if not now then
+  local clock = redis.call('TIME')
+  now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+end
 local window, cap = tonumber(ARGV[1]), tonumber(ARGV[2])
 local sizes = {}
 for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, ARGV[i + 2])
+  redis.call('ZADD', key, now, ARGV[i + 3])
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   sizes[i] = redis.call('ZCARD', key)
   if sizes[i] > cap then
@@ -89,11 +93,17 @@ class RedisCounters:
         wait = float(self._hit(keys=[KEY_PREFIX + limit.key for limit in limits], args=args))
         return max(1, math.ceil(wait)) if wait > 0 else 0
 
-    def observe(self, members: dict[str, str], *, window: int, cap: int) -> dict[str, int]:
+    def observe(self, members: dict[str, str], *, window: int, cap: int, now: float | None = None) -> dict[str, int]:
         """Add members[key] to each key's window; the number of distinct members each holds now."""
         keys = list(members)
-        sizes = self._observe(keys=[KEY_PREFIX + key for key in keys], args=[window, cap, *members.values()])
+        args = [window, cap, "" if now is None else repr(now), *members.values()]
+        sizes = self._observe(keys=[KEY_PREFIX + key for key in keys], args=args)
         return dict(zip(keys, (int(size) for size in sizes), strict=True))
+
+    def last_seen(self, key: str, member: str) -> float | None:
+        """When a member was last added to a window (still within it), or None."""
+        score = self.client.zscore(KEY_PREFIX + key, member)
+        return None if score is None else float(score)
 
     def members(self, key: str, *, limit: int = 50) -> list[str]:
         """The newest members of a window (for evidence), newest first."""
@@ -133,9 +143,9 @@ class MemoryCounters:
                 self._windows[key] = (window, hits + 1)
             return 0
 
-    def observe(self, members: dict[str, str], *, window: int, cap: int) -> dict[str, int]:
+    def observe(self, members: dict[str, str], *, window: int, cap: int, now: float | None = None) -> dict[str, int]:
         with self._lock:
-            now = time.time()
+            now = time.time() if now is None else now
             sizes = {}
             for key, member in members.items():
                 entries = self._sets.setdefault(key, {})
@@ -146,6 +156,10 @@ class MemoryCounters:
                 for old in sorted(entries, key=entries.get)[: max(0, len(entries) - cap)]:
                     del entries[old]
             return sizes
+
+    def last_seen(self, key: str, member: str) -> float | None:
+        with self._lock:
+            return self._sets.get(key, {}).get(member)
 
     def members(self, key: str, *, limit: int = 50) -> list[str]:
         with self._lock:

@@ -11,18 +11,22 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, NotAllowed
 from accessprogram.infrastructure.redis_counters import counters
-from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, SuspensionScope
+from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, SuspensionScope, User
 from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
-from accessprogram.services.suspensions import suspension_active_of, suspension_create
+from accessprogram.services.suspensions import suspension_active_for, suspension_active_of, suspension_create
+from accessprogram.services.watch_events import WATCH_SIGNALS, watch_key
 
 SIGNALS = {
     "client_ips": ("max_client_ips", "distinct client IP addresses"),
@@ -93,8 +97,10 @@ def anomaly_observe(*, token: AccessToken, ip: str | None, user_agent: str, orig
 
 
 def anomaly_forget(token: AccessToken) -> None:
-    """Empty a token's windows (when its suspension is lifted, so old evidence does not trip it again)."""
-    counters().forget([_key(token, signal) for signal in SIGNALS])
+    """Empty a token's windows, the watch's too (when its suspension is lifted, so old evidence does not trip
+    it again)."""
+    watched = [watch_key("token", str(token.pk), signal) for signal in WATCH_SIGNALS]
+    counters().forget([_key(token, signal) for signal in SIGNALS] + watched)
 
 
 def _evidence(token: AccessToken, findings: list[Anomaly], actor: Actor, origin: str) -> dict:
@@ -110,12 +116,13 @@ def _evidence(token: AccessToken, findings: list[Anomaly], actor: Actor, origin:
 
 
 def anomaly_contain(*, token: AccessToken, findings: list[Anomaly], actor: Actor, origin: str = "") -> Suspension:
-    """Suspend this one token for what was found (its queued jobs are cancelled, its owner and admins told)."""
+    """Suspend this one token for what was found (its queued jobs are cancelled, its owner and admins told),
+    and pause its owner when their credentials have been contained too often (`containment_escalate`)."""
     reason = "Anomaly detected: token " + "; ".join(finding.describe() for finding in findings) + "."
     evidence = _evidence(token, findings, actor, origin)
     system = Actor(user=None, ip=actor.ip, user_agent=actor.user_agent)
     try:
-        return suspension_create(
+        suspension = suspension_create(
             actor=system,
             scope=SuspensionScope.TOKEN,
             target=token,
@@ -129,6 +136,45 @@ def anomaly_contain(*, token: AccessToken, findings: list[Anomaly], actor: Actor
             existing = suspension_active_of(scope=SuspensionScope.TOKEN, target=token)
             audit_record(actor=system, action="token.anomaly_repeated", target=existing, details=evidence)
         return existing
+    containment_escalate(user=token.owner, actor=system)
+    return suspension
+
+
+def _containments_of(user: User) -> QuerySet[Suspension]:
+    """Automatic suspensions of this tester or of any of their tokens."""
+    return Suspension.objects.filter(automatic=True).filter(
+        Q(scope=SuspensionScope.TOKEN, token__owner=user) | Q(scope=SuspensionScope.TESTER, user=user)
+    )
+
+
+def containment_latest(user: User, *, within_seconds: int) -> Suspension | None:
+    """The newest containment of this tester's credentials in the last `within_seconds`, or None."""
+    since = timezone.now() - timedelta(seconds=within_seconds)
+    return _containments_of(user).filter(created_at__gte=since).order_by("-created_at").first()
+
+
+def containment_escalate(*, user: User, actor: Actor) -> Suspension | None:
+    """Pause a tester as a whole once their credentials were contained `escalate_after` times within the
+    admins' window: a leaker who mints a new token after each containment soon has none left to mint."""
+    thresholds = AnomalyThresholds.current()
+    since = timezone.now() - timedelta(seconds=thresholds.escalate_window_seconds)
+    count = _containments_of(user).filter(created_at__gte=since).count()
+    if count < thresholds.escalate_after or suspension_active_for(user) is not None:
+        return None
+    try:
+        return suspension_create(
+            actor=actor,
+            scope=SuspensionScope.TESTER,
+            target=user,
+            reason=(
+                f"Credentials contained {count} times within {thresholds.escalate_window_seconds} s "
+                f"(the threshold is {thresholds.escalate_after}): generation paused until staff review."
+            ),
+            automatic=True,
+            evidence={"containments": count, "window_seconds": thresholds.escalate_window_seconds},
+        )
+    except Conflict:
+        return None
 
 
 @transaction.atomic

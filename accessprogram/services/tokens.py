@@ -10,10 +10,13 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from accessprogram.errors import Conflict, DomainError, LimitReached, NotAllowed
-from accessprogram.models import AccessToken, Suspension, TokenScope, User
+from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
+from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, TokenScope, User
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
+from accessprogram.services.anomalies import containment_latest
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.token_format import token_display_prefix, token_generate, token_hash, token_parse
@@ -54,8 +57,18 @@ def _clean_scopes(scopes: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def token_create(*, actor: Actor, name: str, scopes: list[str], expires_in_days: int | None = None) -> IssuedToken:
-    """A new token for the signed-in tester; the secret is in the result and nowhere else."""
+def token_create(
+    *,
+    actor: Actor,
+    name: str,
+    scopes: list[str],
+    expires_in_days: int | None = None,
+    password_at: float | None = None,
+) -> IssuedToken:
+    """A new token for the signed-in tester; the secret is in the result and nowhere else.
+
+    `password_at` is when the session last proved the password: right after a containment of this tester's
+    credentials it must be later than that containment, and the admins are told of the new token."""
     if actor.token is not None:
         raise NotAllowed(
             gettext("Tokens can only be created in the portal, not with another token."), code="session_required"
@@ -63,6 +76,13 @@ def token_create(*, actor: Actor, name: str, scopes: list[str], expires_in_days:
     owner = actor.user
     if owner is None or not owner.is_tester:
         raise NotAllowed(gettext("Only testers can create access tokens."))
+    cooldown = AnomalyThresholds.current().mint_cooldown_seconds
+    containment = containment_latest(owner, within_seconds=cooldown) if cooldown else None
+    if containment is not None and (password_at is None or password_at < containment.created_at.timestamp()):
+        raise NotAllowed(
+            _("One of your credentials was contained; confirm your password before creating a new token."),
+            code="reauthentication_required",
+        )
     name = (name or "").strip()
     if not name:
         raise DomainError(
@@ -99,12 +119,16 @@ def token_create(*, actor: Actor, name: str, scopes: list[str], expires_in_days:
         scopes=chosen,
         expires_at=timezone.now() + timedelta(days=days),
     )
-    audit_record(
-        actor=actor,
-        action="token.created",
-        target=token,
-        details={"name": name, "prefix": token.prefix, "scopes": chosen, "expires_at": token.expires_at},
-    )
+    details = {"name": name, "prefix": token.prefix, "scopes": chosen, "expires_at": token.expires_at}
+    if containment is not None:
+        details["after_containment"] = containment.pk
+        send_notice(
+            subject=f"New token after a containment: {owner.email}",
+            template="accessprogram/email/token_after_containment.txt",
+            recipients=program_admin_emails(),
+            context={"token": token, "owner": owner, "containment": containment},
+        )
+    audit_record(actor=actor, action="token.created", target=token, details=details)
     return IssuedToken(token, secret)
 
 

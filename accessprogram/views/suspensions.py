@@ -47,6 +47,16 @@ class ThresholdsForm(forms.ModelForm):
             "max_user_agents",
             "max_requests",
             "refuse_foreign_origin",
+            "submission_window_seconds",
+            "max_submissions",
+            "max_prompts_per_hour",
+            "max_refusals",
+            "max_headless_requests",
+            "max_blind_media",
+            "reauthenticate_on_new_network",
+            "escalate_after",
+            "escalate_window_seconds",
+            "mint_cooldown_seconds",
         ]
         labels = {
             "window_seconds": gettext_lazy("Window seconds"),
@@ -130,4 +140,6 @@ def anomaly_thresholds_edit(request):
 def access_suspended(request):
     suspension = suspension_active_for(request.user)
     message = SUSPENDED_MESSAGES[suspension.scope] if suspension is not None else None
-    return render(request, "accessprogram/suspended.html", {"message": message})
+    # An automatic pause of this tester (a contained session, repeated containments) says why.
+    reason = suspension.reason if suspension is not None and suspension.automatic and suspension.user_id else ""
+    return render(request, "accessprogram/suspended.html", {"message": message, "reason": reason})

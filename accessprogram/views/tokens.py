@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -16,6 +18,7 @@ from accessprogram.models import AccessToken, TokenScope
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
 from accessprogram.services.tokens import token_create, token_revoke, tokens_for_user
+from accessprogram.services.watch import session_password_at
 from accessprogram.views.common import add_domain_error
 
 
@@ -46,8 +49,12 @@ def token_list(request):
     issued = None
     if request.method == "POST" and form.is_valid():
         try:
-            issued = token_create(actor=Actor.from_request(request), **form.cleaned_data)
+            issued = token_create(
+                actor=Actor.from_request(request), password_at=session_password_at(request), **form.cleaned_data
+            )
         except DomainError as exc:
+            if exc.code == "reauthentication_required":
+                return redirect(f"{reverse('account_reauthenticate')}?{urlencode({'next': request.path})}")
             add_domain_error(form, exc)
         else:
             form = TokenForm()

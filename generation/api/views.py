@@ -8,11 +8,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from accessprogram.api.permissions import IsTester, ProgramMember
 from accessprogram.models import TokenScope
 from accessprogram.services.context import Actor
+from accessprogram.services.watch import MEDIA_WITHOUT_PAGE, watch_media_refused
 from generation.access import job_for_user, jobs_for_user, output_for_user, outputs_for_user
 from generation.api.serializers import (
     GenerationJobSerializer,
@@ -100,4 +102,6 @@ class OutputViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"])
     def media(self, request, pk=None):
         output = self.get_object()
+        if watch_media_refused(request, output_id=str(output.pk)):
+            raise PermissionDenied(MEDIA_WITHOUT_PAGE, code="media_without_page")
         return output_media_response(request, output, download=request.query_params.get("download") in ("1", "true"))

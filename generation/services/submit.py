@@ -16,6 +16,7 @@ from accessprogram.hooks import PROMPT_SUBMITTED, StoppedJobs, run_hooks
 from accessprogram.models import Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.watch_events import watch_note_submission
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
@@ -157,7 +158,9 @@ def generation_job_submit(*, actor: Actor, user: User, request: GenerationReques
     """Check the prompt against the prompt policy, then validate and queue the job."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
     run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
-    return _generation_job_queue(actor=actor, user=user, request=request)
+    job = _generation_job_queue(actor=actor, user=user, request=request)
+    watch_note_submission(prompt=request.prompt)
+    return job
 
 
 @transaction.atomic

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+
 from accessprogram.access import member_required
+from accessprogram.services.watch import MEDIA_WITHOUT_PAGE, watch_media_refused
 from generation.access import output_for_user
 from generation.infrastructure.media_responses import output_media_response
 
@@ -10,6 +13,8 @@ from generation.infrastructure.media_responses import output_media_response
 @member_required
 def output_video(request, pk):
     output = output_for_user(request.user, pk)
+    if watch_media_refused(request, output_id=str(output.pk)):
+        raise PermissionDenied(MEDIA_WITHOUT_PAGE)
     return output_media_response(request, output, download=request.GET.get("download") == "1")
 
 

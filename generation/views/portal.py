@@ -17,6 +17,7 @@ from accessprogram.access import tester_required
 from accessprogram.errors import DomainError
 from accessprogram.hooks import OUTPUT_PANELS, run_hooks
 from accessprogram.services.context import Actor
+from accessprogram.services.watch import watch_note_pages
 from accessprogram.views.common import add_domain_error, domain_error_text
 from generation.access import job_for_user, jobs_for_user
 from generation.forms import GenerateForm, LibrarySearchForm
@@ -85,7 +86,9 @@ def library(request):
 def library_status(request):
     """Progress of the tester's unfinished jobs (and any that just finished), for the library's polling."""
     ids = [i for i in request.GET.get("ids", "").split(",") if i][:100]
-    jobs = jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids)))
+    jobs = list(jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids))))
+    # The page's script plays the finished videos it is given here, as if their page had just been opened.
+    watch_note_pages(request, output_ids=[str(job.output.pk) for job in jobs if _has_output(job)])
     return JsonResponse(
         {
             "jobs": [
@@ -127,6 +130,8 @@ def _valid_uuids(ids: list[str]) -> list[str]:
 def job_detail(request, pk):
     job = job_for_user(request.user, pk)
     output = getattr(job, "output", None)
+    if output is not None:
+        watch_note_pages(request, output_ids=[str(output.pk)])
     panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
     return render(request, "generation/job_detail.html", {"job": job, "output": output, "output_panels": panels})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from accessprogram.models import AnomalyThresholds, AuditEvent, Suspension, SuspensionScope
@@ -170,17 +171,16 @@ def test_one_person_using_a_token_normally_is_never_suspended(artist_token, api)
     assert not Suspension.objects.exists()
 
 
+def thresholds_form(**changes) -> dict:
+    """Every field of the thresholds form at its default (booleans on), with these changes."""
+    values = {**model_to_dict(AnomalyThresholds(), exclude=["id"]), **changes}
+    return {field: ("on" if value is True else value) for field, value in values.items() if value is not False}
+
+
 def test_admins_set_the_thresholds_on_the_staff_page(as_admin, artist_token, api):
     response = as_admin.post(
         reverse("accessprogram:anomaly_thresholds"),
-        {
-            "window_seconds": 300,
-            "max_client_ips": 2,
-            "max_networks": 2,
-            "max_user_agents": 5,
-            "max_requests": 500,
-            "refuse_foreign_origin": "on",
-        },
+        thresholds_form(window_seconds=300, max_client_ips=2, max_networks=2, max_user_agents=5, max_requests=500),
     )
 
     assert response.status_code == 302
@@ -195,12 +195,7 @@ def test_admins_set_the_thresholds_on_the_staff_page(as_admin, artist_token, api
 def test_bad_thresholds_are_refused_field_by_field(as_admin, value):
     response = as_admin.post(
         reverse("accessprogram:anomaly_thresholds"),
-        {
-            **dict.fromkeys(
-                ["window_seconds", "max_client_ips", "max_networks", "max_user_agents", "max_requests"], "10"
-            ),
-            "max_client_ips": value,
-        },
+        thresholds_form(max_client_ips=value),
     )
 
     assert response.status_code == 400 and b"max_client_ips" in response.content

@@ -8,9 +8,9 @@ import time
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
-from generation.services.storage import output_keys
 
 from generation.engine.runner import GenerationCancelled, generate
+from generation.infrastructure.storage import output_keys
 from generation.models import GenerationJob, GenerationModel, JobPhase, JobStatus, Output
 from generation.services import execution
 from tests.conftest import make_job

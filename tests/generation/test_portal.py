@@ -49,6 +49,7 @@ def test_rerun_keeps_the_seed_and_variation_changes_it(demo_generation_model, ar
 def test_media_supports_ranges_and_refuses_others(demo_generation_model, artist, artist2, as_artist, as_admin):
     output = make_output(artist, demo_generation_model)
     url = reverse("generation:output_video", args=[output.pk])
+    as_artist.get(reverse("generation:job_detail", args=[output.job_id]))  # a person plays it from its page
     partial = as_artist.get(url, HTTP_RANGE="bytes=10-19")
     assert partial.status_code == 206 and partial["Content-Range"].startswith("bytes 10-19/")
     assert len(b"".join(partial.streaming_content)) == 10

@@ -83,6 +83,7 @@ def test_the_public_gets_the_signed_copy_and_the_owner_the_original(approved_out
         original = handle.read()
     owner = Client()
     owner.force_login(approved_output.owner)
+    owner.get(reverse("generation:job_detail", args=[approved_output.job_id]))
     private = owner.get(reverse("generation:output_video", args=[approved_output.pk]))
     assert b"".join(private.streaming_content) == original != downloaded.read_bytes()
 
@@ -125,9 +126,7 @@ def test_a_withdrawn_approval_leaves_no_signed_copy_in_use(artist_output, review
     assert public_video_key(artist_output) != signed
 
 
-def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(
-    artist_output, reviewer, settings, tmp_path
-):
+def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(artist_output, reviewer, settings, tmp_path):
     settings.C2PA_DEV_CERTIFICATES = False
     settings.C2PA_SIGNING_CERT = tmp_path / "missing.pem"
     with pytest.raises(DomainError) as refused:
@@ -137,9 +136,7 @@ def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(
     assert artist_output.review_status == "pending" and not SignedCopy.objects.exists()
 
 
-def test_the_api_answers_503_with_the_reason_when_signing_is_unavailable(
-    artist_output, reviewer, settings, tmp_path
-):
+def test_the_api_answers_503_with_the_reason_when_signing_is_unavailable(artist_output, reviewer, settings, tmp_path):
     settings.C2PA_DEV_CERTIFICATES = False
     settings.C2PA_SIGNING_KEY = tmp_path / "missing-key.pem"
     settings.C2PA_SIGNING_CERT = tmp_path / "missing.pem"
