@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
+from accessprogram.localization import time_zone_names
 from accessprogram.models import Cohort, Invitation, NdaVersion, Role
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -14,6 +16,20 @@ class SignupDetailsForm(forms.Form):
     """Extra fields on allauth's sign-up form (used through ACCOUNT_SIGNUP_FORM_CLASS)."""
 
     full_name = forms.CharField(max_length=200, label="Full name", help_text="As you will sign the NDA.")
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        initial="UTC",
+        required=False,
+        help_text=gettext_lazy("Proposed from your browser; dates and times are shown to you in this zone."),
+        # static/js/timezone.js fills in the browser's zone (Intl.DateTimeFormat) unless one was chosen.
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        if self.is_bound:
+            self.fields["time_zone"].widget.attrs["data-chosen"] = "true"
 
     def signup(self, request, user) -> None:
         """The adapter already stored the name; allauth calls this hook after saving the user."""

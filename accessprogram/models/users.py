@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accessprogram.localization import validate_time_zone
 
 
 class Role(models.TextChoices):
@@ -43,6 +47,9 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # Blank: follow the browser (Accept-Language). Set by the language switcher and the preferences page.
+    language = models.CharField(_("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
