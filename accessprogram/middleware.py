@@ -14,7 +14,14 @@ from accessprogram.localization import language_codes, user_time_zone
 
 # Paths a gated user may still reach: accounts (login, logout, password, MFA, preferences), the NDA, the
 # language switcher, static files.
-OPEN_PREFIXES = ("/accounts/", "/nda/", "/i18n/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/nda/",
+    "/i18n/",
+    "/membership-ended/",
+    "/suspended/",
+    "/" + settings.STATIC_URL.lstrip("/"),
+)
 # Public pages (share links, the gallery) show only approved work and show it the same to everyone,
 # so a signed-in member is no different from an anonymous visitor there, gated or not.
 PUBLIC_PREFIXES = ("/s/", "/gallery/", "/api/v1/leaks/")

@@ -9,7 +9,9 @@ from datetime import datetime
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accessprogram.localization import format_money_local
 from contributions.models import LedgerEntry, LedgerStatus, format_money
 
 
@@ -56,23 +58,24 @@ def entries_for_month(year: int, month: int, tester=None):
     return entries.order_by("tester__email", "created_at", "pk")
 
 
+# The statement's columns, written in the reader's language (see accessprogram.localization.speaking_to).
 STATEMENT_HEADER = [
-    "tester_email",
-    "tester_name",
-    "entry_id",
-    "created_at",
-    "kind",
-    "severity",
-    "quantity",
-    "amount_minor",
-    "currency",
-    "amount",
-    "status",
-    "approved_at",
-    "paid_at",
-    "rate_card_version",
-    "rate_card_line",
-    "memo",
+    _("Tester e-mail"),
+    _("Tester name"),
+    _("Entry"),
+    _("Created"),
+    _("Kind"),
+    _("Severity"),
+    _("Quantity"),
+    _("Amount in minor units"),
+    _("Currency"),
+    _("Amount"),
+    _("Status"),
+    _("Approved"),
+    _("Paid"),
+    _("Rate card version"),
+    _("Rate card line"),
+    _("Memo"),
 ]
 
 
@@ -81,10 +84,16 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def _local_iso(value: datetime | None) -> str:
+    """ISO 8601 in the reader's time zone, its offset included, so a spreadsheet still reads it exactly."""
+    return timezone.localtime(value).isoformat() if value else ""
+
+
 def statement_csv(entries) -> str:
+    """The statement in the active language and time zone: wrap the call in speaking_to(tester) for a tester's."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(STATEMENT_HEADER)
+    writer.writerow([str(column) for column in STATEMENT_HEADER])
     for entry in entries:
         line = entry.rate_card_line
         writer.writerow(
@@ -92,16 +101,16 @@ def statement_csv(entries) -> str:
                 entry.tester.email,
                 _cell(entry.tester.full_name),
                 entry.pk,
-                entry.created_at.isoformat(),
-                entry.kind,
-                entry.severity,
+                _local_iso(entry.created_at),
+                entry.get_kind_display(),
+                entry.get_severity_display(),
                 entry.quantity,
                 entry.amount_minor,
                 entry.currency,
-                entry.amount_display,
-                entry.status,
-                entry.approved_at.isoformat() if entry.approved_at else "",
-                entry.paid_at.isoformat() if entry.paid_at else "",
+                format_money_local(entry.amount_minor, entry.currency),
+                entry.get_status_display(),
+                _local_iso(entry.approved_at),
+                _local_iso(entry.paid_at),
                 line.rate_card.version if line else "",
                 str(line) if line else "",
                 _cell(entry.memo),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accessprogram.access import gate_for
 from accessprogram.errors import NotAllowed
+from accessprogram.localization import speaking_to
 from accessprogram.models import Membership, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -132,7 +133,8 @@ def _statement(user: User) -> bytes:
         .select_related("tester", "rate_card_line__rate_card")
         .order_by("created_at", "pk")
     )
-    return statement_csv(entries).encode()
+    with speaking_to(user):
+        return statement_csv(entries).encode()
 
 
 def _showcase(user: User) -> bytes:
@@ -140,8 +142,13 @@ def _showcase(user: User) -> bytes:
     return _csv_bytes(
         ["call", "output", "credit_line", "submitted_at", "selected_at"],
         (
-            [s.call.title, str(s.output_id), s.credit_line, s.submitted_at.isoformat(),
-             s.selected_at.isoformat() if s.selected_at else ""]
+            [
+                s.call.title,
+                str(s.output_id),
+                s.credit_line,
+                s.submitted_at.isoformat(),
+                s.selected_at.isoformat() if s.selected_at else "",
+            ]
             for s in submissions
         ),
     )
@@ -152,9 +159,17 @@ def _licences(user: User) -> bytes:
     return _csv_bytes(
         ["output", "use", "term_start", "term_end", "fee", "status", "credit_line", "requested_at", "decided_at"],
         (
-            [str(lic.output_id), lic.use, lic.term_start.isoformat(), lic.term_end.isoformat(),
-             format_money(lic.fee_minor, lic.currency), lic.state_label.lower(), lic.credit_line,
-             lic.requested_at.isoformat(), lic.decided_at.isoformat() if lic.decided_at else ""]
+            [
+                str(lic.output_id),
+                lic.use,
+                lic.term_start.isoformat(),
+                lic.term_end.isoformat(),
+                format_money(lic.fee_minor, lic.currency),
+                lic.state_label.lower(),
+                lic.credit_line,
+                lic.requested_at.isoformat(),
+                lic.decided_at.isoformat() if lic.decided_at else "",
+            ]
             for lic in licences
         ),
     )
@@ -193,14 +208,34 @@ def exit_archive_write(*, actor: Actor, user: User, target: IO[bytes]) -> dict[s
                 with archive.open(info, "w", force_zip64=True) as sink:
                     shutil.copyfileobj(source, sink, CHUNK)
             index.append(
-                [name, str(output.pk), output.created_at.isoformat(), output.model_name, output.model_version,
-                 output.job.prompt, output.seed, output.width, output.height, output.duration_seconds]
+                [
+                    name,
+                    str(output.pk),
+                    output.created_at.isoformat(),
+                    output.model_name,
+                    output.model_version,
+                    output.job.prompt,
+                    output.seed,
+                    output.width,
+                    output.height,
+                    output.duration_seconds,
+                ]
             )
         archive.writestr(
             "works/index.csv",
             _csv_bytes(
-                ["file", "output", "created_at", "model", "model_version", "prompt", "seed", "width", "height",
-                 "duration_seconds"],
+                [
+                    "file",
+                    "output",
+                    "created_at",
+                    "model",
+                    "model_version",
+                    "prompt",
+                    "seed",
+                    "width",
+                    "height",
+                    "duration_seconds",
+                ],
                 index,
             ),
         )

@@ -12,7 +12,7 @@ from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.notices import send_notice
-from contributions.models import ContributionKind, format_money
+from contributions.models import ContributionKind
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
 from review.access import owner_is_suspended
@@ -29,8 +29,7 @@ def _check_licensable(output: Output) -> Output:
     output = Output.objects.select_for_update().select_related("owner").get(pk=output.pk)
     if output.review_status != ReviewStatus.APPROVED:
         raise Conflict(
-            "Only approved outputs can be licensed; this one is "
-            f"“{output.get_review_status_display().lower()}”.",
+            f"Only approved outputs can be licensed; this one is “{output.get_review_status_display().lower()}”.",
             field="output",
             code="not_approved",
         )
@@ -104,7 +103,7 @@ def licence_request_create(
         subject=f"A licence request for your output {output.short_id}",
         template="showcase/email/licence_requested.txt",
         recipients=[output.owner.email],
-        context={"licence": licence, "fee": format_money(fee_minor, currency)},
+        context={"licence": licence},
     )
     return licence
 

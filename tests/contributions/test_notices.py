@@ -71,4 +71,4 @@ def test_a_licence_request_reaches_the_owner(
         )  # fmt: skip
     (notice,) = mailoutbox
     assert notice.to == [artist.email] and output.short_id in notice.subject
-    assert "the spring campaign" in notice.body and "EUR 500.00" in notice.body and "/licences/" in notice.body
+    assert "the spring campaign" in notice.body and "€500.00" in notice.body and "/licences/" in notice.body
