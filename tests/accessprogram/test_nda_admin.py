@@ -82,11 +82,9 @@ def _translate(client, draft, language: str, title: str, body: str, clauses: str
 
 
 def _translate_everywhere(client, draft):
-    clauses = "\n".join(f"{c.key} | {c.text} ({{}})" for c in draft.clauses.all())
     for language in ("it", "fr", "ja"):
-        response = _translate(
-            client, draft, language, f"{draft.title} ({language})", "Testo.", clauses.format(language)
-        )
+        clauses = "\n".join(f"{c.key} | {c.text} ({language})" for c in draft.clauses.all())
+        response = _translate(client, draft, language, f"{draft.title} ({language})", "Testo.", clauses)
         assert response.status_code == 302, response.content.decode()
 
 
