@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
@@ -97,7 +96,7 @@ def test_times_are_shown_in_the_members_zone_with_the_zone_named(as_artist, arti
 
 
 def test_the_zoned_filter_converts_and_names_the_zone():
-    moment = datetime(2026, 11, 30, 15, 0, tzinfo=dt_timezone.utc)
+    moment = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
     with translation.override("ja"), timezone.override("Asia/Tokyo"):
         assert format_datetime_zoned(moment) == "2026年12月1日(火) 0:00 (Asia/Tokyo)"
     with translation.override("it"), timezone.override("Europe/Rome"):
