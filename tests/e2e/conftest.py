@@ -62,8 +62,9 @@ class Story:
         self.problems: list[str] = []
         self.step = 0
 
-    def person(self, who: str) -> Page:
-        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900})
+    def person(self, who: str, **options) -> Page:
+        """A new browser for one person; options such as locale and timezone_id are Playwright's context options."""
+        context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900}, **options)
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         page = context.new_page()
