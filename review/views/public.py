@@ -26,8 +26,10 @@ _SESSION_KEY = "unlocked_share_links"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # A share link's slug is its secret: keep it out of Referer headers and search indexes.
-    response["Referrer-Policy"] = "no-referrer"
+    # A share link's slug is its secret: keep it out of other sites' Referer headers and out of search indexes.
+    # (Not "no-referrer": with it Chromium sends `Origin: null` on the page's own forms, the passphrase and the
+    # language switcher, and CSRF protection must refuse them.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

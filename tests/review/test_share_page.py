@@ -37,7 +37,7 @@ def test_an_anonymous_visitor_plays_an_approved_shared_video(approved_output):
     html = response.content.decode()
     assert media(link) in html and "Aiko Artist" in html and "Wan demo" in html
     assert approved_output.job.prompt not in html, "the prompt stays private unless the owner allows it"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     video = client.get(media(link))
     assert video.status_code == 200 and body(video)[4:8] == b"ftyp"
     ranged = client.get(media(link), HTTP_RANGE="bytes=0-9")
