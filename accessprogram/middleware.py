@@ -65,7 +65,7 @@ class UserPreferencesMiddleware:
     """A signed-in person's own language and time zone win over the browser's Accept-Language and UTC.
 
     Runs after LocaleMiddleware (which read the cookie and Accept-Language) and AuthenticationMiddleware.
-    The API is not localised beyond error details: it writes times in UTC ISO 8601 whatever the zone.
+    The API keeps UTC: its times are ISO 8601 in UTC whatever the member's zone (only error details translate).
     """
 
     def __init__(self, get_response):
@@ -77,7 +77,8 @@ class UserPreferencesMiddleware:
             if user.language in language_codes():
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
-            timezone.activate(user_time_zone(user))
+            if not request.path.startswith("/api/"):
+                timezone.activate(user_time_zone(user))
         else:
             timezone.deactivate()
         try:

@@ -120,3 +120,13 @@ def test_sign_up_keeps_the_proposed_zone_and_the_language_it_was_made_in(db, coh
     assert response.status_code == 302
     user = User.objects.get(email="kenji@vernissage.test")
     assert (user.language, user.time_zone) == ("ja", "Asia/Tokyo")
+
+
+def test_the_api_speaks_utc_whatever_the_members_zone(as_artist, artist):
+    artist.time_zone = "Asia/Tokyo"
+    artist.save(update_fields=["time_zone"])
+
+    body = as_artist.get(reverse("me")).json()
+
+    resets_at = body["quota"]["resets_at"]
+    assert resets_at.endswith(("Z", "+00:00")), resets_at
