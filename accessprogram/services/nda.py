@@ -324,21 +324,21 @@ def nda_accept(
 def nda_receipt_text(acceptance: NdaAcceptance) -> str:
     """A plain-text receipt a tester keeps, in the language they signed in: what, when, from where, fingerprint."""
     nda = acceptance.nda
+    signed = nda_text_for_reader(nda, acceptance.language)
+    shown = dict(signed.clauses)
     with speaking_to(acceptance.user), translation_override(acceptance.language):
-        texts = dict(nda_text_for_reader(nda, acceptance.language).clauses)
         decisions = "\n".join(
-            f"  [{'x' if d.agreed else ' '}] {texts.get(d.clause, d.clause.text)}"
+            f"  [{'x' if d.agreed else ' '}] {shown.get(d.clause, d.clause.text)}"
             for d in acceptance.clause_decisions.select_related("clause")
         )
         lines = [
             _("Receipt of acceptance — %(program)s") % {"program": nda.program.name},
             "=" * 60,
-            _("Agreement: %(title)s, version %(version)s")
-            % {"title": nda_text_for_reader(nda, acceptance.language).title, "version": nda.version},
+            _("Agreement: %(title)s, version %(version)s") % {"title": signed.title, "version": nda.version},
             _("Language: %(language)s") % {"language": acceptance.language},
             _("Signed by: %(name)s <%(email)s>") % {"name": acceptance.typed_name, "email": acceptance.user.email},
             _("Signed at: %(when)s") % {"when": format_datetime_zoned(acceptance.accepted_at)},
-            f"           {acceptance.accepted_at.isoformat()}",
+            _("Signed at (UTC): %(when)s") % {"when": acceptance.accepted_at.isoformat()},
             _("From: %(address)s") % {"address": acceptance.ip_address or _("unknown address")},
             _("Browser: %(agent)s") % {"agent": acceptance.user_agent or _("unknown")},
             _("SHA-256 of the text shown: %(digest)s") % {"digest": acceptance.text_sha256},
@@ -354,6 +354,6 @@ def nda_receipt_text(acceptance: NdaAcceptance) -> str:
             _("The text you agreed to follows."),
             "=" * 60,
             "",
-            nda_shown_text(nda, acceptance.language if nda_text(nda, acceptance.language) else None),
+            nda_shown_text(nda, signed.language),
         ]
     return "\n".join(lines)

@@ -61,9 +61,10 @@ def preferences(request):
                 translation.activate(user.language)
             messages.success(request, _("Your preferences are saved."))
             response = redirect("account_preferences")
+            # The cookie follows the account: blank means the browser's Accept-Language decides again.
             if user.language:
                 response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
-    return render(
-        request, "accessprogram/preferences.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return render(request, "accessprogram/preferences.html", {"form": form}, status=400 if form.errors else 200)

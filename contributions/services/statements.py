@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accessprogram.localization import format_money_local
-from contributions.models import LedgerEntry, LedgerStatus, format_money
+from contributions.models import LedgerEntry, LedgerStatus
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,6 @@ class Total:
     currency: str
     amount_minor: int
     count: int
-
-    @property
-    def display(self) -> str:
-        return format_money(self.amount_minor, self.currency)
 
 
 def totals_by_status(entries) -> list[Total]:
