@@ -19,7 +19,7 @@ def test_a_member_sets_their_language_and_time_zone_on_the_preferences_page(stor
     tester = story.person("tester", locale="en-GB", timezone_id="Europe/London")
     sign_in(tester, artist.email)
     tester.goto("/accounts/preferences/")
-    tester.select_option("select[name=language]", "fr")
+    tester.select_option("main select[name=language]", "fr")
     tester.select_option("select[name=time_zone]", "America/Sao_Paulo")
     story.shot(tester, "preferences")
     tester.locator("main form[method=post] button[type=submit]").click()
@@ -34,7 +34,7 @@ def test_a_member_sets_their_language_and_time_zone_on_the_preferences_page(stor
 
     # Back to "as my browser asks": the browser's English decides again
     tester.goto("/accounts/preferences/")
-    tester.select_option("select[name=language]", "")
+    tester.select_option("main select[name=language]", "")
     tester.locator("main form[method=post] button[type=submit]").click()
     expect(tester).to_have_url(re.compile(r"/accounts/preferences/$"))
     assert tester.locator("html").get_attribute("lang") == "en"
@@ -52,7 +52,7 @@ def test_an_admin_translates_a_draft_and_cannot_publish_it_until_every_language_
     sign_in(admin, admin_user.email, totp=True)
     admin.goto(f"/staff/nda/{draft.pk}/")
 
-    translation = admin.locator("form[method=post]").filter(has=admin.locator("select[name=language]"))
+    translation = admin.locator("main form[method=post]").filter(has=admin.locator("select[name=language]"))
     translation.locator("select[name=language]").select_option("ja")
     translation.locator("input[name=title]").fill("第二版")
     translation.locator("textarea[name=body_markdown]").fill("新しい条件。")
