@@ -91,3 +91,11 @@ def test_the_receipt_is_in_the_language_signed_and_admins_see_it_in_the_list_and
         )
     )
     assert {row["email"]: row["language"] for row in rows}[unsigned_tester.email] == "it"
+
+
+def test_the_django_admin_lists_each_acceptances_language(as_admin, artist, nda):
+    response = as_admin.get(reverse("admin:accessprogram_ndaacceptance_changelist"), {"language": "en"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert artist.full_name in page and "column-language" in page
