@@ -63,7 +63,7 @@ def _zone_name() -> str:
 
 
 def format_datetime_zoned(value: datetime | None) -> str:
-    """"Mon, Nov 30, 2026 09:00 (Asia/Tokyo)": in the active zone and language, the zone always named."""
+    """In the active zone and language, the zone always named: Mon, Nov 30, 2026 09:00 (Asia/Tokyo)."""
     if value is None:
         return ""
     zone = timezone.get_current_timezone()

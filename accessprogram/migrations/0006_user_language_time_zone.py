@@ -5,20 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accessprogram', '0005_access_tokens_suspensions_anomaly_thresholds'),
+        ("accessprogram", "0005_access_tokens_suspensions_anomaly_thresholds"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('it', 'Italiano'), ('fr', 'Français'), ('ja', '日本語')], max_length=10, verbose_name='language'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("it", "Italiano"), ("fr", "Français"), ("ja", "日本語")],
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='time_zone',
-            field=models.CharField(default='UTC', max_length=64, validators=[accessprogram.localization.validate_time_zone], verbose_name='time zone'),
+            model_name="user",
+            name="time_zone",
+            field=models.CharField(
+                default="UTC",
+                max_length=64,
+                validators=[accessprogram.localization.validate_time_zone],
+                verbose_name="time zone",
+            ),
         ),
     ]

@@ -5,36 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accessprogram', '0006_user_language_time_zone'),
+        ("accessprogram", "0006_user_language_time_zone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ndaacceptance',
-            name='language',
-            field=models.CharField(default='en', max_length=10),
+            model_name="ndaacceptance",
+            name="language",
+            field=models.CharField(default="en", max_length=10),
         ),
         migrations.AddField(
-            model_name='ndaversion',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('it', 'Italiano'), ('fr', 'Français'), ('ja', '日本語')], default='en', max_length=10),
+            model_name="ndaversion",
+            name="language",
+            field=models.CharField(
+                choices=[("en", "English"), ("it", "Italiano"), ("fr", "Français"), ("ja", "日本語")],
+                default="en",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='NdaTranslation',
+            name="NdaTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('it', 'Italiano'), ('fr', 'Français'), ('ja', '日本語')], max_length=10)),
-                ('title', models.CharField(max_length=200)),
-                ('body_markdown', models.TextField()),
-                ('clause_texts', models.JSONField(blank=True, default=dict)),
-                ('text_sha256', models.CharField(blank=True, max_length=64)),
-                ('nda', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translations', to='accessprogram.ndaversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("en", "English"), ("it", "Italiano"), ("fr", "Français"), ("ja", "日本語")],
+                        max_length=10,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body_markdown", models.TextField()),
+                ("clause_texts", models.JSONField(blank=True, default=dict)),
+                ("text_sha256", models.CharField(blank=True, max_length=64)),
+                (
+                    "nda",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="translations",
+                        to="accessprogram.ndaversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['language'],
-                'constraints': [models.UniqueConstraint(fields=('nda', 'language'), name='one_translation_per_language')],
+                "ordering": ["language"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("nda", "language"), name="one_translation_per_language")
+                ],
             },
         ),
     ]
