@@ -13,7 +13,7 @@ from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.notices import send_notice
-from contributions.models import ContributionKind, format_money
+from contributions.models import ContributionKind
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
 from review.access import owner_is_suspended
@@ -107,7 +107,7 @@ def licence_request_create(
         subject=gettext("A licence request for your output %(short_id)s") % {"short_id": output.short_id},
         template="showcase/email/licence_requested.txt",
         recipients=[output.owner.email],
-        context={"licence": licence, "fee": format_money(fee_minor, currency)},
+        context={"licence": licence},
     )
     return licence
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from contributions.models import format_money
+from accessprogram.localization import format_money_local
 from showcase.access import licences_in_force, prefetch_licences_in_force
 
 register = template.Library()
@@ -28,4 +28,5 @@ def licence_credits(output) -> list[str]:
 
 @register.filter
 def money(amount_minor, currency) -> str:
-    return format_money(int(amount_minor), currency)
+    """The amount as the reader's locale writes it, in its own currency."""
+    return format_money_local(int(amount_minor), currency)

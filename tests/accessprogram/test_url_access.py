@@ -24,6 +24,9 @@ RULES: dict[str, set[str]] = {
     "invitation_accept": {ANON},
     "nda": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
     "nda_receipt": {ARTIST},
+    # The language switcher is on every page, public ones included; preferences are an account page.
+    "set_language": set(PERSONAS),
+    "account_preferences": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
     "invitation_list": {ADMIN},
     "invitation_import": {ADMIN},
     "invitation_resend": {ADMIN},
