@@ -16,6 +16,7 @@ from babel.numbers import format_currency, get_currency_precision
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -86,3 +87,17 @@ def format_money_local(amount_minor: int, currency: str) -> str:
     """Integer minor units in the currency's own decimals, written the way the active language writes money."""
     amount = Decimal(int(amount_minor)).scaleb(-get_currency_precision(currency))
     return format_currency(amount, currency, locale=_locale())
+
+
+def _render_message(message: str, params: dict) -> str:
+    values = {key: value() if callable(value) else str(value) for key, value in params.items()}
+    return translation.gettext(message) % values
+
+
+def lazy_message(message: str, **params):
+    """A message translated only when it is shown, so an e-mail subject is in its recipient's language.
+
+    Mark `message` with gettext_noop; a parameter that is itself translated (a status's display, say) is passed
+    as a callable or a lazy string, so that it is translated then too.
+    """
+    return lazy(_render_message, str)(message, params)

@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
+from accessprogram.localization import lazy_message
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.notices import send_notice
@@ -104,7 +105,7 @@ def licence_request_create(
         },
     )
     send_notice(
-        subject=gettext("A licence request for your output %(short_id)s") % {"short_id": output.short_id},
+        subject=lazy_message(gettext_noop("A licence request for your output %(short_id)s"), short_id=output.short_id),
         template="showcase/email/licence_requested.txt",
         recipients=[output.owner.email],
         context={"licence": licence},

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
@@ -92,3 +92,14 @@ def test_a_notice_is_written_in_the_recipients_locale_with_times_in_their_zone(
     (notice,) = mailoutbox
     assert "1.234,56\xa0€" in notice.body  # the fee, as Italian writes euros
     assert "(Asia/Tokyo)" in notice.body  # the answer-by time, in the recipient's zone
+
+
+def test_a_subject_is_in_the_recipients_language_whatever_the_senders(
+    bug, artist, reviewer, rate_card, mailoutbox, django_capture_on_commit_callbacks
+):
+    artist.language = "fr"
+    artist.save(update_fields=["language"])
+    with translation.override("ja"), django_capture_on_commit_callbacks(execute=True):
+        report_triage(actor=Actor(user=reviewer), report=bug, status="triaged", reply="Reproduced, thank you.")
+    (notice,) = mailoutbox
+    assert "Signalement nº" in notice.subject and "報告" not in notice.subject
