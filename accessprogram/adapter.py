@@ -7,9 +7,11 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accessprogram.errors import DomainError
+from accessprogram.localization import language_codes
 from accessprogram.services.context import Actor, client_ip
 from accessprogram.services.invitations import invitation_accept, invitation_for_token
 
@@ -60,6 +62,12 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         if invitation is None:
             raise forms.ValidationError(_("Your invitation is no longer valid."))
         user.full_name = " ".join(form.cleaned_data.get("full_name", "").split())
+        user.time_zone = form.cleaned_data.get("time_zone") or "UTC"
+        # The language the person signed up in (their browser's, or the one they switched to) is theirs until
+        # they change it: e-mails are written in it.
+        language = translation.get_language()
+        if language in language_codes():
+            user.language = language
         user = super().save_user(request, user, form, commit=True)
         invitation_accept(actor=Actor.from_request(request), invitation=invitation, user=user)
         request.session.pop(INVITATION_SESSION_KEY, None)

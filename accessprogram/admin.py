@@ -13,6 +13,7 @@ from accessprogram.models import (
     Cohort,
     Invitation,
     Membership,
+    NdaAcceptance,
     NdaVersion,
     Role,
     Suspension,
@@ -133,7 +134,16 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(NdaVersion)
 class NdaVersionAdmin(ReadOnlyAdmin):
-    list_display = ["title", "version", "status", "published_at", "ends_on"]
+    list_display = ["title", "version", "language", "status", "published_at", "ends_on"]
+
+
+@admin.register(NdaAcceptance)
+class NdaAcceptanceAdmin(ReadOnlyAdmin):
+    """The evidence of each acceptance, with the language of the text the tester signed."""
+
+    list_display = ["user", "nda", "language", "accepted_at", "typed_name", "ip_address", "text_sha256"]
+    list_filter = ["language", "nda"]
+    list_select_related = ["user", "nda"]
 
 
 @admin.register(AuditEvent)

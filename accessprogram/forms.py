@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 
+from accessprogram.localization import time_zone_names
 from accessprogram.models import Cohort, Invitation, NdaVersion, Role
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -17,6 +18,20 @@ class SignupDetailsForm(forms.Form):
     full_name = forms.CharField(
         max_length=200, label=gettext_lazy("Full name"), help_text=gettext_lazy("As you will sign the NDA.")
     )
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        initial="UTC",
+        required=False,
+        help_text=gettext_lazy("Proposed from your browser; dates and times are shown to you in this zone."),
+        # static/js/timezone.js fills in the browser's zone (Intl.DateTimeFormat) unless one was chosen.
+        widget=forms.Select(attrs={"data-detect-time-zone": ""}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        if self.is_bound:
+            self.fields["time_zone"].widget.attrs["data-chosen"] = "true"
 
     def signup(self, request, user) -> None:
         """The adapter already stored the name; allauth calls this hook after saving the user."""
@@ -120,17 +135,56 @@ class NdaDraftForm(forms.Form):
 class NdaAcceptForm(forms.Form):
     typed_name = forms.CharField(max_length=200, label=gettext_lazy("Type your full name to sign"))
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # The language of the text on the page: the evidence records it with the fingerprint of that text.
+    language = forms.CharField(widget=forms.HiddenInput, max_length=10, required=False)
 
-    def __init__(self, *args, nda: NdaVersion, **kwargs):
+    def __init__(self, *args, nda: NdaVersion, clause_texts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.nda = nda
         for clause in nda.clauses.all():
             self.fields[f"clause_{clause.key}"] = forms.BooleanField(
-                required=clause.required, label=clause.text, help_text="Required" if clause.required else "Optional"
+                required=clause.required,
+                label=(clause_texts or {}).get(clause, clause.text),
+                help_text="Required" if clause.required else "Optional",
             )
 
     def clause_answers(self) -> dict[str, bool]:
         return {c.key: bool(self.cleaned_data.get(f"clause_{c.key}")) for c in self.nda.clauses.all()}
+
+
+class NdaTranslationForm(forms.Form):
+    """A draft's full text in one more language; clauses one per line as “key | text”."""
+
+    language = forms.ChoiceField(label=gettext_lazy("Language"))
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
+    body_markdown = forms.CharField(widget=forms.Textarea(attrs={"rows": 12}), label=gettext_lazy("Text (Markdown)"))
+    clauses = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=gettext_lazy("Clauses"),
+        help_text=gettext_lazy("One per line: key | text in this language."),
+    )
+
+    def __init__(self, *args, nda: NdaVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(code, name) for code, name in settings.LANGUAGES if code != nda.language]
+
+    def clean_clauses(self):
+        texts = {}
+        for number, line in enumerate(self.cleaned_data["clauses"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, bar, text = line.partition("|")
+            if not bar or not key.strip() or not text.strip():
+                raise forms.ValidationError(gettext_lazy("Line %(number)s: write “key | text”.") % {"number": number})
+            texts[key.strip()] = text.strip()
+        return texts
+
+    def spec(self):
+        from accessprogram.services.nda import TranslationSpec
+
+        data = self.cleaned_data
+        return TranslationSpec(data["language"], data["title"], data["body_markdown"], data["clauses"])
 
 
 class CohortForm(forms.ModelForm):

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accessprogram.access import gate_for
+from accessprogram.localization import language_codes, user_time_zone
 from accessprogram.models import SuspensionScope
 from accessprogram.services.suspensions import SUSPENDED_MESSAGES
 from accessprogram.services.watch import (
@@ -23,8 +25,16 @@ from accessprogram.services.watch import (
 )
 from accessprogram.services.watch_events import watching
 
-# Paths a gated user may still reach: accounts (login, logout, password, MFA), the NDA, static files.
-OPEN_PREFIXES = ("/accounts/", "/nda/", "/membership-ended/", "/suspended/", "/" + settings.STATIC_URL.lstrip("/"))
+# Paths a gated user may still reach: accounts (login, logout, password, MFA, preferences), the NDA, the
+# language switcher, static files.
+OPEN_PREFIXES = (
+    "/accounts/",
+    "/nda/",
+    "/i18n/",
+    "/membership-ended/",
+    "/suspended/",
+    "/" + settings.STATIC_URL.lstrip("/"),
+)
 # Public pages (share links, the gallery) show only approved work and show it the same to everyone,
 # so a signed-in member is no different from an anonymous visitor there, gated or not; nor on health probes.
 PUBLIC_PREFIXES = ("/s/", "/gallery/", "/api/v1/leaks/", "/healthz", "/readyz")
@@ -114,3 +124,29 @@ def _ask_password(request: HttpRequest) -> HttpResponse:
         detail = {"detail": reauthenticate_message(), "code": "reauthentication_required", "url": url}
         return JsonResponse(detail, status=403)
     return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+class UserPreferencesMiddleware:
+    """A signed-in person's own language and time zone win over the browser's Accept-Language and UTC.
+
+    Runs after LocaleMiddleware (which read the cookie and Accept-Language) and AuthenticationMiddleware.
+    The API keeps UTC: its times are ISO 8601 in UTC whatever the member's zone (only error details translate).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if user.language in language_codes():
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            if not request.path.startswith("/api/"):
+                timezone.activate(user_time_zone(user))
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accessprogram.views import audit, cohorts, dashboard, invitations, nda, suspensions, tokens
+from accessprogram.views import audit, cohorts, dashboard, invitations, nda, preferences, suspensions, tokens
 
 staff_patterns = [
     path("invitations/", invitations.invitation_list, name="invitation_list"),
@@ -45,6 +45,8 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("contributions.urls")),
     path("", include("showcase.urls")),
+    path("i18n/setlang/", preferences.language_set, name="set_language"),
+    path("accounts/preferences/", preferences.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),

@@ -200,14 +200,22 @@ def make_cast(jobs: int, steps: int):
 
     from accessprogram.models import Cohort, Program
     from accessprogram.services.context import Actor
-    from accessprogram.services.nda import nda_create_draft, nda_publish
+    from accessprogram.services.nda import TranslationSpec, nda_create_draft, nda_publish
     from generation.models import GenerationModel
 
     system = Actor.system()
     cohort = Cohort.objects.create(
         program=Program.current(), name="Faults", quota_amount=10**9, max_active_jobs=jobs + 1, max_resolution="480p"
     )
-    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    nda = nda_publish(
+        actor=system,
+        nda=nda_create_draft(
+            actor=system,
+            title="NDA",
+            body_markdown="Confidential.",
+            translations=[TranslationSpec(code, "NDA", "Confidential.", {}) for code in ("it", "fr", "ja")],
+        ),
+    )
     model = GenerationModel.objects.create(
         name="Wan demo", family="wan", directory="demo-wan", version="demo-1", default_steps=steps,
         max_steps=max(20, steps), fps=16, max_frames=81,

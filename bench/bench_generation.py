@@ -39,14 +39,22 @@ def make_cast():
 
     from accessprogram.models import Cohort, Program
     from accessprogram.services.context import Actor
-    from accessprogram.services.nda import nda_create_draft, nda_publish
+    from accessprogram.services.nda import TranslationSpec, nda_create_draft, nda_publish
     from generation.models import GenerationModel
 
     system = Actor.system()
     cohort = Cohort.objects.create(
         program=Program.current(), name="Bench", quota_amount=10**9, max_active_jobs=10000, max_resolution="480p"
     )
-    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    nda = nda_publish(
+        actor=system,
+        nda=nda_create_draft(
+            actor=system,
+            title="NDA",
+            body_markdown="Confidential.",
+            translations=[TranslationSpec(code, "NDA", "Confidential.", {}) for code in ("it", "fr", "ja")],
+        ),
+    )
     testers = []
     for email in ("a@bench.test", "b@bench.test"):
         testers.append(_harness.signed_tester(email, cohort=cohort, nda=nda))

@@ -57,12 +57,20 @@ def make_cast():
 
     from accessprogram.models import Cohort, Program, User
     from accessprogram.services.context import Actor
-    from accessprogram.services.nda import nda_create_draft, nda_publish
+    from accessprogram.services.nda import TranslationSpec, nda_create_draft, nda_publish
     from accessprogram.services.tokens import token_create
     from generation.models import GenerationModel
 
     system = Actor.system()
-    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    nda = nda_publish(
+        actor=system,
+        nda=nda_create_draft(
+            actor=system,
+            title="NDA",
+            body_markdown="Confidential.",
+            translations=[TranslationSpec(code, "NDA", "Confidential.", {}) for code in ("it", "fr", "ja")],
+        ),
+    )
     model = GenerationModel.objects.create(
         name="Wan demo", family="wan", directory="demo-wan", version="demo-1", default_steps=4, max_steps=20, fps=16
     )

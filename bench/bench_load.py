@@ -66,7 +66,7 @@ def seed(testers: int, outputs_per_tester: int) -> dict:
     from accessprogram.models import Cohort, Program, Role, User
     from accessprogram.services.context import Actor
     from accessprogram.services.invitations import invitation_accept, invitation_create
-    from accessprogram.services.nda import nda_accept, nda_create_draft, nda_publish
+    from accessprogram.services.nda import TranslationSpec, nda_accept, nda_create_draft, nda_publish
     from accessprogram.services.tokens import token_create
     from generation.models import GenerationJob, GenerationModel, JobStatus, Output, ReviewStatus
     from review.models import Review, ReviewState
@@ -74,7 +74,15 @@ def seed(testers: int, outputs_per_tester: int) -> dict:
     from review.services.sharing import share_link_create
 
     system = Actor.system()
-    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    nda = nda_publish(
+        actor=system,
+        nda=nda_create_draft(
+            actor=system,
+            title="NDA",
+            body_markdown="Confidential.",
+            translations=[TranslationSpec(code, "NDA", "Confidential.", {}) for code in ("it", "fr", "ja")],
+        ),
+    )
     cohort = Cohort.objects.create(
         program=Program.current(), name="Load", quota_amount=10**9, max_active_jobs=32000, max_resolution="480p"
     )

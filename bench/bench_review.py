@@ -64,14 +64,22 @@ def populate(n_testers: int, n_outputs: int, rng: random.Random):
 
     from accessprogram.models import Cohort, Membership, NdaAcceptance, Program, Role, TesterKind, User
     from accessprogram.services.context import Actor
-    from accessprogram.services.nda import nda_create_draft, nda_publish
+    from accessprogram.services.nda import TranslationSpec, nda_create_draft, nda_publish
     from generation.models import GenerationJob, GenerationModel, JobStatus, Output
     from review.models import Decision, GalleryEntry, ReasonCode, Review, ReviewDecision, ShareLink
 
     started = time.perf_counter()
     system = Actor.system()
     program = Program.current()
-    nda = nda_publish(actor=system, nda=nda_create_draft(actor=system, title="NDA", body_markdown="Confidential."))
+    nda = nda_publish(
+        actor=system,
+        nda=nda_create_draft(
+            actor=system,
+            title="NDA",
+            body_markdown="Confidential.",
+            translations=[TranslationSpec(code, "NDA", "Confidential.", {}) for code in ("it", "fr", "ja")],
+        ),
+    )
     cohorts = [
         Cohort.objects.create(program=program, name=name, max_resolution="480p", approvals_required=approvals)
         for name, approvals in (("Founding artists", 1), ("Studio partners", 1), ("Red team", 1), ("Wave 2", 2))

@@ -12,7 +12,7 @@ from django.test import Client
 from accessprogram.models import Cohort, Role, User
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create
-from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish
+from accessprogram.services.nda import ClauseSpec, TranslationSpec, nda_accept, nda_create_draft, nda_publish
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -77,6 +77,56 @@ def other_cohort(db) -> Cohort:
     return Cohort.objects.create(program=Program.current(), name="Red team")
 
 
+# The agreement in the program's other languages: publishing needs a full text in every offered language.
+NDA_TRANSLATIONS = [
+    TranslationSpec(
+        "it",
+        "Accordo di accesso anticipato",
+        "## Riservatezza\nMantieni riservati i risultati non approvati.",
+        {
+            "confidentiality": "Manterrò riservati i risultati non approvati.",
+            "discuss-terms": "Posso parlare pubblicamente delle condizioni del programma.",
+        },
+    ),
+    TranslationSpec(
+        "fr",
+        "Accord d'accès anticipé",
+        "## Confidentialité\nGardez confidentiels les résultats non approuvés.",
+        {
+            "confidentiality": "Je garderai confidentiels les résultats non approuvés.",
+            "discuss-terms": "Je peux parler publiquement des conditions du programme.",
+        },
+    ),
+    TranslationSpec(
+        "ja",
+        "先行アクセス契約",
+        "## 秘密保持\n承認されていない出力は秘密にしてください。",
+        {
+            "confidentiality": "承認されていない出力を秘密にします。",
+            "discuss-terms": "プログラムの条件について公に話すことができます。",
+        },
+    ),
+]
+
+
+def every_language(title: str = "Agreement", body: str = "Terms.", clause_keys=()) -> list[TranslationSpec]:
+    """The same short agreement in each other offered language, for tests about something else."""
+    return [
+        TranslationSpec(code, f"{title} [{code}]", f"{body} [{code}]", {key: f"{key} [{code}]" for key in clause_keys})
+        for code in ("it", "fr", "ja")
+    ]
+
+
+def publish_in_every_language(system, draft):
+    """Publish a draft after giving it a placeholder text in each other offered language."""
+    from accessprogram.services.nda import nda_translation_save
+
+    keys = list(draft.clauses.values_list("key", flat=True))
+    for spec in every_language(draft.title, draft.body_markdown, keys):
+        nda_translation_save(actor=system, nda=draft, spec=spec)
+    return nda_publish(actor=system, nda=draft)
+
+
 @pytest.fixture
 def nda(db, system):
     draft = nda_create_draft(
@@ -87,6 +137,7 @@ def nda(db, system):
             ClauseSpec("confidentiality", "I will keep unapproved outputs confidential.", required=True),
             ClauseSpec("discuss-terms", "I may discuss the program's terms publicly."),
         ],
+        translations=NDA_TRANSLATIONS,
     )
     return nda_publish(actor=system, nda=draft)
 

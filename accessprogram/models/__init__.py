@@ -1,6 +1,6 @@
 from accessprogram.models.audit import AuditEvent
 from accessprogram.models.invitations import Invitation
-from accessprogram.models.nda import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
+from accessprogram.models.nda import NdaAcceptance, NdaClause, NdaClauseDecision, NdaTranslation, NdaVersion
 from accessprogram.models.program import Cohort, Membership, Program, QuotaPeriod, QuotaUnit, Resolution, TesterKind
 from accessprogram.models.suspensions import AnomalyThresholds, Suspension, SuspensionScope
 from accessprogram.models.tokens import AccessToken, TokenScope
@@ -16,6 +16,7 @@ __all__ = [
     "NdaAcceptance",
     "NdaClause",
     "NdaClauseDecision",
+    "NdaTranslation",
     "NdaVersion",
     "Program",
     "QuotaPeriod",

@@ -20,6 +20,8 @@ class NdaVersion(models.Model):
     version = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body_markdown = models.TextField(help_text=gettext_lazy("The agreement, in Markdown."))
+    # The language the title, text and clauses above are written in; NdaTranslation holds the others.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     ends_on = models.DateField(
         null=True, blank=True, help_text=gettext_lazy("When the agreement's obligations end, if ever.")
     )
@@ -48,6 +50,29 @@ class NdaVersion(models.Model):
         return f"{self.title} (v{self.version})"
 
 
+class NdaTranslation(models.Model):
+    """The agreement in one more language: a full text of its own, binding for whoever signs it in that language.
+
+    Publishing needs one for every language the program offers (see services.nda.nda_publish).
+    """
+
+    nda = models.ForeignKey(NdaVersion, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(max_length=200)
+    body_markdown = models.TextField()
+    # Each clause's text in this language, by clause key.
+    clause_texts = models.JSONField(default=dict, blank=True)
+    # SHA-256 of the exact text shown in this language, fixed at publication like NdaVersion.text_sha256.
+    text_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [models.UniqueConstraint(fields=["nda", "language"], name="one_translation_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.nda} [{self.language}]"
+
+
 class NdaClause(models.Model):
     """A separately recorded checkbox under the agreement, e.g. 'I may discuss the program's terms publicly'."""
 
@@ -69,6 +94,8 @@ class NdaAcceptance(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="nda_acceptances")
     nda = models.ForeignKey(NdaVersion, on_delete=models.PROTECT, related_name="acceptances")
     typed_name = models.CharField(max_length=200)
+    # The language of the text the tester read and signed; text_sha256 is that text's fingerprint.
+    language = models.CharField(max_length=10, default=settings.LANGUAGE_CODE)
     text_sha256 = models.CharField(max_length=64)
     accepted_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy
+
+from accessprogram.localization import validate_time_zone
 
 
 class Role(models.TextChoices):
@@ -44,6 +47,11 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=200, blank=True)
+    # Blank: follow the browser (Accept-Language). Set by the language switcher and the preferences page.
+    language = models.CharField(gettext_lazy("language"), max_length=10, blank=True, choices=settings.LANGUAGES)
+    time_zone = models.CharField(
+        gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -10,9 +10,10 @@ from collections import defaultdict
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
+from accessprogram.localization import lazy_message
 from accessprogram.models import AccessToken
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -47,13 +48,13 @@ def leak_report(*, actor: Actor, candidates: list[str]) -> int:
     )
     for email, tokens in by_owner.items():
         send_notice(
-            subject=gettext("Your access token was found in public and revoked"),
+            subject=gettext_lazy("Your access token was found in public and revoked"),
             template="accessprogram/email/token_leaked.txt",
             recipients=[email],
             context={"tokens": tokens},
         )
     send_notice(
-        subject=gettext("%(count)s leaked access token(s) revoked") % {"count": len(leaked)},
+        subject=lazy_message(gettext_noop("%(count)s leaked access token(s) revoked"), count=len(leaked)),
         template="accessprogram/email/token_leaked.txt",
         recipients=program_admin_emails(),
         context={"tokens": leaked, "for_admins": True, "reporter_ip": actor.ip},

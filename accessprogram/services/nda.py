@@ -8,14 +8,25 @@ from datetime import date
 
 import markdown
 import nh3
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.utils.translation import override as translation_override
 
 from accessprogram.errors import Conflict, DomainError
-from accessprogram.models import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion, Program, User
+from accessprogram.localization import format_datetime_zoned, language_codes, speaking_to
+from accessprogram.models import (
+    NdaAcceptance,
+    NdaClause,
+    NdaClauseDecision,
+    NdaTranslation,
+    NdaVersion,
+    Program,
+    User,
+)
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 
@@ -27,20 +38,75 @@ class ClauseSpec:
     required: bool = False
 
 
-def nda_shown_text(nda: NdaVersion) -> str:
-    """The exact text a tester is shown and agrees to: title, body and every clause, in order."""
-    clauses = "\n".join(f"[{'required' if c.required else 'optional'}] {c.key}: {c.text}" for c in nda.clauses.all())
+@dataclass(frozen=True)
+class TranslationSpec:
+    language: str
+    title: str
+    body_markdown: str
+    clause_texts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class NdaText:
+    """One version of the agreement in one language: what a tester reading that language is shown."""
+
+    nda: NdaVersion
+    language: str
+    title: str
+    body_markdown: str
+    clauses: list[tuple[NdaClause, str]]
+    text_sha256: str
+
+
+def nda_text(nda: NdaVersion, language: str) -> NdaText | None:
+    """The agreement in this language, or None when it has no text in it."""
+    clauses = list(nda.clauses.all())
+    if language == nda.language:
+        return NdaText(nda, nda.language, nda.title, nda.body_markdown, [(c, c.text) for c in clauses], nda.text_sha256)
+    translation = next((t for t in nda.translations.all() if t.language == language), None)
+    if translation is None:
+        return None
+    return NdaText(
+        nda,
+        language,
+        translation.title,
+        translation.body_markdown,
+        [(c, translation.clause_texts.get(c.key, "")) for c in clauses],
+        translation.text_sha256,
+    )
+
+
+def nda_text_for_reader(nda: NdaVersion, language: str) -> NdaText:
+    """The text in the reader's language; the original for a version published before it had translations."""
+    return nda_text(nda, language) or nda_text(nda, nda.language)
+
+
+def nda_shown_text(nda: NdaVersion, language: str | None = None) -> str:
+    """The exact text a tester is shown and agrees to: title, body and every clause, in order.
+
+    The frame around the translated parts stays the same in every language, so a fingerprint never depends on
+    the interface's own translations.
+    """
+    text = nda_text(nda, language or nda.language)
+    clauses = "\n".join(f"[{'required' if c.required else 'optional'}] {c.key}: {shown}" for c, shown in text.clauses)
     ends = f"Ends on: {nda.ends_on.isoformat()}\n" if nda.ends_on else ""
-    return f"{nda.title}\nVersion {nda.version}\n{ends}\n{nda.body_markdown.strip()}\n\n{clauses}\n"
+    return f"{text.title}\nVersion {nda.version}\n{ends}\n{text.body_markdown.strip()}\n\n{clauses}\n"
 
 
-def nda_text_digest(nda: NdaVersion) -> str:
-    return hashlib.sha256(nda_shown_text(nda).encode()).hexdigest()
+def nda_text_digest(nda: NdaVersion, language: str | None = None) -> str:
+    return hashlib.sha256(nda_shown_text(nda, language).encode()).hexdigest()
 
 
-def nda_render_html(nda: NdaVersion) -> SafeString:
-    html = markdown.markdown(nda.body_markdown, extensions=["extra", "sane_lists"])
+def nda_render_html(nda: NdaVersion, language: str | None = None) -> SafeString:
+    body = nda_text(nda, language or nda.language).body_markdown
+    html = markdown.markdown(body, extensions=["extra", "sane_lists"])
     return mark_safe(nh3.clean(html))  # noqa: S308 -- sanitised by nh3 just above
+
+
+def nda_missing_languages(nda: NdaVersion) -> list[str]:
+    """The offered languages this version has no text in yet, in the order of settings.LANGUAGES."""
+    present = {nda.language, *nda.translations.values_list("language", flat=True)}
+    return [code for code, _name in settings.LANGUAGES if code not in present]
 
 
 def nda_current(program: Program | None = None) -> NdaVersion | None:
@@ -66,10 +132,10 @@ def nda_required_for(user: User) -> NdaVersion | None:
 def _check_clauses(clauses: list[ClauseSpec]) -> None:
     keys = [c.key for c in clauses]
     if len(keys) != len(set(keys)):
-        raise DomainError(gettext("Each clause needs a different key."), field="clauses")
+        raise DomainError(_("Each clause needs a different key."), field="clauses")
     for clause in clauses:
         if not clause.key or not clause.text.strip():
-            raise DomainError(gettext("Every clause needs a key and a text."), field="clauses")
+            raise DomainError(_("Every clause needs a key and a text."), field="clauses")
 
 
 @transaction.atomic
@@ -80,15 +146,19 @@ def nda_create_draft(
     body_markdown: str,
     ends_on: date | None = None,
     clauses: list[ClauseSpec] = (),
+    translations: list[TranslationSpec] = (),
+    language: str = settings.LANGUAGE_CODE,
     program: Program | None = None,
 ) -> NdaVersion:
     program = program or Program.current()
+    if language not in language_codes():
+        raise DomainError(_("The program does not offer this language."), field="language")
     if not title.strip():
-        raise DomainError(gettext("The agreement needs a title."), field="title")
+        raise DomainError(_("The agreement needs a title."), field="title")
     if not body_markdown.strip():
-        raise DomainError(gettext("The agreement needs a text."), field="body_markdown")
+        raise DomainError(_("The agreement needs a text."), field="body_markdown")
     if ends_on is not None and ends_on <= timezone.localdate():
-        raise DomainError(gettext("The end date must be in the future."), field="ends_on")
+        raise DomainError(_("The end date must be in the future."), field="ends_on")
     clauses = list(clauses)
     _check_clauses(clauses)
     Program.objects.select_for_update().filter(pk=program.pk).first()
@@ -99,6 +169,7 @@ def nda_create_draft(
         title=title.strip(),
         body_markdown=body_markdown,
         ends_on=ends_on,
+        language=language,
         created_by=actor.user,
     )
     NdaClause.objects.bulk_create(
@@ -106,7 +177,40 @@ def nda_create_draft(
         for i, c in enumerate(clauses)
     )
     audit_record(actor=actor, action="nda.drafted", target=nda, details={"version": version})
+    for spec in translations:
+        nda_translation_save(actor=actor, nda=nda, spec=spec)
     return nda
+
+
+@transaction.atomic
+def nda_translation_save(*, actor: Actor, nda: NdaVersion, spec: TranslationSpec) -> NdaTranslation:
+    """Add or replace a draft's text in one more language; every clause needs its text in it too."""
+    nda = NdaVersion.objects.select_for_update().get(pk=nda.pk)
+    if nda.status != NdaVersion.Status.DRAFT:
+        raise Conflict(_("Only a draft's translations can change; draft a new version instead."))
+    if spec.language not in language_codes():
+        raise DomainError(_("The program does not offer this language."), field="language")
+    if spec.language == nda.language:
+        raise DomainError(_("This is the language the version is written in."), field="language")
+    if not spec.title.strip() or not spec.body_markdown.strip():
+        raise DomainError(_("A translation needs a title and a text."), field="body_markdown")
+    keys = list(nda.clauses.values_list("key", flat=True))
+    texts = {key: " ".join((spec.clause_texts.get(key) or "").split()) for key in keys}
+    missing = [key for key, text in texts.items() if not text]
+    if missing:
+        raise DomainError(_("Translate every clause: %(keys)s.") % {"keys": ", ".join(missing)}, field="clauses")
+    unknown = sorted(set(spec.clause_texts) - set(keys))
+    if unknown:
+        raise DomainError(_("No clause has these keys: %(keys)s.") % {"keys": ", ".join(unknown)}, field="clauses")
+    translation, _created = NdaTranslation.objects.update_or_create(
+        nda=nda,
+        language=spec.language,
+        defaults={"title": spec.title.strip(), "body_markdown": spec.body_markdown, "clause_texts": texts},
+    )
+    audit_record(
+        actor=actor, action="nda.translated", target=nda, details={"version": nda.version, "language": spec.language}
+    )
+    return translation
 
 
 @transaction.atomic
@@ -115,8 +219,15 @@ def nda_publish(*, actor: Actor, nda: NdaVersion) -> NdaVersion:
     nda = NdaVersion.objects.select_for_update().get(pk=nda.pk)
     if nda.status != NdaVersion.Status.DRAFT:
         raise Conflict(
-            gettext("Version %(version)s is %(status)s; only drafts can be published.")
+            _("Version %(version)s is %(status)s; only drafts can be published.")
             % {"version": nda.version, "status": nda.get_status_display().lower()}
+        )
+    missing = nda_missing_languages(nda)
+    if missing:
+        raise Conflict(
+            _("Every offered language needs its own full text before publishing; missing: %(languages)s.")
+            % {"languages": ", ".join(missing)},
+            code="nda_translation_missing",
         )
     previous = nda_current(nda.program)
     if previous is not None:
@@ -127,6 +238,9 @@ def nda_publish(*, actor: Actor, nda: NdaVersion) -> NdaVersion:
     nda.published_by = actor.user
     nda.text_sha256 = nda_text_digest(nda)
     nda.save(update_fields=["status", "published_at", "published_by", "text_sha256"])
+    for translation in nda.translations.all():
+        translation.text_sha256 = nda_text_digest(nda, translation.language)
+        translation.save(update_fields=["text_sha256"])
     audit_record(
         actor=actor,
         action="nda.published",
@@ -135,6 +249,7 @@ def nda_publish(*, actor: Actor, nda: NdaVersion) -> NdaVersion:
             "version": nda.version,
             "sha256": nda.text_sha256,
             "supersedes": previous.version if previous else None,
+            "translations": {t.language: t.text_sha256 for t in nda.translations.all()},
         },
     )
     return nda
@@ -153,44 +268,43 @@ def nda_accept(
     typed_name: str,
     shown_sha256: str,
     clause_answers: dict[str, bool],
+    language: str | None = None,
 ) -> NdaAcceptance:
-    """Record a click-wrap acceptance of exactly the text the tester was shown."""
+    """Record a click-wrap acceptance of exactly the text the tester was shown, in the language they read."""
     nda = NdaVersion.objects.select_for_update().get(pk=nda.pk)
     if nda.status != NdaVersion.Status.PUBLISHED:
-        raise Conflict(
-            gettext("This version is no longer current. Please read the current agreement."), code="nda_changed"
-        )
-    if shown_sha256 != nda.text_sha256:
-        raise Conflict(
-            gettext("The agreement changed while you were reading it. Please read it again."), code="nda_changed"
-        )
+        raise Conflict(_("This version is no longer current. Please read the current agreement."), code="nda_changed")
+    text = nda_text(nda, language or nda.language)
+    if text is None:
+        raise DomainError(_("The agreement has no text in this language."), field="language")
+    if shown_sha256 != text.text_sha256:
+        raise Conflict(_("The agreement changed while you were reading it. Please read it again."), code="nda_changed")
     typed_name = " ".join((typed_name or "").split())
     if len(typed_name) < 2:
-        raise DomainError(gettext("Type your full name to sign."), field="typed_name")
+        raise DomainError(_("Type your full name to sign."), field="typed_name")
     if user.full_name and not _same_name(typed_name, user.full_name):
         raise DomainError(
-            gettext("Type your full name as it is on your account: %(full_name)s.") % {"full_name": user.full_name},
+            _("Type your full name as it is on your account: %(full_name)s.") % {"full_name": user.full_name},
             field="typed_name",
         )
     clauses = list(nda.clauses.all())
-    missing = [c for c in clauses if c.required and not clause_answers.get(c.key)]
+    missing = [shown for c, shown in text.clauses if c.required and not clause_answers.get(c.key)]
     if missing:
-        raise DomainError(
-            gettext("Tick every required clause to accept: ") + "; ".join(c.text for c in missing), field="clauses"
-        )
+        raise DomainError(_("Tick every required clause to accept: ") + "; ".join(missing), field="clauses")
     try:
         with transaction.atomic():
             acceptance = NdaAcceptance.objects.create(
                 user=user,
                 nda=nda,
                 typed_name=typed_name,
-                text_sha256=nda.text_sha256,
+                language=text.language,
+                text_sha256=text.text_sha256,
                 accepted_at=timezone.now(),
                 ip_address=actor.ip,
                 user_agent=actor.user_agent,
             )
     except IntegrityError:
-        raise Conflict(gettext("You have already accepted this version."), code="nda_already_accepted") from None
+        raise Conflict(_("You have already accepted this version."), code="nda_already_accepted") from None
     NdaClauseDecision.objects.bulk_create(
         NdaClauseDecision(acceptance=acceptance, clause=c, agreed=bool(clause_answers.get(c.key))) for c in clauses
     )
@@ -203,7 +317,8 @@ def nda_accept(
         target=nda,
         details={
             "version": nda.version,
-            "sha256": nda.text_sha256,
+            "language": text.language,
+            "sha256": text.text_sha256,
             "typed_name": typed_name,
             "clauses": {c.key: bool(clause_answers.get(c.key)) for c in clauses},
             "user_agent": actor.user_agent,
@@ -213,22 +328,38 @@ def nda_accept(
 
 
 def nda_receipt_text(acceptance: NdaAcceptance) -> str:
-    """A plain-text receipt a tester keeps: what they signed, when, from where, and its fingerprint."""
+    """A plain-text receipt a tester keeps, in the language they signed in: what, when, from where, fingerprint."""
     nda = acceptance.nda
-    decisions = "\n".join(
-        f"  [{'x' if d.agreed else ' '}] {d.clause.text}" for d in acceptance.clause_decisions.select_related("clause")
-    )
-    return (
-        f"Receipt of acceptance — {nda.program.name}\n"
-        f"{'=' * 60}\n"
-        f"Agreement:   {nda.title}, version {nda.version}\n"
-        f"Signed by:   {acceptance.typed_name} <{acceptance.user.email}>\n"
-        f"Signed at:   {acceptance.accepted_at.isoformat()}\n"
-        f"From:        {acceptance.ip_address or 'unknown address'}\n"
-        f"Browser:     {acceptance.user_agent or 'unknown'}\n"
-        f"SHA-256 of the text shown: {acceptance.text_sha256}\n"
-        + (f"Obligations end on: {nda.ends_on.isoformat()}\n" if nda.ends_on else "")
-        + f"\nClauses:\n{decisions or '  (none)'}\n\n"
-        f"{'=' * 60}\nThe text you agreed to follows.\n{'=' * 60}\n\n"
-        f"{nda_shown_text(nda)}"
-    )
+    signed = nda_text_for_reader(nda, acceptance.language)
+    shown = dict(signed.clauses)
+    with speaking_to(acceptance.user), translation_override(acceptance.language):
+        decisions = "\n".join(
+            f"  [{'x' if d.agreed else ' '}] {shown.get(d.clause, d.clause.text)}"
+            for d in acceptance.clause_decisions.select_related("clause")
+        )
+        lines = [
+            _("Receipt of acceptance — %(program)s") % {"program": nda.program.name},
+            "=" * 60,
+            _("Agreement: %(title)s, version %(version)s") % {"title": signed.title, "version": nda.version},
+            _("Language: %(language)s") % {"language": acceptance.language},
+            _("Signed by: %(name)s <%(email)s>") % {"name": acceptance.typed_name, "email": acceptance.user.email},
+            _("Signed at: %(when)s") % {"when": format_datetime_zoned(acceptance.accepted_at)},
+            _("Signed at (UTC): %(when)s") % {"when": acceptance.accepted_at.isoformat()},
+            _("From: %(address)s") % {"address": acceptance.ip_address or _("unknown address")},
+            _("Browser: %(agent)s") % {"agent": acceptance.user_agent or _("unknown")},
+            _("SHA-256 of the text shown: %(digest)s") % {"digest": acceptance.text_sha256},
+        ]
+        if nda.ends_on:
+            lines.append(_("Obligations end on: %(date)s") % {"date": nda.ends_on.isoformat()})
+        lines += [
+            "",
+            _("Clauses:"),
+            decisions or "  " + _("(none)"),
+            "",
+            "=" * 60,
+            _("The text you agreed to follows."),
+            "=" * 60,
+            "",
+            nda_shown_text(nda, signed.language),
+        ]
+    return "\n".join(lines)

@@ -12,11 +12,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
 from accessprogram.hooks import JOBS_STOP, StoppedJobs, run_hooks
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
+from accessprogram.localization import lazy_message
 from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
 from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
@@ -233,7 +234,7 @@ def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
     else:
         owner = None
     context = {"suspension": suspension, "stopped_jobs": stopped_jobs}
-    subject = gettext("Suspended: %(target)s") % {"target": suspension.target_label}
+    subject = lazy_message(gettext_noop("Suspended: %(target)s"), target=suspension.target_label)
     if owner is not None:
         send_notice(
             subject=subject, template="accessprogram/email/suspended.txt", recipients=[owner.email], context=context

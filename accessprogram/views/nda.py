@@ -8,23 +8,26 @@ from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
 from accessprogram.csv_files import csv_lines
 from accessprogram.errors import DomainError
-from accessprogram.forms import NdaAcceptForm, NdaDraftForm
+from accessprogram.forms import NdaAcceptForm, NdaDraftForm, NdaTranslationForm
 from accessprogram.models import NdaAcceptance, NdaClause, NdaClauseDecision, NdaVersion
 from accessprogram.services.context import Actor
 from accessprogram.services.nda import (
     nda_accept,
     nda_create_draft,
     nda_current,
+    nda_missing_languages,
     nda_publish,
     nda_receipt_text,
     nda_render_html,
     nda_required_for,
+    nda_text_for_reader,
+    nda_translation_save,
 )
 from accessprogram.views.common import add_domain_error
 
@@ -42,12 +45,16 @@ def nda_view(request):
     if nda is None:
         return render(request, "accessprogram/nda.html", {"nda": None})
     pending = nda_required_for(request.user)
+    text = nda_text_for_reader(nda, request.LANGUAGE_CODE)
     form = NdaAcceptForm(
-        request.POST or None, nda=nda, initial={"shown_sha256": nda.text_sha256, "typed_name": request.user.full_name}
+        request.POST or None,
+        nda=nda,
+        clause_texts=dict(text.clauses),
+        initial={"shown_sha256": text.text_sha256, "language": text.language, "typed_name": request.user.full_name},
     )
     if request.method == "POST":
         if pending is None:
-            messages.info(request, gettext("You have already accepted the current agreement."))
+            messages.info(request, _("You have already accepted the current agreement."))
             return redirect("accessprogram:dashboard")
         if form.is_valid():
             try:
@@ -58,19 +65,21 @@ def nda_view(request):
                     typed_name=form.cleaned_data["typed_name"],
                     shown_sha256=form.cleaned_data["shown_sha256"],
                     clause_answers=form.clause_answers(),
+                    language=form.cleaned_data["language"] or text.language,
                 )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
                 messages.success(
                     request,
-                    gettext("Thank you. You accepted %(title)s, version %(version)s.")
+                    _("Thank you. You accepted %(title)s, version %(version)s.")
                     % {"title": nda.title, "version": nda.version},
                 )
                 return redirect(_safe_next(request) or "accessprogram:dashboard")
     context = {
         "nda": nda,
-        "nda_html": nda_render_html(nda),
+        "text": text,
+        "nda_html": nda_render_html(nda, text.language),
         "form": form,
         "must_accept": pending is not None,
         "previously_accepted": NdaAcceptance.objects.filter(user=request.user).exists(),
@@ -105,7 +114,7 @@ def nda_admin_list(request):
             add_domain_error(form, exc)
         else:
             messages.success(
-                request, gettext("Draft version %(version)s saved. Review it, then publish.") % {"version": nda.version}
+                request, _("Draft version %(version)s saved. Review it, then publish.") % {"version": nda.version}
             )
             return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
     versions = NdaVersion.objects.annotate(acceptance_count=Count("acceptances"))
@@ -120,12 +129,25 @@ def nda_admin_list(request):
 @program_admin_required
 def nda_admin_detail(request, pk: int):
     nda = get_object_or_404(NdaVersion, pk=pk)
+    form = NdaTranslationForm(request.POST or None, nda=nda)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nda_translation_save(actor=Actor.from_request(request), nda=nda, spec=form.spec())
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Translation saved."))
+            return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
     acceptances = nda.acceptances.select_related("user").prefetch_related("clause_decisions__clause")
-    return render(
-        request,
-        "accessprogram/staff/nda_detail.html",
-        {"nda": nda, "nda_html": nda_render_html(nda), "acceptances": acceptances},
-    )
+    context = {
+        "nda": nda,
+        "nda_html": nda_render_html(nda),
+        "acceptances": acceptances,
+        "translations": nda.translations.all(),
+        "missing_languages": nda_missing_languages(nda),
+        "translation_form": form,
+    }
+    return render(request, "accessprogram/staff/nda_detail.html", context, status=400 if form.errors else 200)
 
 
 @program_admin_required
@@ -139,7 +161,7 @@ def nda_admin_publish(request, pk: int):
     else:
         messages.success(
             request,
-            gettext("Version %(version)s is now current; every tester must accept it.") % {"version": nda.version},
+            _("Version %(version)s is now current; every tester must accept it.") % {"version": nda.version},
         )
     return redirect("accessprogram:nda_admin_detail", pk=nda.pk)
 
@@ -152,14 +174,22 @@ def nda_admin_evidence(request, pk: int):
     decisions: dict[tuple[int, int], bool] = {
         (d.acceptance_id, d.clause_id): d.agreed for d in NdaClauseDecision.objects.filter(acceptance__nda=nda)
     }
-    header = ["email", "typed_name", "version", "text_sha256", "accepted_at", "ip_address", "user_agent"] + [
-        f"clause:{c.key}" for c in clauses
-    ]
+    header = [
+        "email",
+        "typed_name",
+        "version",
+        "language",
+        "text_sha256",
+        "accepted_at",
+        "ip_address",
+        "user_agent",
+    ] + [f"clause:{c.key}" for c in clauses]
     rows = (
         [
             a.user.email,
             a.typed_name,
             nda.version,
+            a.language,
             a.text_sha256,
             a.accepted_at.isoformat(),
             a.ip_address or "",

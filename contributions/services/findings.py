@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.infrastructure.email_notices import send_notice
+from accessprogram.localization import lazy_message
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -182,8 +183,9 @@ def finding_decide(
                 memo=f"Finding #{finding.pk}: {finding.title}",
             )
     send_notice(
-        subject=gettext("Finding #%(number)s: %(status)s")
-        % {"number": finding.pk, "status": finding.get_status_display()},
+        subject=lazy_message(
+            gettext_noop("Finding #%(number)s: %(status)s"), number=finding.pk, status=finding.get_status_display
+        ),
         template="contributions/email/finding_decided.txt",
         recipients=[finding.reporter.email],
         context={"finding": finding, "entry": entry},

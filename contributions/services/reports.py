@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
 from accessprogram.infrastructure.email_notices import send_notice
+from accessprogram.localization import lazy_message
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -263,9 +264,11 @@ def report_triage(
 
 def _notify_reporter(report: Report, *, reply: str, status_changed: bool, entry=None) -> None:
     """The reporter hears of every status change and reply by e-mail, besides seeing it on the report."""
-    subject = gettext("Report #%(number)s: %(status)s") % {"number": report.pk, "status": report.get_status_display()}
+    subject = lazy_message(
+        gettext_noop("Report #%(number)s: %(status)s"), number=report.pk, status=report.get_status_display
+    )
     if not status_changed:
-        subject = gettext("Reply on report #%(number)s") % {"number": report.pk}
+        subject = lazy_message(gettext_noop("Reply on report #%(number)s"), number=report.pk)
     send_notice(
         subject=subject,
         template="contributions/email/report_update.txt",

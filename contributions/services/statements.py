@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accessprogram.csv_files import csv_text
-from contributions.models import LedgerEntry, LedgerStatus, format_money
+from accessprogram.localization import format_money_local
+from contributions.models import LedgerEntry, LedgerStatus
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,6 @@ class Total:
     currency: str
     amount_minor: int
     count: int
-
-    @property
-    def display(self) -> str:
-        return format_money(self.amount_minor, self.currency)
 
 
 def totals_by_status(entries) -> list[Total]:
@@ -55,28 +53,35 @@ def entries_for_month(year: int, month: int, tester=None):
     return entries.order_by("tester__email", "created_at", "pk")
 
 
+# The statement's columns, written in the reader's language (see accessprogram.localization.speaking_to).
 STATEMENT_HEADER = [
-    "tester_email",
-    "tester_name",
-    "entry_id",
-    "created_at",
-    "kind",
-    "severity",
-    "quantity",
-    "amount_minor",
-    "currency",
-    "amount",
-    "status",
-    "approved_at",
-    "paid_at",
-    "rate_card_version",
-    "rate_card_line",
-    "memo",
+    _("Tester e-mail"),
+    _("Tester name"),
+    _("Entry"),
+    _("Created"),
+    _("Kind"),
+    _("Severity"),
+    _("Quantity"),
+    _("Amount in minor units"),
+    _("Currency"),
+    _("Amount"),
+    _("Status"),
+    _("Approved"),
+    _("Paid"),
+    _("Rate card version"),
+    _("Rate card line"),
+    _("Memo"),
 ]
 
 
+def _local_iso(value: datetime | None) -> str:
+    """ISO 8601 in the reader's time zone, its offset included, so a spreadsheet still reads it exactly."""
+    return timezone.localtime(value).isoformat() if value else ""
+
+
 def statement_csv(entries) -> str:
-    return csv_text(STATEMENT_HEADER, (_statement_row(entry) for entry in entries))
+    """The statement in the active language and time zone: wrap the call in speaking_to(tester) for a tester's."""
+    return csv_text([str(column) for column in STATEMENT_HEADER], (_statement_row(entry) for entry in entries))
 
 
 def _statement_row(entry) -> list:
@@ -85,16 +90,16 @@ def _statement_row(entry) -> list:
         entry.tester.email,
         entry.tester.full_name,
         entry.pk,
-        entry.created_at.isoformat(),
-        entry.kind,
-        entry.severity,
+        _local_iso(entry.created_at),
+        entry.get_kind_display(),
+        entry.get_severity_display(),
         entry.quantity,
         entry.amount_minor,
         entry.currency,
-        entry.amount_display,
-        entry.status,
-        entry.approved_at.isoformat() if entry.approved_at else "",
-        entry.paid_at.isoformat() if entry.paid_at else "",
+        format_money_local(entry.amount_minor, entry.currency),
+        entry.get_status_display(),
+        _local_iso(entry.approved_at),
+        _local_iso(entry.paid_at),
         line.rate_card.version if line else "",
         str(line) if line else "",
         entry.memo,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 
 from accessprogram.access import reviewer_required, tester_required
 from accessprogram.errors import DomainError
+from accessprogram.localization import format_money_local
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
 from contributions.access import finding_for_user, findings_for_user, is_red_teamer, ledger_entry_for
@@ -120,10 +121,13 @@ def staff_finding_detail(request, pk: int):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            message = f"Finding #{finding.pk} is {result.finding.get_status_display().lower()}."
+            message = gettext("Finding #%(number)s is %(status)s.") % {
+                "number": finding.pk,
+                "status": result.finding.get_status_display().lower(),
+            }
             if result.ledger_entry is not None:
                 message += gettext(" %(amount_display)s posted to the red-teamer's ledger (pending).") % {
-                    "amount_display": result.ledger_entry.amount_display
+                    "amount_display": format_money_local(result.ledger_entry.amount_minor, result.ledger_entry.currency)
                 }
             elif result.unpriced:
                 message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")

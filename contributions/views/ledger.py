@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
+from accessprogram.localization import speaking_to
 from accessprogram.models import User
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
@@ -136,7 +137,11 @@ def staff_ledger_statement(request):
             if tester is None:
                 form.add_error("tester", gettext("No account has this e-mail."))
         if not form.errors:
-            body = statement_csv(entries_for_month(year, month, tester))
+            if tester is None:
+                body = statement_csv(entries_for_month(year, month))
+            else:
+                with speaking_to(tester):
+                    body = statement_csv(entries_for_month(year, month, tester))
             name = f"statement-{year}-{month:02d}" + (f"-{tester.pk}" if tester else "-all") + ".csv"
             response = HttpResponse(body, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}"'

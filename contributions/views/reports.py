@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from accessprogram.access import member_required, reviewer_required, tester_required
 from accessprogram.errors import DomainError
+from accessprogram.localization import format_money_local
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
 from contributions.access import ledger_entry_for, report_for_user, reports_for_user, screenshot_for_user
@@ -135,10 +136,15 @@ def staff_report_detail(request, pk: int):
             except DomainError as exc:
                 add_domain_error(triage_form, exc)
             else:
-                message = f"Report #{report.pk} is now {result.report.get_status_display().lower()}."
+                message = gettext("Report #%(number)s is now %(status)s.") % {
+                    "number": report.pk,
+                    "status": result.report.get_status_display().lower(),
+                }
                 if result.ledger_entry is not None:
                     message += gettext(" %(amount_display)s posted to the tester's ledger (pending).") % {
-                        "amount_display": result.ledger_entry.amount_display
+                        "amount_display": format_money_local(
+                            result.ledger_entry.amount_minor, result.ledger_entry.currency
+                        )
                     }
                 elif result.unpriced:
                     message += gettext(" The current rate card has no rate for this severity, so nothing was posted.")

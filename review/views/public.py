@@ -29,8 +29,9 @@ _SESSION_KEY = "unlocked_share_links"
 
 def _private(response: HttpResponse) -> HttpResponse:
     # A share link's slug is its secret: keep it out of other sites' Referer headers and out of search indexes.
-    # Not "no-referrer": with it, a browser's POST (the passphrase form) carries `Origin: null`, which the CSRF
-    # check must refuse; "same-origin" names the page to this site only, which knows the slug anyway.
+    # Not "no-referrer": with it, a browser's POST (the passphrase form, the language switcher) carries
+    # `Origin: null`, which the CSRF check must refuse; "same-origin" names the page to this site only, which
+    # knows the slug anyway.
     response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from accessprogram.access import gate_for
 from accessprogram.csv_files import csv_text
 from accessprogram.errors import NotAllowed
+from accessprogram.localization import speaking_to
 from accessprogram.models import Membership, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -123,7 +124,8 @@ def _statement(user: User) -> bytes:
         .select_related("tester", "rate_card_line__rate_card")
         .order_by("created_at", "pk")
     )
-    return statement_csv(entries).encode()
+    with speaking_to(user):
+        return statement_csv(entries).encode()
 
 
 def _showcase(user: User) -> bytes:

@@ -7,13 +7,14 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.infrastructure.email_notices import send_notice
+from accessprogram.localization import lazy_message
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
-from contributions.models import ContributionKind, format_money
+from contributions.models import ContributionKind
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
 from review.access import owner_is_suspended
@@ -104,10 +105,10 @@ def licence_request_create(
         },
     )
     send_notice(
-        subject=gettext("A licence request for your output %(short_id)s") % {"short_id": output.short_id},
+        subject=lazy_message(gettext_noop("A licence request for your output %(short_id)s"), short_id=output.short_id),
         template="showcase/email/licence_requested.txt",
         recipients=[output.owner.email],
-        context={"licence": licence, "fee": format_money(fee_minor, currency)},
+        context={"licence": licence},
     )
     return licence
 

@@ -103,6 +103,14 @@ def test_a_nul_in_the_token_is_refused_before_it_reaches_the_page(issued):
     assert Invitation.objects.get(pk=issued.invitation.pk).status == Invitation.Status.PENDING
 
 
+def test_a_token_with_a_nul_is_refused_before_the_view(issued):
+    """Every request carrying a NUL is refused with a 400 before any view runs; the invitation stays usable."""
+    response = Client().get("/invite/%00%ff/")
+
+    assert response.status_code == 400
+    assert Invitation.objects.get(pk=issued.invitation.pk).status == Invitation.Status.PENDING
+
+
 def test_it_asks_a_signed_in_user_to_sign_out_first(issued, artist):
     response = client_for(artist).get(path_of(issued.link))
 

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accessprogram.errors import Conflict, DomainError
+from accessprogram.localization import format_date_local
 from accessprogram.models import AuditEvent, NdaAcceptance, NdaVersion
 from accessprogram.services.context import Actor
-from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish, nda_text_digest
+from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_text_digest
+from tests.conftest import publish_in_every_language
 
 URL = reverse("accessprogram:nda")
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) VernissageTest/1.0"
@@ -97,7 +99,7 @@ def test_it_refuses_a_stale_fingerprint(as_unsigned, unsigned_tester, nda):
 
 def test_it_refuses_a_form_signed_before_a_new_version_was_published(as_unsigned, unsigned_tester, nda, system):
     shown = as_unsigned.get(URL).context["form"]["shown_sha256"].value()
-    nda_publish(actor=system, nda=nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
+    publish_in_every_language(system, nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
 
     response = _sign(as_unsigned, nda, shown_sha256=shown)
 
@@ -130,7 +132,7 @@ def test_the_service_refuses_a_second_acceptance_of_the_same_version(artist, nda
 
 
 def test_the_service_refuses_a_superseded_version(unsigned_tester, nda, system):
-    nda_publish(actor=system, nda=nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
+    publish_in_every_language(system, nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
 
     with pytest.raises(Conflict):
         nda_accept(
@@ -164,7 +166,7 @@ def test_it_follows_a_safe_next_and_ignores_an_unsafe_one(as_unsigned, nda, syst
     response = _sign(as_unsigned, nda, next="/api/v1/me/")
     assert response["Location"] == "/api/v1/me/"
 
-    nda_publish(actor=system, nda=nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
+    publish_in_every_language(system, nda_create_draft(actor=system, title="v2", body_markdown="New terms."))
     current = NdaVersion.objects.get(status="published")
     response = _sign(as_unsigned, current, next="https://evil.example/")
     assert response["Location"] == reverse("accessprogram:dashboard")
@@ -172,9 +174,9 @@ def test_it_follows_a_safe_next_and_ignores_an_unsafe_one(as_unsigned, nda, syst
 
 def test_the_page_shows_the_end_date(as_unsigned, nda, system):
     ends_on = timezone.localdate() + timedelta(days=400)
-    nda_publish(
-        actor=system,
-        nda=nda_create_draft(
+    publish_in_every_language(
+        system,
+        nda_create_draft(
             actor=system,
             title="Ending",
             body_markdown="Terms.",
@@ -185,13 +187,13 @@ def test_the_page_shows_the_end_date(as_unsigned, nda, system):
 
     page = as_unsigned.get(URL).content.decode()
 
-    assert f"obligations end on <strong>{ends_on.day} {ends_on:%B %Y}</strong>" in page
+    assert f"obligations end on <strong>{format_date_local(ends_on)}</strong>" in page
 
 
 def test_the_page_renders_markdown_and_sanitises_it(as_unsigned, system, nda):
-    nda_publish(
-        actor=system,
-        nda=nda_create_draft(
+    publish_in_every_language(
+        system,
+        nda_create_draft(
             actor=system,
             title="Sneaky",
             body_markdown="**bold** and _more_\n\n<script>document.title='owned'</script>\n\n"

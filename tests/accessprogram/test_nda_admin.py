@@ -78,9 +78,22 @@ def test_it_refuses_a_bad_draft_with_a_form_error(as_admin, nda, fields, field):
     assert NdaVersion.objects.count() == before
 
 
+def _translate(client, draft, language: str, title: str, body: str, clauses: str):
+    data = {"language": language, "title": title, "body_markdown": body, "clauses": clauses}
+    return client.post(reverse("accessprogram:nda_admin_detail", args=[draft.pk]), data)
+
+
+def _translate_everywhere(client, draft):
+    for language in ("it", "fr", "ja"):
+        clauses = "\n".join(f"{c.key} | {c.text} ({language})" for c in draft.clauses.all())
+        response = _translate(client, draft, language, f"{draft.title} ({language})", "Testo.", clauses)
+        assert response.status_code == 302, response.content.decode()
+
+
 def test_publishing_makes_the_draft_current_and_supersedes_the_old_version(as_admin, nda):
     _draft(as_admin, ends_on=(timezone.localdate() + timedelta(days=365)).isoformat())
     draft = NdaVersion.objects.get(status="draft")
+    _translate_everywhere(as_admin, draft)
 
     response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]))
 
@@ -91,7 +104,37 @@ def test_publishing_makes_the_draft_current_and_supersedes_the_old_version(as_ad
     assert draft.text_sha256 == nda_text_digest(draft) and len(draft.text_sha256) == 64
     assert draft.published_by.email == "ada@vernissage.test"
     event = AuditEvent.objects.filter(action="nda.published").latest("id")
-    assert event.details == {"version": draft.version, "sha256": draft.text_sha256, "supersedes": nda.version}
+    translations = {t.language: t.text_sha256 for t in draft.translations.all()}
+    assert translations == {language: nda_text_digest(draft, language) for language in ("fr", "it", "ja")}
+    assert event.details == {
+        "version": draft.version,
+        "sha256": draft.text_sha256,
+        "supersedes": nda.version,
+        "translations": translations,
+    }
+
+
+def test_publishing_without_a_text_in_every_offered_language_is_refused(as_admin, nda):
+    _draft(as_admin)
+    draft = NdaVersion.objects.get(status="draft")
+    clauses = "\n".join(f"{c.key} | {c.text} (it)" for c in draft.clauses.all())
+    assert _translate(as_admin, draft, "it", "Accordo", "Testo.", clauses).status_code == 302
+
+    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]), follow=True)
+
+    assert "missing: fr, ja" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_translation_must_translate_every_clause(as_admin, nda):
+    _draft(as_admin)
+    draft = NdaVersion.objects.get(status="draft")
+
+    response = _translate(as_admin, draft, "ja", "契約", "本文。", "")
+
+    assert response.status_code == 400 and "Translate every clause" in response.content.decode()
+    assert not draft.translations.exists()
 
 
 def test_publishing_a_version_twice_is_refused_with_a_message(as_admin, nda):
@@ -133,6 +176,7 @@ def test_the_evidence_csv_has_a_header_and_one_row_per_acceptance(as_admin, arti
         "email",
         "typed_name",
         "version",
+        "language",
         "text_sha256",
         "accepted_at",
         "ip_address",
@@ -142,8 +186,8 @@ def test_the_evidence_csv_has_a_header_and_one_row_per_acceptance(as_admin, arti
     ]
     by_email = {row[0]: row for row in rows[1:]}
     assert set(by_email) == {artist.email, artist2.email}
-    assert by_email[artist.email][1:4] == ["Aiko Artist", str(nda.version), nda.text_sha256]
-    assert by_email[artist.email][7:] == ["yes", "no"]
+    assert by_email[artist.email][1:5] == ["Aiko Artist", str(nda.version), "en", nda.text_sha256]
+    assert by_email[artist.email][8:] == ["yes", "no"]
 
 
 def test_the_evidence_csv_records_optional_clauses_as_agreed_when_ticked(as_admin, unsigned_tester, nda):
@@ -159,7 +203,7 @@ def test_the_evidence_csv_records_optional_clauses_as_agreed_when_ticked(as_admi
     response = as_admin.get(reverse("accessprogram:nda_admin_evidence", args=[nda.pk]))
 
     row = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))[1]
-    assert row[0] == unsigned_tester.email and row[5:] == ["203.0.113.9", "Firefox", "yes", "yes"]
+    assert row[0] == unsigned_tester.email and row[6:] == ["203.0.113.9", "Firefox", "yes", "yes"]
 
 
 def test_the_detail_page_lists_who_accepted(as_admin, artist, nda):

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from accessprogram.services.members import membership_end
-from accessprogram.services.nda import ClauseSpec, nda_create_draft, nda_publish
-from tests.conftest import client_for
+from accessprogram.services.nda import ClauseSpec, nda_create_draft
+from tests.conftest import client_for, publish_in_every_language
 
 GATED_PAGES = [
     "/",
@@ -24,9 +24,9 @@ OPEN_PAGES = ["/nda/", "/accounts/email/", "/accounts/password/change/", "/accou
 
 @pytest.fixture
 def second_version(nda, system):
-    return nda_publish(
-        actor=system,
-        nda=nda_create_draft(
+    return publish_in_every_language(
+        system,
+        nda_create_draft(
             actor=system,
             title="Early-access agreement",
             body_markdown="## Confidentiality\nKeep unapproved outputs confidential.\n\n## New\nAlso this.",

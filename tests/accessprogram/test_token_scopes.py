@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from accessprogram.models import AuditEvent, TokenScope
 from accessprogram.services.context import Actor
-from accessprogram.services.nda import nda_create_draft, nda_publish
+from accessprogram.services.nda import nda_create_draft
 from accessprogram.services.tokens import token_grant_download
 from generation.models import GenerationJob
 from tests.accessprogram.conftest import bearer, issue_token
+from tests.conftest import publish_in_every_language
 
 pytestmark = pytest.mark.django_db
 JOB = {"prompt": "a paper boat", "resolution": "256p", "aspect_ratio": "1:1", "num_frames": 17, "steps": 4}
@@ -114,7 +115,7 @@ def test_the_admin_page_grants_download(as_admin, artist, api, artist_output):
 def test_a_token_passes_the_same_nda_gate_as_its_owner(admin_user, artist, artist_token, api):
     assert api.get("/api/v1/me/", **bearer(artist_token)).status_code == 200
     system = Actor.system()
-    nda_publish(actor=system, nda=nda_create_draft(actor=system, title="Agreement v2", body_markdown="New terms."))
+    publish_in_every_language(system, nda_create_draft(actor=system, title="Agreement v2", body_markdown="New terms."))
 
     response = api.get("/api/v1/me/", **bearer(artist_token))
 

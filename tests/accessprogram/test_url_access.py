@@ -24,6 +24,9 @@ RULES: dict[str, set[str]] = {
     "accessprogram:invitation_accept": {ANON},
     "accessprogram:nda": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
     "accessprogram:nda_receipt": {ARTIST},
+    # The language switcher is on every page, public ones included; preferences are an account page.
+    "accessprogram:set_language": set(PERSONAS),
+    "accessprogram:account_preferences": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
     "accessprogram:invitation_list": {ADMIN},
     "accessprogram:invitation_import": {ADMIN},
     "accessprogram:invitation_resend": {ADMIN},

@@ -33,8 +33,8 @@ def test_a_filed_bug_accepted_by_staff_shows_pending_on_the_ledger_with_its_line
     assert response.status_code == 302
     # Then the tester's ledger shows the amount, pending, with the rate-card line it came from
     page = as_artist.get(reverse("contributions:my_ledger")).content.decode()
-    assert "EUR 100.00" in page and "Pending" in page
-    assert "v1: Accepted bug report (critical): EUR 100.00" in page
+    assert "€100.00" in page and "Pending" in page
+    assert "v1: Accepted bug report (critical): €100.00" in page
     assert f"Bug #{report.pk}: Library loses my place" in page
 
 
@@ -61,4 +61,4 @@ def test_a_red_teamers_blocked_prompt_becomes_a_finding(red_teamer, demo_generat
         {"category": "violence", "severity": "low", "title": "Art-history framing", "prompt": finding.prompt},
     )
     as_reviewer.post(reverse("contributions:staff_finding_detail", args=[finding.pk]), {"decision": "validate"})
-    assert "EUR 20.00" in client.get(reverse("contributions:my_ledger")).content.decode()
+    assert "€20.00" in client.get(reverse("contributions:my_ledger")).content.decode()

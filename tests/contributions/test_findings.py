@@ -103,9 +103,7 @@ def test_validating_posts_the_rate_for_the_settled_severity(finding, as_reviewer
     assert finding.status == "validated" and finding.severity == "critical"
     entry = LedgerEntry.objects.get()
     assert (entry.kind, entry.amount_minor, entry.tester_id) == ("finding", 40_000, finding.reporter_id)
-    assert (
-        "EUR 400.00" in as_red_teamer.get(reverse("contributions:finding_detail", args=[finding.pk])).content.decode()
-    )
+    assert "€400.00" in as_red_teamer.get(reverse("contributions:finding_detail", args=[finding.pk])).content.decode()
 
 
 def test_dismissing_needs_a_reason_the_red_teamer_sees(finding, as_reviewer, as_red_teamer, rate_card):

@@ -25,9 +25,9 @@ def entry(rate_card, artist, admin_user):
 
 def test_a_tester_sees_their_ledger_with_totals_rate_lines_and_the_rate_card(entry, as_artist, artist2):
     page = as_artist.get(reverse("contributions:my_ledger")).content.decode()
-    assert "EUR 25.00" in page  # the entry and the pending total
-    assert "v1: Accepted bug report (medium): EUR 25.00" in page  # the line it came from
-    assert "EUR 400.00" in page  # the rate card's critical finding line
+    assert "€25.00" in page  # the entry and the pending total, as English writes euros
+    assert "v1: Accepted bug report (medium): €25.00" in page  # the line it came from
+    assert "€400.00" in page  # the rate card's critical finding line
     other = LedgerEntry.objects.filter(tester=artist2)
     assert not other.exists()
     assert "Nothing recorded yet" in client_page(artist2)
@@ -78,13 +78,13 @@ def test_the_monthly_statement_csv_for_one_tester_and_for_everyone(entry, as_adm
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 1
     row = rows[0]
-    assert (row["tester_email"], row["amount_minor"], row["currency"], row["status"]) == (
+    assert (row["Tester e-mail"], row["Amount in minor units"], row["Currency"], row["Status"]) == (
         artist.email,
         "2500",
         "EUR",
-        "pending",
+        "Pending",
     )
-    assert row["rate_card_version"] == "1" and row["amount"] == "EUR 25.00"
+    assert row["Rate card version"] == "1" and row["Amount"] == "€25.00"
     everyone = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": month})
     assert len(list(csv.DictReader(io.StringIO(everyone.content.decode())))) == 1
     empty = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": "2001-01"})
@@ -143,3 +143,34 @@ def test_admins_publish_a_rate_card_in_the_admin_and_published_cards_are_read_on
     assert RateCard.current() == draft
     change = as_admin.get(reverse("admin:contributions_ratecard_change", args=[draft.pk]))
     assert b'name="_save"' not in change.content
+
+
+def test_a_statement_is_written_in_the_testers_language_and_time_zone(entry, as_admin, as_artist, artist):
+    # Given an artist in Rome who reads Italian
+    artist.language, artist.time_zone = "it", "Europe/Rome"
+    artist.save(update_fields=["language", "time_zone"])
+    month = timezone.localtime(entry.created_at).strftime("%Y-%m")
+
+    # When an admin reading English downloads the artist's statement
+    response = as_admin.get(reverse("contributions:staff_ledger_statement"), {"month": month, "tester": artist.email})
+
+    # Then the amount is written as Italian writes euros, and times carry Rome's offset
+    (row,) = list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    assert "25,00\xa0€" in row
+    created = next(cell for cell in row if cell.startswith(str(entry.created_at.year)))
+    assert created.endswith(("+01:00", "+02:00"))
+    # And the artist's own ledger page is in their locale
+    assert "25,00\xa0€" in as_artist.get(reverse("contributions:my_ledger")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "amount_minor", "written"),
+    [("en", "EUR", 123456, "€1,234.56"), ("it", "EUR", 123456, "1.234,56\xa0€"), ("ja", "JPY", 1500, "￥1,500")],
+)
+def test_money_is_written_for_the_readers_locale(language, currency, amount_minor, written):
+    from django.utils import translation
+
+    from accessprogram.localization import format_money_local
+
+    with translation.override(language):
+        assert format_money_local(amount_minor, currency) == written

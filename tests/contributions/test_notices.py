@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
@@ -71,4 +71,35 @@ def test_a_licence_request_reaches_the_owner(
         )  # fmt: skip
     (notice,) = mailoutbox
     assert notice.to == [artist.email] and output.short_id in notice.subject
-    assert "the spring campaign" in notice.body and "EUR 500.00" in notice.body and "/licences/" in notice.body
+    assert "the spring campaign" in notice.body and "€500.00" in notice.body and "/licences/" in notice.body
+
+
+def test_a_notice_is_written_in_the_recipients_locale_with_times_in_their_zone(
+    admin_user, artist, reviewer, demo_generation_model, mailoutbox, django_capture_on_commit_callbacks
+):
+    from review.services.reviews import review_decide
+
+    artist.language, artist.time_zone = "it", "Asia/Tokyo"
+    artist.save(update_fields=["language", "time_zone"])
+    output = make_output(artist, demo_generation_model)
+    review_decide(actor=Actor(user=reviewer), output=output, decision="approve")
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        licence_request_create(
+            actor=Actor(user=admin_user), output=output, use="the spring campaign", term_start=today,
+            term_end=today + timedelta(days=30), fee_minor=123_456, currency="EUR",
+        )  # fmt: skip
+    (notice,) = mailoutbox
+    assert "1.234,56\xa0€" in notice.body  # the fee, as Italian writes euros
+    assert "(Asia/Tokyo)" in notice.body  # the answer-by time, in the recipient's zone
+
+
+def test_a_subject_is_in_the_recipients_language_whatever_the_senders(
+    bug, artist, reviewer, rate_card, mailoutbox, django_capture_on_commit_callbacks
+):
+    artist.language = "fr"
+    artist.save(update_fields=["language"])
+    with translation.override("ja"), django_capture_on_commit_callbacks(execute=True):
+        report_triage(actor=Actor(user=reviewer), report=bug, status="triaged", reply="Reproduced, thank you.")
+    (notice,) = mailoutbox
+    assert "Signalement nº" in notice.subject and "報告" not in notice.subject

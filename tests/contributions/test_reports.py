@@ -117,7 +117,7 @@ def test_accepting_a_bug_posts_its_rate_once_and_the_tester_sees_the_reply(bug, 
     assert triage(as_reviewer, bug, status="fixed").status_code == 302
     assert LedgerEntry.objects.count() == 1, "fixed after triaged does not pay twice"
     page = as_artist.get(reverse("contributions:report_detail", args=[bug.pk])).content.decode()
-    assert "Reproduced, thanks!" in page and "EUR 50.00" in page and "Fixed" in page
+    assert "Reproduced, thanks!" in page and "€50.00" in page and "Fixed" in page
 
 
 @pytest.mark.parametrize("status", ["wont_fix"])

@@ -63,7 +63,7 @@ class Story:
         self.step = 0
 
     def person(self, who: str, **options) -> Page:
-        """A new person: their own browser context, with Playwright's context `options` (headers, say)."""
+        """A new person: their own browser context; `options` are Playwright's (headers, locale, timezone_id)."""
         context = self.browser.new_context(base_url=self.base_url, viewport={"width": 1280, "height": 900}, **options)
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)

@@ -78,7 +78,9 @@ def test_a_former_tester_downloads_their_work_feedback_findings_and_statement(
     findings = json.loads(archive.read("findings.json"))
     assert findings[0]["title"] == "Bypass"
     statement = list(csv.DictReader(io.StringIO(archive.read("statement.csv").decode())))
-    assert [(row["kind"], row["amount_minor"], row["currency"]) for row in statement] == [("licence", "50000", "EUR")]
+    assert [(row["Kind"], row["Amount in minor units"], row["Currency"]) for row in statement] == [
+        ("Licence for promotion", "50000", "EUR")
+    ]
     licences = archive.read("licences.csv").decode()
     assert "the spring campaign" in licences and "accepted" in licences
     assert AuditEvent.objects.filter(action="exit_archive.downloaded", target_id=str(artist.pk)).exists()

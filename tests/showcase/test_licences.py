@@ -62,7 +62,7 @@ def test_accepting_posts_the_fee_and_credits_every_public_use(admin_user, artist
     licence = request_licence(admin_user, approved)
     as_artist = client_for(artist)
     page = as_artist.get(reverse("showcase:licence_list")).content.decode()
-    assert "the spring campaign" in page and "EUR 500.00" in page
+    assert "the spring campaign" in page and "€500.00" in page
     assert CREDIT not in Client().get(reverse("review:share_page", args=[link.slug])).content.decode()
 
     response = as_artist.post(

@@ -9,7 +9,7 @@ from accessprogram.models import Cohort, NdaVersion, Program, Role, User
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create, invitations_expire_stale
 from accessprogram.services.members import cohort_save
-from accessprogram.services.nda import ClauseSpec, nda_accept, nda_create_draft, nda_publish
+from accessprogram.services.nda import ClauseSpec, TranslationSpec, nda_accept, nda_create_draft, nda_publish
 from contributions.models import RateCard, RateCardLine
 from contributions.services.ledger import next_rate_card_version, rate_card_publish
 from generation.models import GenerationModel, PipelineFamily
@@ -43,6 +43,49 @@ You may share an output publicly once a reviewer has approved it, through the pr
 Every contribution you make is recorded, credited and paid according to the published rate card.
 """
 
+# The agreement in the program's other languages: each one is the full, binding text for those who sign in it.
+NDA_TRANSLATIONS = [
+    TranslationSpec(
+        "it",
+        "Accordo di accesso anticipato Vernissage",
+        "## 1. Informazioni riservate\nTutto ciò che vedi nel programma — il modello, i suoi risultati prima "
+        "dell'approvazione, gli strumenti e le condizioni di questo accordo, salvo quanto dice la clausola qui "
+        "sotto — è riservato.\n\n## 2. Condividere il tuo lavoro\nPuoi condividere pubblicamente un risultato "
+        "dopo che un revisore lo ha approvato, tramite i link di condivisione del programma.\n\n"
+        "## 3. I tuoi contributi\nOgni tuo contributo è registrato, accreditato e pagato secondo il tariffario "
+        "pubblicato.\n",
+        {
+            "confidentiality": "Manterrò riservati i risultati non approvati.",
+            "discuss-terms": "Posso parlare pubblicamente delle condizioni del programma.",
+        },
+    ),
+    TranslationSpec(
+        "fr",
+        "Accord d'accès anticipé Vernissage",
+        "## 1. Informations confidentielles\nTout ce que vous voyez dans le programme — le modèle, ses "
+        "résultats avant approbation, les outils et les termes de cet accord, sauf ce que dit la clause "
+        "ci-dessous — est confidentiel.\n\n## 2. Partager votre travail\nVous pouvez partager publiquement un "
+        "résultat une fois qu'un relecteur l'a approuvé, par les liens de partage du programme.\n\n"
+        "## 3. Vos contributions\nChaque contribution est enregistrée, créditée et payée selon la grille "
+        "tarifaire publiée.\n",
+        {
+            "confidentiality": "Je garderai confidentiels les résultats non approuvés.",
+            "discuss-terms": "Je peux parler publiquement des conditions du programme.",
+        },
+    ),
+    TranslationSpec(
+        "ja",
+        "Vernissage 先行アクセス契約",
+        "## 1. 秘密情報\nプログラムで目にするすべてのもの（モデル、承認前の出力、ツール、および下記の条項が"
+        "別に定める場合を除く本契約の条件）は秘密情報です。\n\n## 2. 作品の共有\nレビュー担当者が承認した"
+        "出力は、プログラムの共有リンクを通じて公開できます。\n\n## 3. あなたの貢献\nすべての貢献は記録され、"
+        "クレジットされ、公開された料金表に従って支払われます。\n",
+        {
+            "confidentiality": "承認されていない出力を秘密にします。",
+            "discuss-terms": "プログラムの条件について公に話すことができます。",
+        },
+    ),
+]
 
 # (contribution kind, severity, amount in euro cents) of the demo's published rate card.
 DEMO_RATES = [
@@ -98,6 +141,7 @@ class Command(BaseCommand):
                     ClauseSpec("confidentiality", "I will keep unapproved outputs confidential.", required=True),
                     ClauseSpec("discuss-terms", "I may discuss the program's terms publicly.", required=False),
                 ],
+                translations=NDA_TRANSLATIONS,
             )
             nda = nda_publish(actor=system, nda=nda)
         for user in User.objects.filter(email__in=DEMO_ALREADY_SIGNED).exclude(nda_acceptances__nda=nda):
