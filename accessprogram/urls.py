@@ -37,6 +37,8 @@ program_patterns = [
     path("nda/", nda.nda_view, name="nda"),
     path("nda/receipts/<int:pk>/", nda.nda_receipt, name="nda_receipt"),
     path("staff/", include(staff_patterns)),
+    path("i18n/setlang/", preferences.language_set, name="set_language"),
+    path("accounts/preferences/", preferences.preferences, name="account_preferences"),
 ]
 
 urlpatterns = [
@@ -45,8 +47,6 @@ urlpatterns = [
     path("", include("review.urls")),
     path("", include("contributions.urls")),
     path("", include("showcase.urls")),
-    path("i18n/setlang/", preferences.language_set, name="set_language"),
-    path("accounts/preferences/", preferences.preferences, name="account_preferences"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
