@@ -65,6 +65,16 @@ class ThresholdsForm(forms.ModelForm):
             "max_user_agents": gettext_lazy("Max user agents"),
             "max_requests": gettext_lazy("Max requests"),
             "refuse_foreign_origin": gettext_lazy("Refuse foreign origin"),
+            "submission_window_seconds": gettext_lazy("Submission window seconds"),
+            "max_submissions": gettext_lazy("Max submissions"),
+            "max_prompts_per_hour": gettext_lazy("Max prompts per hour"),
+            "max_refusals": gettext_lazy("Max refusals"),
+            "max_headless_requests": gettext_lazy("Max headless requests"),
+            "max_blind_media": gettext_lazy("Max blind media"),
+            "reauthenticate_on_new_network": gettext_lazy("Reauthenticate on new network"),
+            "escalate_after": gettext_lazy("Escalate after"),
+            "escalate_window_seconds": gettext_lazy("Escalate window seconds"),
+            "mint_cooldown_seconds": gettext_lazy("Mint cooldown seconds"),
         }
 
 
