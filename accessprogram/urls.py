@@ -39,8 +39,6 @@ program_patterns = [
     path("i18n/setlang/", preferences.language_set, name="set_language"),
     path("accounts/preferences/", preferences.preferences, name="account_preferences"),
     path("staff/", include(staff_patterns)),
-    path("i18n/setlang/", preferences.language_set, name="set_language"),
-    path("accounts/preferences/", preferences.preferences, name="account_preferences"),
 ]
 
 urlpatterns = [
