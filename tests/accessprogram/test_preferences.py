@@ -37,7 +37,8 @@ def test_a_members_own_language_wins_over_the_browser(as_artist, artist):
 
 
 def test_the_switcher_is_on_the_portal_and_the_public_pages(as_artist, db):
-    for client, name in ((as_artist, "accessprogram:dashboard"), (Client(), "review:gallery"), (Client(), "account_login")):
+    pages = ((as_artist, "accessprogram:dashboard"), (Client(), "review:gallery"), (Client(), "account_login"))
+    for client, name in pages:
         page = client.get(reverse(name)).content.decode()
         assert f'action="{reverse("accessprogram:set_language")}"' in page, name
         assert 'lang="ja"' in page and "日本語" in page and "Italiano" in page
