@@ -32,6 +32,7 @@ invisible-watermark imports torch, so that happens inside the legacy functions o
 from __future__ import annotations
 
 import binascii
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -126,27 +127,268 @@ def payload_id_from_bits(bits: np.ndarray) -> int | None:
     return int.from_bytes(id_bytes, "big")
 
 
-def embed_forensic(frames: np.ndarray, payload_id: int) -> np.ndarray:
-    """Hide `payload_id` in every frame of an RGB uint8 video (frames, height, width, 3)."""
-    return _embed_bits(frames, payload_bits(payload_id))
+# The tiled mark. Every value here is part of the format: changing one makes earlier marks unreadable.
+TILE_KEY = 0x54_49_4C_45_56_4E  # seeds the tile's chip signs and their assignment to bits
+TILE_PIXELS = 128  # the tile's side in the marked frame's pixels
+TILE_CELL_PIXELS = 4  # one chip: a 4x4 cell, interpolated so no edge shows
+TILE_CELLS = TILE_PIXELS // TILE_CELL_PIXELS
+# Luma levels at a chip's centre: flat areas get the floor, textured ones up to the ceiling (PSNR >= 40 dB).
+TILE_STRENGTH_FLAT = 0.8
+TILE_STRENGTH_TEXTURED = 2.6
+TILE_ACTIVITY_REFERENCE = 6.0  # local activity (mean |Laplacian| of the quarter-size luma) for full strength
+# The decoder's search: periods of the tile from 0.3x to 4.5x on a working picture of 360 to 719 rows.
+TILE_MIN_PERIOD = 36
+TILE_MAX_PERIOD_SHARE = 0.62  # two tiles must fit (nearly) inside the picture for the period to show
+TILE_PERIOD_CANDIDATES = 3
+TILE_CHASE_BITS = 3
+BAND_FINE, BAND_COARSE = (
+    1.0,
+    4.0,
+)  # the decoder's band-pass, Gaussian sigmas in tile pixels  # the weakest bits tried both ways when the check fails: 8 readings in all
+MIN_TILE_CONFIDENCE = 0.9
+
+
+def embed_forensic(frames: np.ndarray, payload_id: int, *, key: int = TILE_KEY) -> np.ndarray:
+    """Hide `payload_id` in every frame of an RGB uint8 video (frames, height, width, 3) as the tiled mark."""
+    import cv2
+
+    count, height, width = frames.shape[:3]
+    if height * width < MIN_FRAME_PIXELS:
+        raise ValueError(f"frames of {width}x{height} are too small for the forensic mark (at least 256x256 pixels)")
+    pattern = _frame_pattern(payload_bits(payload_id).tobytes(), height, width, key)
+    marked = np.empty_like(frames)
+    for index in range(count):
+        delta = pattern * _strength(frames[index], width, height)
+        # The same offset on R, G and B moves luma alone, whichever YCbCr matrix a player uses.
+        up = cv2.convertScaleAbs(np.maximum(delta, 0.0))
+        down = cv2.convertScaleAbs(np.minimum(delta, 0.0))
+        marked[index] = cv2.subtract(cv2.add(frames[index], cv2.merge([up, up, up])), cv2.merge([down, down, down]))
+    return marked
+
+
+def _strength(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Luma levels the mark may take at each pixel: more where the picture is busy, little on flat areas."""
+    import cv2
+
+    small = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY), (width // 4, height // 4), interpolation=cv2.INTER_AREA)
+    activity = cv2.blur(np.abs(cv2.Laplacian(small.astype(np.float32), cv2.CV_32F)), (5, 5))
+    share = np.clip(activity / TILE_ACTIVITY_REFERENCE, 0.0, 1.0)
+    levels = TILE_STRENGTH_FLAT + (TILE_STRENGTH_TEXTURED - TILE_STRENGTH_FLAT) * share
+    return cv2.resize(levels, (width, height), interpolation=cv2.INTER_LINEAR)
+
+
+@dataclass(frozen=True)
+class _Tile:
+    signs: np.ndarray  # (cells, cells) of +-1: the key
+    bit_of_cell: np.ndarray  # (cells, cells) of 0..63
+
+
+@lru_cache(maxsize=8)
+def _tile(key: int) -> _Tile:
+    rng = np.random.default_rng([key, TILE_PIXELS, TILE_CELL_PIXELS])
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(TILE_CELLS, TILE_CELLS))
+    bit_of_cell = (rng.permutation(TILE_CELLS * TILE_CELLS) % PAYLOAD_BITS).reshape(TILE_CELLS, TILE_CELLS)
+    return _Tile(signs, bit_of_cell)
+
+
+def _render(cells: np.ndarray) -> np.ndarray:
+    """Chip values to the tile's pixels: 4x4 blocks limited to the decoder's band, cyclically, so the tile
+    repeats seamlessly and no energy goes where the encoder or the decoder would throw it away."""
+    blocks = np.kron(cells, np.ones((TILE_CELL_PIXELS, TILE_CELL_PIXELS), dtype=np.float32))
+    return np.fft.ifft2(np.fft.fft2(blocks) * _band_transfer()).real.astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def _band_transfer() -> np.ndarray:
+    """The decoder's difference of Gaussians on the tile's frequencies."""
+    frequencies = np.fft.fftfreq(TILE_PIXELS)
+    squared = frequencies[:, None] ** 2 + frequencies[None, :] ** 2
+    return np.exp(-2 * (np.pi * BAND_FINE) ** 2 * squared) - np.exp(-2 * (np.pi * BAND_COARSE) ** 2 * squared)
+
+
+@lru_cache(maxsize=4)
+def _frame_pattern(bits: bytes, height: int, width: int, key: int) -> np.ndarray:
+    """The tile carrying `bits` (one byte per bit), repeated from the top-left corner over the whole frame."""
+    tile = _tile(key)
+    signs = 2.0 * np.frombuffer(bits, dtype=np.uint8).astype(np.float32) - 1.0
+    pattern = _render(tile.signs * signs[tile.bit_of_cell])
+    pattern /= pattern.std()
+    reps = (-(-height // TILE_PIXELS), -(-width // TILE_PIXELS))
+    return np.ascontiguousarray(np.tile(pattern, reps)[:height, :width])
+
+
+@lru_cache(maxsize=8)
+def _bit_templates(key: int) -> np.ndarray:
+    """Conjugate spectra of each bit's chips as the decoder sees them (band-passed again): (64, tile, tile)."""
+    tile = _tile(key)
+    templates = np.empty((PAYLOAD_BITS, TILE_PIXELS, TILE_PIXELS), dtype=np.complex64)
+    for bit in range(PAYLOAD_BITS):
+        rendered = _render(np.where(tile.bit_of_cell == bit, tile.signs, 0.0).astype(np.float32))
+        templates[bit] = np.conj(np.fft.fft2(rendered) * _band_transfer())
+    return templates
+
+
+def _band_pass(luma: np.ndarray) -> np.ndarray:
+    """The band the chips live in (a difference of Gaussians), in units of its robust spread, outliers clipped.
+
+    Finer detail is what encoders quantise away and block edges; coarser is the picture itself.
+    """
+    import cv2
+
+    band = cv2.GaussianBlur(luma, (0, 0), BAND_FINE) - cv2.GaussianBlur(luma, (0, 0), BAND_COARSE)
+    spread = 1.4826 * float(np.median(np.abs(band)))
+    if not spread > 1e-3:
+        return np.zeros_like(band)
+    clipped = np.clip(band / spread, -3.0, 3.0)
+    return clipped - clipped.mean()
+
+
+@dataclass(frozen=True)
+class _TileReading:
+    payload_id: int | None
+    confidence: float
+    sync: float  # the peak's energy over the spread of the energy at all offsets, in standard deviations
+
+
+def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
+    """The tiled mark alone: period, offset and orientation found from the clip itself, then the bits."""
+    if len(frames) == 0:
+        return DecodeResult(payload_id=None, confidence=0.0, frames_voted=0)
+    luma = _working_luma(frames)
+    best = _TileReading(None, 0.0, 0.0)
+    if min(luma.shape) >= 2 * TILE_MIN_PERIOD:
+        for period in _tile_periods(_band_pass(luma)):
+            for reading in _read_tiles(luma, period, key):
+                if reading.payload_id is not None:
+                    return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
+                best = max(best, reading, key=lambda r: r.confidence)
+    return DecodeResult(None, best.confidence, len(frames))
+
+
+def _working_luma(frames: np.ndarray) -> np.ndarray:
+    """The clip's mean luma, black bars cut away, halved until it has fewer than 720 rows or columns."""
+    luma = _luma_sum(frames) / len(frames)
+    luma = _without_bars(luma)
+    import cv2
+
+    while min(luma.shape) >= 720:
+        luma = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    return luma
+
+
+def _without_bars(luma: np.ndarray) -> np.ndarray:
+    """The picture inside letterbox or pillarbox bars: rows and columns at the borders that are flat and dark."""
+
+    def kept(profile_std: np.ndarray, profile_mean: np.ndarray) -> slice:
+        content = np.flatnonzero((profile_std > 1.5) | (profile_mean > 40))
+        if content.size == 0:
+            return slice(0, len(profile_std))
+        return slice(int(content[0]), int(content[-1]) + 1)
+
+    rows = kept(luma.std(axis=1), luma.mean(axis=1))
+    columns = kept(luma.std(axis=0), luma.mean(axis=0))
+    return luma[rows, columns]
+
+
+def _tile_periods(residual: np.ndarray) -> list[tuple[float, float]]:
+    """The likeliest (row, column) periods of the tile: peaks of the residual's autocorrelation off the axes."""
+    import cv2
+
+    height, width = residual.shape
+    spectrum = np.fft.rfft2(residual, s=(2 * height, 2 * width))
+    power = (np.abs(spectrum) ** 2).astype(np.float32)
+    # Whitened: the tile's repetition is a comb of lines in the spectrum, the picture a smooth hill.
+    power /= cv2.blur(power, (9, 9)) + 1e-6
+    acf = np.fft.irfft2(power, s=(2 * height, 2 * width)).astype(np.float32)
+    max_rows, max_columns = int(height * TILE_MAX_PERIOD_SHARE), int(width * TILE_MAX_PERIOD_SHARE)
+    # Both diagonals: lines and edges along the axes (a caption box, a bar) leave them alone.
+    diagonal = acf[: max_rows + 2, : max_columns + 2].copy()
+    mirrored = acf[: max_rows + 2, -max_columns - 2 :][:, ::-1]
+    diagonal[:, 1:] += mirrored[:, : max_columns + 1]
+    peaks = diagonal - cv2.GaussianBlur(diagonal, (0, 0), 5.0)
+    peaks[:TILE_MIN_PERIOD, :] = -np.inf
+    peaks[:, :TILE_MIN_PERIOD] = -np.inf
+    peaks[max_rows:, :] = -np.inf
+    peaks[:, max_columns:] = -np.inf
+    found = []
+    for _ in range(TILE_PERIOD_CANDIDATES):
+        row, column = np.unravel_index(int(np.argmax(peaks)), peaks.shape)
+        if not np.isfinite(peaks[row, column]):
+            break
+        found.append(
+            (row + _vertex(peaks[row - 1 : row + 2, column]), column + _vertex(peaks[row, column - 1 : column + 2]))
+        )
+        peaks[max(0, row - 6) : row + 7, max(0, column - 6) : column + 7] = -np.inf
+    return found
+
+
+def _vertex(values: np.ndarray) -> float:
+    """The offset of a parabola's vertex through three samples around a peak, within half a sample."""
+    if len(values) < 3 or not np.all(np.isfinite(values)):
+        return 0.0
+    curvature = values[0] - 2 * values[1] + values[2]
+    return float(np.clip(0.5 * (values[0] - values[2]) / curvature, -0.5, 0.5)) if curvature < 0 else 0.0
+
+
+def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iterator[_TileReading]:
+    """Resample the picture to the tile's own scale, fold its band into one tile, read it in both orientations."""
+    import cv2
+
+    height, width = luma.shape
+    size = (
+        max(TILE_PIXELS, round(width * TILE_PIXELS / period[1])),
+        max(TILE_PIXELS, round(height * TILE_PIXELS / period[0])),
+    )
+    interpolation = cv2.INTER_AREA if period[0] > TILE_PIXELS else cv2.INTER_LINEAR
+    scaled = _band_pass(cv2.resize(luma, size, interpolation=interpolation))
+    rows, columns = -(-scaled.shape[0] // TILE_PIXELS), -(-scaled.shape[1] // TILE_PIXELS)
+    padded = np.zeros((rows * TILE_PIXELS, columns * TILE_PIXELS), dtype=np.float32)
+    padded[: scaled.shape[0], : scaled.shape[1]] = scaled
+    folded = padded.reshape(rows, TILE_PIXELS, columns, TILE_PIXELS).sum(axis=(0, 2))
+    templates = _bit_templates(key)
+    for view in (folded, folded[:, ::-1]):
+        correlations = np.fft.ifft2(np.fft.fft2(view)[None] * templates).real
+        spread = correlations.reshape(PAYLOAD_BITS, -1).std(axis=1)
+        z = correlations / spread[:, None, None]
+        energy = (z * z).sum(axis=0)
+        peak = np.unravel_index(int(np.argmax(energy)), energy.shape)
+        sync = float((energy[peak] - energy.mean()) / energy.std())
+        yield _decide(z[:, peak[0], peak[1]], sync)
+
+
+def _decide(t: np.ndarray, sync: float) -> _TileReading:
+    """Bits from their t-statistics; the weakest few tried both ways when the check fails, then the floor."""
+    confidence = float(np.mean([math.erf(abs(value) / math.sqrt(2.0)) for value in t]))
+    if confidence < MIN_TILE_CONFIDENCE:
+        return _TileReading(None, confidence, sync)
+    bits = (t > 0).astype(np.uint8)
+    weakest = np.argsort(np.abs(t))[:TILE_CHASE_BITS]
+    for flips in itertools.product((0, 1), repeat=TILE_CHASE_BITS):
+        trial = bits.copy()
+        trial[weakest] ^= np.array(flips, dtype=np.uint8)
+        payload_id = payload_id_from_bits(trial)
+        if payload_id is not None:
+            return _TileReading(payload_id, confidence, sync)
+    return _TileReading(None, confidence, sync)
 
 
 def decode_forensic(frames: np.ndarray, *, original_sizes: Sequence[tuple[int, int]] = ()) -> DecodeResult:
-    """Read the forensic payload back from RGB uint8 frames; never returns an id whose CRC fails.
+    """Read the forensic payload back from RGB uint8 frames; never returns an id whose check fails.
 
-    `original_sizes` (width, height) are the sizes the clip may have had when it was marked: the spread
-    mark is read on the grid of each of them and of the clip's own size. Each reading is one more
-    2**-16 chance of a false CRC match on top of the confidence threshold, which is why payload ids are
-    drawn at random from the 48-bit space. Clips marked before the spread mark are read by the legacy
-    decoder when the spread mark is not found.
+    The tiled mark needs nothing but the frames. Outputs made before it carry the grid mark or the legacy
+    one, tried in that order when no tiled mark is found; the grid mark is read on the grid of the clip's
+    own size and of each of `original_sizes` (width, height), the sizes such an output may have had.
     """
-    spread = read_spread_mark(frames, original_sizes=original_sizes)
-    if spread.payload_id is not None or len(frames) == 0:
-        return spread
+    tiled = read_tiled_mark(frames)
+    if tiled.payload_id is not None or len(frames) == 0:
+        return tiled
+    grid = read_spread_mark(frames, original_sizes=original_sizes)
+    if grid.payload_id is not None:
+        return grid
     height, width = frames.shape[1:3]
     smaller = [(w, h) for w, h in original_sizes if w * h < width * height]
     legacy = _decode_legacy(frames, smaller)
-    return legacy if legacy.payload_id is not None else spread
+    return legacy if legacy.payload_id is not None else tiled
 
 
 def read_spread_mark(frames: np.ndarray, *, original_sizes: Sequence[tuple[int, int]] = ()) -> DecodeResult:
