@@ -132,19 +132,16 @@ TILE_KEY = 0x54_49_4C_45_56_4E  # seeds the tile's chip signs and their assignme
 TILE_PIXELS = 128  # the tile's side in the marked frame's pixels
 TILE_CELL_PIXELS = 4  # one chip: a 4x4 cell, interpolated so no edge shows
 TILE_CELLS = TILE_PIXELS // TILE_CELL_PIXELS
-# Luma levels at a chip's centre: flat areas get the floor, textured ones up to the ceiling (PSNR >= 40 dB).
+# Luma levels (RMS of the band-limited tile) on flat areas and on textured ones: PSNR about 40.3 dB on photographs.
 TILE_STRENGTH_FLAT = 0.8
 TILE_STRENGTH_TEXTURED = 2.6
 TILE_ACTIVITY_REFERENCE = 6.0  # local activity (mean |Laplacian| of the quarter-size luma) for full strength
-# The decoder's search: periods of the tile from 0.3x to 4.5x on a working picture of 360 to 719 rows.
+BAND_FINE, BAND_COARSE = 1.0, 4.0  # the band the tile lives in: a difference of Gaussians, sigmas in tile pixels
+# The decoder's search: tile periods from 36 pixels to 62% of the working picture (360 to 719 rows).
 TILE_MIN_PERIOD = 36
-TILE_MAX_PERIOD_SHARE = 0.62  # two tiles must fit (nearly) inside the picture for the period to show
+TILE_MAX_PERIOD_SHARE = 0.62
 TILE_PERIOD_CANDIDATES = 3
-TILE_CHASE_BITS = 3
-BAND_FINE, BAND_COARSE = (
-    1.0,
-    4.0,
-)  # the decoder's band-pass, Gaussian sigmas in tile pixels  # the weakest bits tried both ways when the check fails: 8 readings in all
+TILE_CHASE_BITS = 3  # the weakest bits tried both ways when the check fails: 8 readings of one fold
 MIN_TILE_CONFIDENCE = 0.9
 
 
