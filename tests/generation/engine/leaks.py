@@ -181,7 +181,7 @@ def filmed_screen(frames, fps, rng):
     margin = np.float32([out_width, out_height]) * 0.06
     target = np.float32([[0, 0], [out_width, 0], [out_width, out_height], [0, out_height]])
     target += np.float32([[1, 1], [-1, 1], [-1, -1], [1, -1]]) * margin
-    target += rng.uniform(-0.025, 0.025, (4, 2)).astype(np.float32) * (out_width, out_height)
+    target += rng.uniform(-0.015, 0.015, (4, 2)).astype(np.float32) * (out_width, out_height)
     matrix = cv2.getPerspectiveTransform(corners, target)
     sigma, grain, gain = rng.uniform(0.6, 1.4), rng.uniform(2.0, 5.0), rng.uniform(0.85, 1.1)
     filmed = np.empty((len(clip), out_height, out_width, 3), dtype=np.uint8)

@@ -10,24 +10,28 @@ import pytest
 from generation.engine.encode import encode_mp4, read_frames
 from generation.engine.watermark import (
     FORENSIC_KEY,
-    FORENSIC_MAX_CORRECTION,
-    FORENSIC_STRENGTH,
     MAX_PAYLOAD_ID,
     MIN_CONFIDENCE,
+    MIN_TILE_CONFIDENCE,
+    TILE_KEY,
+    TILE_STRENGTH_TEXTURED,
     _embed_bits,
     apply_visible_mark,
     decode_forensic,
     embed_forensic,
     embed_legacy_forensic,
+    embed_tile_bits,
     payload_bits,
     payload_id_from_bits,
     read_spread_mark,
+    read_tiled_mark,
 )
 
 from .helpers import reencode, synthetic_scene
+from .leaks import photo_pan
 
 PAYLOAD_ID = 0x5EC2E7_1D0A17
-# What the trace page passes: the preset sizes (and every registered output's size).
+# What the trace page passes for outputs marked before the tiled mark: the preset sizes (and every output's).
 CANDIDATE_SIZES = [(256, 256), (448, 256), (256, 448), (480, 480), (848, 480), (480, 848), (720, 720), (1280, 720)]
 
 
@@ -77,7 +81,7 @@ def test_forensic_mark_round_trips_through_raw_frames(demo_generation):
     marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
     result = decode_forensic(marked)
     assert result.payload_id == PAYLOAD_ID
-    assert result.scheme == "spread"
+    assert result.scheme == "tiled"
     assert result.frames_voted == 17
     assert result.confidence > 0.95
 
@@ -89,7 +93,7 @@ def test_the_forensic_mark_is_invisible(demo_generation, kind):
     change = marked.astype(np.float32) - frames
     psnr = 10 * np.log10(255**2 / np.mean(change**2))
     assert psnr > 40, psnr
-    assert np.abs(change).max() <= FORENSIC_STRENGTH + FORENSIC_MAX_CORRECTION + 1
+    assert np.abs(change).max() <= 4 * TILE_STRENGTH_TEXTURED
     assert np.abs(change[..., 0] - change[..., 1]).max() <= 1, "luma only: the same offset on every channel"
 
 
@@ -103,44 +107,42 @@ def test_the_demo_models_frames_survive_a_plain_crf_28_reencode(demo_generation,
     marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=28)
-    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
-    assert result.payload_id == PAYLOAD_ID
-    assert result.confidence > 0.95
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"))
+    assert (result.payload_id, result.scheme) == (PAYLOAD_ID, "tiled")
 
 
 def test_a_two_second_excerpt_stretched_to_16_9_and_reencoded_at_crf_28_is_traced(tmp_path):
-    # Given a marked 448x256 output (bench/bench_leaks.py --trace does this at 832x480 -> 1280x720, 100 times) ...
+    # Given a marked 448x256 output (bench/bench_leaks.py --trace-only does this at 832x480 -> 1280x720) ...
     marked = embed_forensic(synthetic_scene(width=448, height=256, frames=40, seed=5), PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     # ... when a leaker cuts 2 seconds from its middle, stretches them to 16:9, 768x432, and re-encodes at CRF 28 ...
     middle = read_frames(tmp_path / "out.mp4")[7:39]
     excerpt = np.stack([cv2.resize(frame, (768, 432), interpolation=cv2.INTER_CUBIC) for frame in middle])
     encode_mp4(excerpt, 16, tmp_path / "leak.mp4", crf=28)
-    # ... the spread mark names it.
-    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
-    assert (result.payload_id, result.scheme, result.frames_voted) == (PAYLOAD_ID, "spread", 32)
-    assert result.confidence > 0.95
+    # ... the tiled mark names it, from the frames alone.
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"))
+    assert (result.payload_id, result.scheme, result.frames_voted) == (PAYLOAD_ID, "tiled", 32)
 
 
 @pytest.mark.parametrize(
     ("width", "height", "crf", "keep_colour_tags"),
-    [(256, 256, 28, True), (256, 256, 28, False), (832, 480, 32, True)],
+    [(448, 256, 26, True), (448, 256, 26, False), (832, 480, 28, True)],
 )
 def test_a_camera_like_clip_survives_a_leakers_reencode(tmp_path, width, height, crf, keep_colour_tags):
-    marked = embed_forensic(synthetic_scene(width=width, height=height), PAYLOAD_ID)
+    marked = embed_forensic(photo_pan(np.random.default_rng(width), frames=17, width=width, height=height), PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=crf, keep_colour_tags=keep_colour_tags)
     assert decode_forensic(read_frames(tmp_path / "leak.mp4")).payload_id == PAYLOAD_ID
 
 
 @pytest.mark.parametrize("scale", [1.5, 0.75])
-def test_a_rescaled_clip_decodes_at_its_original_size(tmp_path, scale):
+def test_a_rescaled_clip_decodes_without_knowing_its_original_size(tmp_path, scale):
     marked = embed_forensic(synthetic_scene(), PAYLOAD_ID)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=scale)
     leaked = read_frames(tmp_path / "leak.mp4")
 
-    assert decode_forensic(leaked, original_sizes=[(256, 256), (480, 480), (832, 480)]).payload_id == PAYLOAD_ID
+    assert decode_forensic(leaked).payload_id == PAYLOAD_ID
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5, 0.75])
@@ -151,7 +153,7 @@ def test_a_reencoded_excerpt_never_names_a_wrong_output(demo_generation, tmp_pat
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=crf, scale=scale)
 
-    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=[(256, 256)])
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"))
 
     assert result.payload_id in (payload_id, None)
 
@@ -199,26 +201,50 @@ def _unmarked_clip(kind: str, seed: int, width: int, height: int) -> np.ndarray:
 @pytest.mark.parametrize("kind", ["noise", "smooth noise", "edges", "flat", "scene"])
 def test_unmarked_clips_of_every_kind_never_decode(kind, seed):
     width, height = [(256, 256), (448, 256), (480, 480), (256, 448)][seed % 4]
-    result = read_spread_mark(_unmarked_clip(kind, seed, width, height), original_sizes=CANDIDATE_SIZES)
-    assert result.payload_id is None
-    assert result.confidence < MIN_CONFIDENCE - 0.1, "far below the threshold, not just under it"
+    clip = _unmarked_clip(kind, seed, width, height)
+    assert read_tiled_mark(clip).payload_id is None
+    grid = read_spread_mark(clip, original_sizes=CANDIDATE_SIZES)
+    assert grid.payload_id is None
+    assert grid.confidence < MIN_CONFIDENCE - 0.1, "far below the threshold, not just under it"
 
 
 def test_a_mark_made_with_another_key_never_decodes(tmp_path):
-    marked = _embed_bits(synthetic_scene(), payload_bits(PAYLOAD_ID), key=FORENSIC_KEY + 1)
-    encode_mp4(marked, 16, tmp_path / "out.mp4")
-    result = decode_forensic(read_frames(tmp_path / "out.mp4"), original_sizes=CANDIDATE_SIZES)
-    assert result.payload_id is None
-    assert result.confidence < MIN_CONFIDENCE - 0.1
+    scene = synthetic_scene()
+    other_tiles = embed_forensic(scene, PAYLOAD_ID, key=TILE_KEY + 1)
+    other_grid = _embed_bits(scene, payload_bits(PAYLOAD_ID), key=FORENSIC_KEY + 1)
+    for name, marked in (("tiles", other_tiles), ("grid", other_grid)):
+        encode_mp4(marked, 16, tmp_path / f"{name}.mp4")
+        result = decode_forensic(read_frames(tmp_path / f"{name}.mp4"), original_sizes=CANDIDATE_SIZES)
+        assert result.payload_id is None, name
+
+
+@pytest.mark.parametrize("flipped", [[0, 9, 17, 40, 51], [3, 12, 30, 47, 63]])
+def test_a_strong_tiled_mark_whose_bits_fail_the_check_names_nobody(flipped):
+    # Five wrong bits: more than the decoder ever tries flipping back.
+    bits = payload_bits(PAYLOAD_ID)
+    bits[flipped] ^= 1
+    result = read_tiled_mark(embed_tile_bits(synthetic_scene(), bits))
+    assert result.confidence > MIN_TILE_CONFIDENCE, "every bit reads clearly..."
+    assert result.payload_id is None, "...but the CRC refuses them"
 
 
 @pytest.mark.parametrize("flipped", [[0], [17, 40], [3, 47, 63]])
-def test_a_strong_mark_whose_bits_fail_the_crc_names_nobody(flipped):
+def test_a_strong_grid_mark_whose_bits_fail_the_crc_names_nobody(flipped):
     bits = payload_bits(PAYLOAD_ID)
     bits[flipped] ^= 1
     result = read_spread_mark(_embed_bits(synthetic_scene(), bits))
     assert result.confidence > 0.95, "every bit reads clearly..."
     assert result.payload_id is None, "...but the CRC refuses them"
+
+
+def test_an_output_marked_with_the_grid_mark_still_decodes_after_an_upscale(tmp_path):
+    marked = _embed_bits(synthetic_scene(), payload_bits(PAYLOAD_ID))
+    encode_mp4(marked, 16, tmp_path / "out.mp4")
+    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=1.5)
+
+    result = decode_forensic(read_frames(tmp_path / "leak.mp4"), original_sizes=CANDIDATE_SIZES)
+
+    assert (result.payload_id, result.scheme) == (PAYLOAD_ID, "spread")
 
 
 def test_a_clip_mixing_two_outputs_never_names_a_third(tmp_path):
