@@ -125,9 +125,7 @@ def test_a_withdrawn_approval_leaves_no_signed_copy_in_use(artist_output, review
     assert public_video_key(artist_output) != signed
 
 
-def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(
-    artist_output, reviewer, settings, tmp_path
-):
+def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(artist_output, reviewer, settings, tmp_path):
     settings.C2PA_DEV_CERTIFICATES = False
     settings.C2PA_SIGNING_CERT = tmp_path / "missing.pem"
     with pytest.raises(DomainError) as refused:
@@ -137,9 +135,7 @@ def test_an_unusable_certificate_refuses_the_approval_and_changes_nothing(
     assert artist_output.review_status == "pending" and not SignedCopy.objects.exists()
 
 
-def test_the_api_answers_503_with_the_reason_when_signing_is_unavailable(
-    artist_output, reviewer, settings, tmp_path
-):
+def test_the_api_answers_503_with_the_reason_when_signing_is_unavailable(artist_output, reviewer, settings, tmp_path):
     settings.C2PA_DEV_CERTIFICATES = False
     settings.C2PA_SIGNING_KEY = tmp_path / "missing-key.pem"
     settings.C2PA_SIGNING_CERT = tmp_path / "missing.pem"
