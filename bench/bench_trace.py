@@ -68,6 +68,8 @@ def _attack_trials(count: int, content: str, rng) -> dict:
                 results[name][2].append(time.perf_counter() - decode_started)
                 results[name][0] += result.payload_id == payload
                 results[name][1] += result.payload_id is not None and result.payload_id != payload
+            found = sum(row[0] for row in results.values())
+            print(f"  {content} output {n + 1}/{count}: {found} found of {(n + 1) * len(ATTACKS)} so far", flush=True)
     print(f"{content}: {count} outputs x {len(ATTACKS)} attacks in {time.perf_counter() - started:.0f} s")
     return {"results": results, "psnrs": psnrs}
 

@@ -32,9 +32,11 @@ mark (one key sign per cell of a grid spanning the frame, read on the grid of ea
 size given as `original_sizes`) and invisible-watermark's `dwtDctSvd` mark in the chroma (U) plane.
 Importing invisible-watermark imports torch, so that happens inside the legacy functions only.
 
-Measured (`bench/bench_leaks.py --trace-only`, figures in BENCHMARKS.md): photo pans at 832x480 are
-found after every attack class there; the weak ones are a filmed screen (perspective breaks the strict
-period) and small, flat outputs after a strong re-encode, where the floor strength carries too little.
+Measured (`bench/bench_leaks.py --trace-only`, figures in BENCHMARKS.md): photo pans at 832x480 are traced
+after every attack class of the bench, but not yet as often as the goals ask (95 of 100): the geometry is
+recovered, the bits then fall short after the strongest re-encodes (1.5-s excerpts, HEVC CRF 30), and a
+filmed screen's keystone spreads the period. Small flat outputs after CRF 28 or worse carry too little
+at the flat-area strength and are often not read.
 """
 
 from __future__ import annotations
