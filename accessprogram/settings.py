@@ -253,6 +253,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 GENERATION_STALE_SECONDS = env_int("GENERATION_STALE_SECONDS", 300, minimum=1)
 GENERATION_MAX_ATTEMPTS = env_int("GENERATION_MAX_ATTEMPTS", 3, minimum=1)
+# The forensic mark new outputs carry: "grid" until the tiled mark traces re-encoded clips as well (BENCHMARKS.md).
+# Tracing reads both whatever this says.
+FORENSIC_MARK = env_choice("FORENSIC_MARK", ("tile", "grid"), "grid")
 
 _email = env_email("EMAIL_URL", "locmem://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "console://"))
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")

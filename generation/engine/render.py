@@ -19,14 +19,15 @@ class RenderedOutput:
 
 
 def render_output(
-    frames: np.ndarray, fps: int, *, output_short_id: str, payload_id: int, workdir: Path
+    frames: np.ndarray, fps: int, *, output_short_id: str, payload_id: int, workdir: Path, forensic_mark: str = "grid"
 ) -> RenderedOutput:
     """Mark and encode one output into `workdir` as `<output_short_id>.mp4` and `<output_short_id>.jpg`.
 
-    The poster is cut from the marked frames, so a leaked still carries both marks too.
+    The poster is cut from the marked frames, so a leaked still carries both marks too. `forensic_mark` is
+    the setting FORENSIC_MARK: "grid" or "tile".
     """
     marked = apply_visible_mark(frames, label=f"{PROGRAM_MARK} · {output_short_id}")
-    marked = embed_forensic(marked, payload_id)
+    marked = embed_forensic(marked, payload_id, mark=forensic_mark)
     workdir.mkdir(parents=True, exist_ok=True)
     video_path = workdir / f"{output_short_id}.mp4"
     poster_path = workdir / f"{output_short_id}.jpg"

@@ -72,6 +72,8 @@ MIN_CONFIDENCE = 0.8
 # The legacy mark (invisible-watermark). Quantisation step on the U plane, as those outputs were embedded.
 LEGACY_METHOD = "dwtDctSvd"
 LEGACY_SCALES = (0, 64, 0)
+LEGACY_PIXEL_BUDGET = 8_000_000  # frame pixels the legacy decoder may read per trace: about 4 s of one core
+LEGACY_VOTE_FRAMES = 8
 
 VISIBLE_MARK_OPACITY = 0.55
 
@@ -159,9 +161,20 @@ MIN_TILE_SYNC = 9.0
 MIN_TILE_CONFIDENCE = 0.75
 
 
-def embed_forensic(frames: np.ndarray, payload_id: int, *, key: int = TILE_KEY) -> np.ndarray:
-    """Hide `payload_id` in every frame of an RGB uint8 video (frames, height, width, 3) as the tiled mark."""
-    return embed_tile_bits(frames, payload_bits(payload_id), key=key)
+FORENSIC_MARKS = ("grid", "tile")
+
+
+def embed_forensic(frames: np.ndarray, payload_id: int, *, mark: str = "grid") -> np.ndarray:
+    """Hide `payload_id` in every frame of an RGB uint8 video (frames, height, width, 3).
+
+    `mark` (the setting FORENSIC_MARK) picks the grid mark or the tiled mark; `decode_forensic` reads both,
+    so outputs made under either setting stay traceable when it changes.
+    """
+    if mark == "tile":
+        return embed_tile_bits(frames, payload_bits(payload_id))
+    if mark == "grid":
+        return _embed_bits(frames, payload_bits(payload_id))
+    raise ValueError(f"unknown forensic mark {mark!r}: one of {', '.join(FORENSIC_MARKS)}")
 
 
 def embed_tile_bits(frames: np.ndarray, bits: np.ndarray, *, key: int = TILE_KEY) -> np.ndarray:
@@ -408,7 +421,9 @@ def decode_forensic(frames: np.ndarray, *, original_sizes: Sequence[tuple[int, i
 
     The tiled mark needs nothing but the frames. Outputs made before it carry the grid mark or the legacy
     one, tried in that order when no tiled mark is found; the grid mark is read on the grid of the clip's
-    own size and of each of `original_sizes` (width, height), the sizes such an output may have had.
+    own size and of each of `original_sizes` (width, height), the sizes such an output may have had. The
+    legacy decoder costs about half a second of CPU per megapixel and frame, so it reads a bounded sample
+    (LEGACY_PIXEL_BUDGET): a trace takes seconds, not minutes, whatever the clip's size.
     """
     tiled = read_tiled_mark(frames)
     if tiled.payload_id is not None or len(frames) == 0:
@@ -416,9 +431,7 @@ def decode_forensic(frames: np.ndarray, *, original_sizes: Sequence[tuple[int, i
     grid = read_spread_mark(frames, original_sizes=original_sizes)
     if grid.payload_id is not None:
         return grid
-    height, width = frames.shape[1:3]
-    smaller = [(w, h) for w, h in original_sizes if w * h < width * height]
-    legacy = _decode_legacy(frames, smaller)
+    legacy = _decode_legacy(frames, original_sizes)
     return legacy if legacy.payload_id is not None else tiled
 
 
@@ -571,9 +584,10 @@ def embed_legacy_forensic(frames: np.ndarray, payload_id: int) -> np.ndarray:
     return marked
 
 
-def _decode_legacy(frames: np.ndarray, smaller_sizes: Sequence[tuple[int, int]]) -> DecodeResult:
+def _decode_legacy(frames: np.ndarray, original_sizes: Sequence[tuple[int, int]]) -> DecodeResult:
+    sizes = _legacy_sizes(frames.shape[2], frames.shape[1], original_sizes)
     first_result: DecodeResult | None = None
-    for reading in _legacy_readings(frames, smaller_sizes):
+    for reading in _legacy_readings(frames, sizes):
         result = _majority_vote(reading)
         if result.payload_id is not None:
             return result
@@ -581,18 +595,31 @@ def _decode_legacy(frames: np.ndarray, smaller_sizes: Sequence[tuple[int, int]])
     return first_result or DecodeResult(payload_id=None, confidence=0.0, frames_voted=0)
 
 
-def _legacy_readings(frames: np.ndarray, original_sizes: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
-    """The frames as given and with tag-stripped BT.709 colours, then the same at each plausible original size."""
-    height, width = frames.shape[1:3]
-    sizes = [(width, height)] + [
+def _legacy_sizes(width: int, height: int, original_sizes: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Where the legacy mark may be read: at each smaller original size of the clip's aspect (an upscaled
+    output), then at the clip's own size when it is one of `original_sizes` or none are given."""
+    smaller = [
         (candidate_width, candidate_height)
-        for candidate_width, candidate_height in original_sizes
-        if abs(candidate_width / candidate_height - width / height) < 0.01
+        for candidate_width, candidate_height in dict.fromkeys(original_sizes)
+        if candidate_width * candidate_height < width * height
+        and abs(candidate_width / candidate_height - width / height) < 0.01
     ]
+    own = [(width, height)] if not original_sizes or (width, height) in original_sizes else []
+    return [size for size in [*smaller, *own] if size[0] * size[1] >= MIN_FRAME_PIXELS]
+
+
+def _legacy_readings(frames: np.ndarray, sizes: Sequence[tuple[int, int]]) -> Iterator[np.ndarray]:
+    """Evenly spaced frames at each size, as given and with tag-stripped BT.709 colours.
+
+    Every reading gets its share of LEGACY_PIXEL_BUDGET: never fewer than one frame, never more than
+    LEGACY_VOTE_FRAMES (beyond that the vote gains little on a mark repeated in every frame).
+    """
+    height, width = frames.shape[1:3]
+    pixels_per_reading = LEGACY_PIXEL_BUDGET / (2 * max(1, len(sizes)))
     for size in sizes:
-        if size[0] * size[1] < MIN_FRAME_PIXELS:
-            continue
-        resized = frames if size == (width, height) else _resize(frames, size)
+        count = int(min(LEGACY_VOTE_FRAMES, len(frames), max(1, pixels_per_reading // (size[0] * size[1]))))
+        sample = frames[np.linspace(0, len(frames) - 1, count).round().astype(int)]
+        resized = sample if size == (width, height) else _resize(sample, size)
         yield resized
         yield _undo_bt601_reading_of_bt709(resized)
 

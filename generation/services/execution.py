@@ -181,7 +181,12 @@ def _store_output(job: GenerationJob, frames, gpu_seconds: float) -> None:
     video_key, poster_key = output_keys(job.pk)
     with tempfile.TemporaryDirectory(prefix="vernissage-") as workdir:
         rendered = render_output(
-            frames, job.fps, output_short_id=output_id.hex[:8], payload_id=forensic_id, workdir=Path(workdir)
+            frames,
+            job.fps,
+            output_short_id=output_id.hex[:8],
+            payload_id=forensic_id,
+            workdir=Path(workdir),
+            forensic_mark=settings.FORENSIC_MARK,
         )
         if not _this_attempt(job).exists():
             return
