@@ -1,10 +1,11 @@
 """The two marks on every output: a visible program mark and an invisible, per-output forensic payload.
 
 The forensic payload is 64 bits: a 48-bit id (mapped server-side to the output and its tester) and a
-CRC-16/CCITT of it. It is carried by a tiled mark whose design follows the JAWS family (Kalker, Depovere,
-Haitsma, Maes, "A video watermarking system for broadcast monitoring", Proc. SPIE 3657, 1999): a small
-keyed tile repeated over the whole frame, the same in every frame, so that no part of the picture, no
-frame number and no original size is needed to read it.
+CRC-16/CCITT of it. New outputs carry the grid mark (below) or, with the setting FORENSIC_MARK = "tile",
+a tiled mark whose design follows the JAWS family (Kalker, Depovere, Haitsma, Maes, "A video watermarking
+system for broadcast monitoring", Proc. SPIE 3657, 1999): a small keyed tile repeated over the whole
+frame, the same in every frame, so that no part of the picture, no frame number and no original size is
+needed to read it.
 
 Embedding. The tile is 128x128 pixels of the marked frame: 32x32 chips of 4x4 pixels, each chip the key's
 sign times the sign of the bit it carries (every bit owns 16 chips, scattered by the key), band-limited
@@ -27,9 +28,9 @@ standard deviations above the other shifts, the bits' mean confidence (erf(|t|/s
 MIN_TILE_CONFIDENCE, and the CRC matches, trying the four weakest bits both ways (Chase decoding);
 the service then names an output only if its database holds that id.
 
-Outputs made before the tiled mark carry one of two earlier marks, both still read for them: the grid
-mark (one key sign per cell of a grid spanning the frame, read on the grid of each plausible original
-size given as `original_sizes`) and invisible-watermark's `dwtDctSvd` mark in the chroma (U) plane.
+The decoder reads the tiled mark first, then the two earlier marks: the grid mark (one key sign per cell
+of a grid spanning the frame, read on the grid of each plausible original size given as `original_sizes`)
+and invisible-watermark's `dwtDctSvd` mark in the chroma (U) plane, whose reading is bounded in pixels.
 Importing invisible-watermark imports torch, so that happens inside the legacy functions only.
 
 Measured (`bench/bench_leaks.py --trace-only`, figures in BENCHMARKS.md): photo pans at 832x480 are traced
@@ -149,6 +150,8 @@ TILE_STRENGTH_FLAT = 0.8
 TILE_STRENGTH_TEXTURED = 2.45
 TILE_ACTIVITY_REFERENCE = 6.0  # local activity (mean |Laplacian| of the quarter-size luma) for full strength
 PATTERN_SCALE = 16  # the pattern is kept in 1/16 luma levels until it is scaled to each pixel's strength
+BAND_LOCAL_SIGMA = 8.0  # the neighbourhood the decoder weighs the band by, in pixels (0: one weight for all)
+BAND_LOCAL_FLOOR = 0.3  # in units of the band's spread over the frame: what compression leaves of a flat area
 BAND_FINE, BAND_COARSE = 1.0, 4.0  # the band the tile lives in: a difference of Gaussians, sigmas in tile pixels
 # The decoder's search: tile periods from 36 pixels to 70% of the working picture (360 to 719 rows).
 TILE_MIN_PERIOD = 36
@@ -282,6 +285,13 @@ def _band_pass(luma: np.ndarray) -> np.ndarray:
     # Strong edges (a caption box, the picture's own outlines) say nothing about the mark: they are dropped
     # with their surroundings rather than clipped, so a box's outline does not repeat like a tile.
     edges = cv2.dilate((np.abs(normalised) > 4.0).astype(np.uint8), np.ones((7, 7), np.uint8))
+    normalised[edges > 0] = 0.0
+    if BAND_LOCAL_SIGMA:
+        # Each neighbourhood in units of its own spread: busy texture, which hides the mark, weighs no more
+        # than calm areas, where the mark stands out (a correlator's best weight, the mark's amplitude over
+        # the picture's variance, with the amplitude following the activity as embedding makes it).
+        local = np.sqrt(cv2.GaussianBlur(normalised * normalised, (0, 0), BAND_LOCAL_SIGMA))
+        normalised /= np.maximum(local, BAND_LOCAL_FLOOR)
     normalised = np.clip(normalised, -3.0, 3.0)
     normalised[edges > 0] = 0.0
     return normalised - normalised.mean()

@@ -18,6 +18,7 @@ from generation.engine.watermark import (
     _embed_bits,
     apply_visible_mark,
     decode_forensic,
+    FORENSIC_MARKS,
     embed_forensic,
     embed_legacy_forensic,
     embed_tile_bits,
@@ -32,6 +33,7 @@ from .leaks import photo_pan
 
 PAYLOAD_ID = 0x5EC2E7_1D0A17
 # What the trace page passes for outputs marked before the tiled mark: the preset sizes (and every output's).
+SCHEME = {"grid": "spread", "tile": "tiled"}
 CANDIDATE_SIZES = [(256, 256), (448, 256), (256, 448), (480, 480), (848, 480), (480, 848), (720, 720), (1280, 720)]
 
 
@@ -77,43 +79,47 @@ def test_the_visible_mark_lets_the_picture_show_through():
     assert 60 < marked.min() < 255, "the box is semi-transparent, not black"
 
 
-def test_forensic_mark_round_trips_through_raw_frames(demo_generation):
-    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
+def test_forensic_mark_round_trips_through_raw_frames(demo_generation, mark):
+    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID, mark=mark)
     result = decode_forensic(marked)
     assert result.payload_id == PAYLOAD_ID
-    assert result.scheme == "tiled"
+    assert result.scheme == SCHEME[mark]
     assert result.frames_voted == 17
     assert result.confidence > 0.95
 
 
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
 @pytest.mark.parametrize("kind", ["demo", "scene"])
-def test_the_forensic_mark_is_invisible(demo_generation, kind):
+def test_the_forensic_mark_is_invisible(demo_generation, kind, mark):
     frames = demo_generation.result.frames if kind == "demo" else synthetic_scene(width=832, height=480, frames=5)
-    marked = embed_forensic(frames, PAYLOAD_ID)
+    marked = embed_forensic(frames, PAYLOAD_ID, mark=mark)
     change = marked.astype(np.float32) - frames
     psnr = 10 * np.log10(255**2 / np.mean(change**2))
     assert psnr > 40, psnr
-    assert np.abs(change).max() <= 4 * TILE_STRENGTH_TEXTURED
+    assert np.abs(change).max() <= (4 * TILE_STRENGTH_TEXTURED if mark == "tile" else 10)
     assert np.abs(change[..., 0] - change[..., 1]).max() <= 1, "luma only: the same offset on every channel"
 
 
-def test_forensic_mark_survives_our_mp4_encode(demo_generation, tmp_path):
-    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
+def test_forensic_mark_survives_our_mp4_encode(demo_generation, tmp_path, mark):
+    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID, mark=mark)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     assert decode_forensic(read_frames(tmp_path / "out.mp4")).payload_id == PAYLOAD_ID
 
 
-def test_the_demo_models_frames_survive_a_plain_crf_28_reencode(demo_generation, tmp_path):
-    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID)
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
+def test_the_demo_models_frames_survive_a_plain_crf_28_reencode(demo_generation, tmp_path, mark):
+    marked = embed_forensic(demo_generation.result.frames, PAYLOAD_ID, mark=mark)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=28)
     result = decode_forensic(read_frames(tmp_path / "leak.mp4"))
-    assert (result.payload_id, result.scheme) == (PAYLOAD_ID, "tiled")
+    assert (result.payload_id, result.scheme) == (PAYLOAD_ID, SCHEME[mark])
 
 
 def test_a_two_second_excerpt_stretched_to_16_9_and_reencoded_at_crf_28_is_traced(tmp_path):
     # Given a marked 448x256 output (bench/bench_leaks.py --trace-only does this at 832x480 -> 1280x720) ...
-    marked = embed_forensic(synthetic_scene(width=448, height=256, frames=40, seed=5), PAYLOAD_ID)
+    marked = embed_forensic(synthetic_scene(width=448, height=256, frames=40, seed=5), PAYLOAD_ID, mark="tile")
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     # ... when a leaker cuts 2 seconds from its middle, stretches them to 16:9, 768x432, and re-encodes at CRF 28 ...
     middle = read_frames(tmp_path / "out.mp4")[7:39]
@@ -124,40 +130,27 @@ def test_a_two_second_excerpt_stretched_to_16_9_and_reencoded_at_crf_28_is_trace
     assert (result.payload_id, result.scheme, result.frames_voted) == (PAYLOAD_ID, "tiled", 32)
 
 
-SMALL_FLAT = pytest.mark.xfail(
-    reason="small or flat outputs carry the tiled mark at the flat-area strength: often unread after CRF 26+",
-    strict=False,
-)
-
-
-@SMALL_FLAT
 @pytest.mark.parametrize(
     ("width", "height", "crf", "keep_colour_tags"),
     [(448, 256, 26, True), (448, 256, 26, False), (832, 480, 28, True)],
 )
-def test_a_camera_like_clip_survives_a_leakers_reencode(tmp_path, width, height, crf, keep_colour_tags):
-    marked = embed_forensic(photo_pan(np.random.default_rng(width), frames=17, width=width, height=height), PAYLOAD_ID)
-    encode_mp4(marked, 16, tmp_path / "out.mp4")
+def test_a_camera_like_clip_marked_with_the_grid_survives_a_leakers_reencode(
+    tmp_path, width, height, crf, keep_colour_tags
+):
+    # The tiled mark is not held to this: small or flat outputs carry it at the flat-area strength and are often
+    # unread after CRF 26+ (BENCHMARKS.md), which is why FORENSIC_MARK stays "grid" by default.
+    frames = photo_pan(np.random.default_rng(width), frames=17, width=width, height=height)
+    encode_mp4(embed_forensic(frames, PAYLOAD_ID, mark="grid"), 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=crf, keep_colour_tags=keep_colour_tags)
     assert decode_forensic(read_frames(tmp_path / "leak.mp4")).payload_id == PAYLOAD_ID
 
 
-@SMALL_FLAT
-@pytest.mark.parametrize("scale", [1.5, 0.75])
-def test_a_rescaled_clip_decodes_without_knowing_its_original_size(tmp_path, scale):
-    marked = embed_forensic(synthetic_scene(), PAYLOAD_ID)
-    encode_mp4(marked, 16, tmp_path / "out.mp4")
-    reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=23, scale=scale)
-    leaked = read_frames(tmp_path / "leak.mp4")
-
-    assert decode_forensic(leaked).payload_id == PAYLOAD_ID
-
-
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
 @pytest.mark.parametrize("scale", [1.0, 1.5, 0.75])
 @pytest.mark.parametrize("crf", [28, 35])
-def test_a_reencoded_excerpt_never_names_a_wrong_output(demo_generation, tmp_path, crf, scale):
+def test_a_reencoded_excerpt_never_names_a_wrong_output(demo_generation, tmp_path, crf, scale, mark):
     payload_id = random.Random(crf * 10 + scale).getrandbits(48)
-    marked = embed_forensic(demo_generation.result.frames, payload_id)
+    marked = embed_forensic(demo_generation.result.frames, payload_id, mark=mark)
     encode_mp4(marked, 16, tmp_path / "out.mp4")
     reencode(tmp_path / "out.mp4", tmp_path / "leak.mp4", crf=crf, scale=scale)
 
@@ -218,7 +211,7 @@ def test_unmarked_clips_of_every_kind_never_decode(kind, seed):
 
 def test_a_mark_made_with_another_key_never_decodes(tmp_path):
     scene = synthetic_scene()
-    other_tiles = embed_forensic(scene, PAYLOAD_ID, key=TILE_KEY + 1)
+    other_tiles = embed_tile_bits(scene, payload_bits(PAYLOAD_ID), key=TILE_KEY + 1)
     other_grid = _embed_bits(scene, payload_bits(PAYLOAD_ID), key=FORENSIC_KEY + 1)
     for name, marked in (("tiles", other_tiles), ("grid", other_grid)):
         encode_mp4(marked, 16, tmp_path / f"{name}.mp4")
@@ -258,7 +251,7 @@ def test_an_output_marked_with_the_grid_mark_still_decodes_after_an_upscale(tmp_
 def test_a_clip_mixing_two_outputs_never_names_a_third(tmp_path):
     other = random.Random(1).getrandbits(48)
     scene = synthetic_scene(frames=16)
-    mixed = np.concatenate([embed_forensic(scene[:8], PAYLOAD_ID), embed_forensic(scene[8:], other)])
+    mixed = np.concatenate([embed_forensic(scene[:8], PAYLOAD_ID, mark="tile"), embed_forensic(scene[8:], other)])
     encode_mp4(mixed, 16, tmp_path / "mixed.mp4")
     assert decode_forensic(read_frames(tmp_path / "mixed.mp4")).payload_id in (PAYLOAD_ID, other, None)
 
@@ -281,6 +274,12 @@ def test_frames_too_small_for_the_mark_are_refused_on_embed_and_unreadable_on_de
     assert decode_forensic(small[:0]).frames_voted == 0
 
 
-def test_a_portrait_clip_at_the_minimum_area_is_marked(tmp_path):
+@pytest.mark.parametrize("mark", FORENSIC_MARKS)
+def test_a_portrait_clip_at_the_minimum_area_is_marked(tmp_path, mark):
     portrait = synthetic_scene(width=192, height=352, frames=5)
-    assert decode_forensic(embed_forensic(portrait, PAYLOAD_ID)).payload_id == PAYLOAD_ID
+    assert decode_forensic(embed_forensic(portrait, PAYLOAD_ID, mark=mark)).payload_id == PAYLOAD_ID
+
+
+def test_an_unknown_mark_is_refused():
+    with pytest.raises(ValueError, match="unknown forensic mark"):
+        embed_forensic(synthetic_scene(frames=1), PAYLOAD_ID, mark="dots")
