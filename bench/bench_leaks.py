@@ -266,11 +266,11 @@ def leak_report_scenario(server: WebServer, testers) -> None:
     )
 
 
-def trace_scenario(count: int, unmarked_count: int, demo_count: int) -> None:
+def trace_scenario(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
     """Tracing leaked clips on realistic content: see bench/bench_trace.py."""
     import bench_trace
 
-    bench_trace.run(count, unmarked_count, demo_count)
+    bench_trace.run(count, unmarked_count, demo_count, marks)
 
 
 def main() -> None:
@@ -282,6 +282,9 @@ def main() -> None:
     parser.add_argument("--unmarked-count", type=int, default=1000)
     parser.add_argument("--demo-count", type=int, default=20, help="demo-model outputs through each attack")
     parser.add_argument("--trace-only", action="store_true", help="run (d) alone, without the web server")
+    parser.add_argument(
+        "--marks", default="tile,grid", help="the forensic marks to compare, on the same outputs and attacks"
+    )
     args = parser.parse_args()
 
     configure()
@@ -289,7 +292,7 @@ def main() -> None:
         import django
 
         django.setup()
-        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count)
+        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count, args.marks.split(","))
         return
     _harness.setup_django()
     import redis

@@ -22,28 +22,29 @@ import numpy as np
 FPS = 16
 
 
-def run(count: int, unmarked_count: int, demo_count: int) -> None:
+def run(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
     from tests.generation.engine.leaks import ATTACKS
 
-    print(f"\n## (d) tracing: {count} photo pans and {demo_count} demo-model outputs through each attack")
-    photo = _attack_trials(count, "photo", np.random.default_rng(7))
-    demo = _attack_trials(demo_count, "demo", np.random.default_rng(8)) if demo_count else None
-    header = f"{'attack':40} {'photo pans (832x480)':>24} {'demo outputs (256x256)':>24}  decode s (median)"
-    print(header)
-    for name in ATTACKS:
-        found, wrong, seconds = photo["results"][name]
-        row = f"{name:40} {f'{found}/{count}, wrong {wrong}':>24}"
-        if demo:
-            demo_found, demo_wrong, _ = demo["results"][name]
-            row += f" {f'{demo_found}/{demo_count}, wrong {demo_wrong}':>24}"
-        print(f"{row}  {statistics.median(seconds):.2f}")
-    psnrs = photo["psnrs"] + (demo["psnrs"] if demo else [])
-    print(f"PSNR of the mark: min {min(psnrs):.2f} dB, median {statistics.median(psnrs):.2f} dB")
+    for mark in marks:
+        print(f"\n## (d) tracing, {mark} mark: {count} photo pans and {demo_count} demo-model outputs per attack")
+        photo = _attack_trials(count, "photo", np.random.default_rng(7), mark)
+        demo = _attack_trials(demo_count, "demo", np.random.default_rng(8), mark) if demo_count else None
+        header = f"{'attack':40} {'photo pans (832x480)':>24} {'demo outputs (256x256)':>24}  decode s (median)"
+        print(header)
+        for name in ATTACKS:
+            found, wrong, seconds = photo["results"][name]
+            row = f"{name:40} {f'{found}/{count}, wrong {wrong}':>24}"
+            if demo:
+                demo_found, demo_wrong, _ = demo["results"][name]
+                row += f" {f'{demo_found}/{demo_count}, wrong {demo_wrong}':>24}"
+            print(f"{row}  {statistics.median(seconds):.2f}")
+        psnrs = photo["psnrs"] + (demo["psnrs"] if demo else [])
+        print(f"PSNR of the mark: min {min(psnrs):.2f} dB, median {statistics.median(psnrs):.2f} dB")
     _unmarked(unmarked_count, np.random.default_rng(9))
     _speed(np.random.default_rng(10))
 
 
-def _attack_trials(count: int, content: str, rng) -> dict:
+def _attack_trials(count: int, content: str, rng, mark: str) -> dict:
     from generation.engine.encode import encode_mp4, read_frames
     from generation.engine.watermark import MAX_PAYLOAD_ID, decode_forensic, embed_forensic
     from tests.generation.engine.leaks import ATTACKS
@@ -56,7 +57,7 @@ def _attack_trials(count: int, content: str, rng) -> dict:
         for n in range(count):
             frames = clips[n] if clips is not None else _photo_clip(rng)
             payload = int(rng.integers(0, MAX_PAYLOAD_ID + 1))
-            marked = embed_forensic(frames, payload)
+            marked = embed_forensic(frames, payload, mark=mark)
             psnrs.append(_psnr(frames, marked))
             path = Path(workdir) / f"{n}.mp4"
             encode_mp4(marked, FPS, path)
@@ -110,7 +111,7 @@ def _demo_clips(count: int, rng) -> list[np.ndarray]:
 
 def _unmarked(count: int, rng) -> None:
     """Photo pans without a mark, or with another key's, through a random attack: none may name anyone."""
-    from generation.engine.watermark import MAX_PAYLOAD_ID, TILE_KEY, embed_forensic, read_tiled_mark
+    from generation.engine.watermark import MAX_PAYLOAD_ID, TILE_KEY, embed_tile_bits, payload_bits, read_tiled_mark
     from tests.generation.engine.leaks import ATTACKS, reencode
 
     attacks = list(ATTACKS.values())
@@ -119,7 +120,7 @@ def _unmarked(count: int, rng) -> None:
         frames = _photo_clip(rng, frames=24, width=int(rng.choice([256, 480, 832])), height=480)
         if n % 2:
             key = int(rng.integers(1, 2**47)) ^ TILE_KEY
-            frames = embed_forensic(frames, int(rng.integers(0, MAX_PAYLOAD_ID + 1)), key=key)
+            frames = embed_tile_bits(frames, payload_bits(int(rng.integers(0, MAX_PAYLOAD_ID + 1))), key=key)
         leaked = attacks[n % len(attacks)](frames, FPS, rng) if n % 4 < 2 else reencode(frames, FPS, crf=28)
         result = read_tiled_mark(leaked)
         named += result.payload_id is not None
@@ -141,11 +142,11 @@ def _speed(rng) -> None:
     frames = _photo_clip(rng, width=1920, height=1080, frames=16)
     threads = cv2.getNumThreads()
     cv2.setNumThreads(1)
-    embed_forensic(frames[:1], 1)
+    embed_forensic(frames[:1], 1, mark="tile")
     wall, cpu = [], []
     for _ in range(3):
         started, started_cpu = time.perf_counter(), time.process_time()
-        embed_forensic(frames, 1)
+        embed_forensic(frames, 1, mark="tile")
         wall.append((time.perf_counter() - started) / len(frames))
         cpu.append((time.process_time() - started_cpu) / len(frames))
     cv2.setNumThreads(threads)
@@ -153,7 +154,7 @@ def _speed(rng) -> None:
         f"embed seconds per 1920x1080 frame, one thread (best of 3 runs of 16 frames): CPU {min(cpu):.4f}, "
         f"wall {min(wall):.4f} (goal <= 0.02)"
     )
-    marked = embed_forensic(np.concatenate([frames] * 10)[: 10 * FPS], 1)
+    marked = embed_forensic(np.concatenate([frames] * 10)[: 10 * FPS], 1, mark="tile")
     with tempfile.TemporaryDirectory() as workdir:
         path = Path(workdir) / "ten-seconds.mp4"
         encode_mp4(marked, FPS, path, crf=23)

@@ -42,7 +42,8 @@ def outputs(tmp_path_factory) -> dict[str, list[np.ndarray]]:
 
 def _names(attack: str, clips: list[np.ndarray]) -> list[int | None]:
     rng = np.random.default_rng(len(attack))
-    return [decode_forensic(ATTACKS[attack](frames, 16, rng), original_sizes=ORIGINAL_SIZES).payload_id for frames in clips]
+    leaked = [ATTACKS[attack](frames, 16, rng) for frames in clips]
+    return [decode_forensic(clip, original_sizes=ORIGINAL_SIZES).payload_id for clip in leaked]
 
 
 @pytest.mark.parametrize("attack", GEOMETRY)

@@ -10,6 +10,7 @@ import pytest
 from generation.engine.encode import encode_mp4, read_frames
 from generation.engine.watermark import (
     FORENSIC_KEY,
+    FORENSIC_MARKS,
     MAX_PAYLOAD_ID,
     MIN_CONFIDENCE,
     MIN_TILE_CONFIDENCE,
@@ -18,7 +19,6 @@ from generation.engine.watermark import (
     _embed_bits,
     apply_visible_mark,
     decode_forensic,
-    FORENSIC_MARKS,
     embed_forensic,
     embed_legacy_forensic,
     embed_tile_bits,
