@@ -170,9 +170,10 @@ def _speed(rng) -> None:
 def _trace_file(path: Path):
     from generation.engine.encode import read_frames
     from generation.engine.watermark import decode_forensic
-    from generation.services.trace import MAX_TRACE_FRAMES
+    from generation.services.trace import MAX_TRACE_FRAMES, preset_sizes
 
-    return decode_forensic(read_frames(path, max_frames=MAX_TRACE_FRAMES))
+    # As the trace page reads: every preset size is a candidate original size for the earlier marks.
+    return decode_forensic(read_frames(path, max_frames=MAX_TRACE_FRAMES), original_sizes=preset_sizes())
 
 
 def _psnr(reference, marked) -> float:
