@@ -33,11 +33,10 @@ of a grid spanning the frame, read on the grid of each plausible original size g
 and invisible-watermark's `dwtDctSvd` mark in the chroma (U) plane, whose reading is bounded in pixels.
 Importing invisible-watermark imports torch, so that happens inside the legacy functions only.
 
-Measured (`bench/bench_leaks.py --trace-only`, figures in BENCHMARKS.md): photo pans at 832x480 are traced
-after every attack class of the bench, but not yet as often as the goals ask (95 of 100): the geometry is
-recovered, the bits then fall short after the strongest re-encodes (1.5-s excerpts, HEVC CRF 30), and a
-filmed screen's keystone spreads the period. Small flat outputs after CRF 28 or worse carry too little
-at the flat-area strength and are often not read.
+Measured (BENCHMARKS.md, ten paired trials on photo pans): the tiled mark is traced after every change of
+geometry where the grid mark never is, and as often after the current attack and 1.5-s excerpts, but less
+often after HEVC CRF 30, and small or flat outputs after CRF 26+ are often not read; hence the grid stays
+the default. Neither reaches the goals (95 of 100 per attack) after the strongest re-encodes.
 """
 
 from __future__ import annotations
