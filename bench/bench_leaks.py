@@ -11,12 +11,14 @@
     20 artists using the portal as people do, over a simulated hour (bench/crowd.py): requests and seconds
     until containment, jobs the public got, video bytes it received, tokens minted before the tester is
     paused, people contained and asked for their password;
-(d) with --trace: 100 two-second excerpts of marked videos, re-encoded at CRF 28 and scaled to 720p,
-    traced back: found / wrong; the mark's PSNR and embedding time against the legacy mark; 200 unmarked
-    clips that must name nobody.
+(d) with --trace: marked photo pans and demo-model outputs through every attack a leak goes through
+    (crops, reframes, bars, a flip, a caption box, HEVC, frame-rate changes, a filmed screen...), traced
+    back: found / wrong per attack; unmarked and other-key clips that must name nobody; PSNR; speed
+    (bench/bench_trace.py).
 
 Usage: .venv/bin/python bench/bench_leaks.py [--web-workers 4] [--threads 16] [--trace | --trace-only]
-       [--trace-count 100] [--unmarked-count 200] [--front-ends | --front-ends-only] [--artists 20]
+       [--trace-count 100] [--unmarked-count 1000] [--demo-count 20] [--marks tile,grid]
+       [--front-ends | --front-ends-only] [--artists 20]
 """
 
 from __future__ import annotations
@@ -278,195 +280,11 @@ def leak_report_scenario(server: WebServer, testers) -> None:
     )
 
 
-def trace_scenario(count: int, unmarked_count: int) -> None:
-    """Mark, encode, cut 2 s, scale to 720p, re-encode at CRF 28, decode; count found and wrong.
+def trace_scenario(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
+    """Tracing leaked clips on realistic content: see bench/bench_trace.py."""
+    import bench_trace
 
-    The decoder is given the candidate original sizes the trace page gives it: every preset size and every
-    registered output's size (here the outputs are 832x480, Wan's usual size, which is not a preset).
-    """
-    import secrets
-    import statistics
-    import tempfile
-
-    import numpy as np
-
-    from generation.engine.encode import encode_mp4, read_frames
-    from generation.engine.watermark import MAX_PAYLOAD_ID, MIN_CONFIDENCE, decode_forensic, embed_forensic
-    from generation.services.trace import preset_sizes
-
-    # A 3-second 480p output (the excerpt needs 2 s of it; marking all 5 s of a full output adds only time).
-    width, height, fps, frames_total = 832, 480, 16, 49
-    candidates = sorted({*preset_sizes(), (width, height)})
-    found = wrong = 0
-    confidences, psnrs = [], []
-    rng = np.random.default_rng(7)
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as workdir:
-        for n in range(count):
-            payload = secrets.randbelow(MAX_PAYLOAD_ID + 1)
-            frames = _synthetic_clip(rng, frames_total, height, width)
-            marked = embed_forensic(frames, payload)
-            psnrs.append(_psnr(frames, marked))
-            original = Path(workdir) / f"{n}.mp4"
-            encode_mp4(marked, fps, original)
-            decoded_frames = read_frames(original)
-            start = int(rng.integers(0, frames_total - 2 * fps))
-            excerpt = _scale(decoded_frames[start : start + 2 * fps], 1280, 720)
-            leaked = Path(workdir) / f"{n}-leak.mp4"
-            encode_mp4(excerpt, fps, leaked, crf=28)
-            result = decode_forensic(read_frames(leaked), original_sizes=candidates)
-            found += result.payload_id == payload
-            wrong += result.payload_id is not None and result.payload_id != payload
-            if result.payload_id == payload:
-                confidences.append(result.confidence)
-    print(f"\n## (d) tracing {count} two-second excerpts, {width}x{height} -> 1280x720, CRF 28")
-    print(f"found: {found}/{count}, wrong: {wrong} (goal >= 99 found, 0 wrong); {time.perf_counter() - started:.0f} s")
-    print(
-        f"candidate original sizes: {len(candidates)} (the presets and 832x480); "
-        f"threshold: confidence >= {MIN_CONFIDENCE}"
-    )
-    if confidences:
-        print(f"confidence of the found: min {min(confidences):.4f}, median {statistics.median(confidences):.4f}")
-    print(
-        f"PSNR of the forensic mark (luma offsets, all channels): min {min(psnrs):.2f} dB, median "
-        f"{statistics.median(psnrs):.2f} dB"
-    )
-    _embed_timings(rng)
-    _unmarked_scenario(unmarked_count, candidates, rng)
-
-
-def _psnr(reference, marked) -> float:
-    import numpy as np
-
-    mse = float(np.mean((reference.astype(np.float32) - marked.astype(np.float32)) ** 2))
-    return 10 * np.log10(255**2 / mse)
-
-
-def _embed_timings(rng) -> None:
-    """Seconds per frame to embed the forensic mark, the spread mark against the legacy one, at 480p and 1080p."""
-    from generation.engine.watermark import embed_forensic, embed_legacy_forensic
-
-    for width, height in ((832, 480), (1920, 1080)):
-        frames = _synthetic_clip(rng, 8, height, width)
-        figures = []
-        for embed in (embed_forensic, embed_legacy_forensic):
-            embed(frames[:1], 1)  # warm-up: imports, caches
-            timings = []
-            for _ in range(3):
-                started = time.perf_counter()
-                embed(frames, 1)
-                timings.append((time.perf_counter() - started) / len(frames))
-            figures.append(min(timings))
-        print(
-            f"embed seconds per {width}x{height} frame (best of 3 runs of 8 frames): spread {figures[0]:.4f}, "
-            f"legacy dwtDctSvd {figures[1]:.4f} ({figures[1] / figures[0]:.0f}x)"
-        )
-
-
-UNMARKED_KINDS = ("gradients", "scene", "noise", "smooth noise", "static texture", "edges", "flat", "other key")
-UNMARKED_SIZES = ((256, 256), (448, 256), (832, 480), (1280, 720))
-
-
-def _unmarked_scenario(count: int, candidates, rng) -> None:
-    """Clips without our mark (or with another key's), re-encoded at CRF 28: the spread decoder must name nobody."""
-    import tempfile
-
-    from generation.engine.encode import encode_mp4, read_frames
-    from generation.engine.watermark import MIN_CONFIDENCE, read_spread_mark
-
-    started = time.perf_counter()
-    named, highest = 0, {kind: 0.0 for kind in UNMARKED_KINDS}
-    with tempfile.TemporaryDirectory() as workdir:
-        for n in range(count):
-            kind = UNMARKED_KINDS[n % len(UNMARKED_KINDS)]
-            width, height = UNMARKED_SIZES[(n // len(UNMARKED_KINDS)) % len(UNMARKED_SIZES)]
-            clip = _unmarked_clip(kind, rng, 16, height, width)
-            path = Path(workdir) / f"unmarked-{n}.mp4"
-            encode_mp4(clip, 16, path, crf=28)
-            result = read_spread_mark(read_frames(path), original_sizes=candidates)
-            named += result.payload_id is not None
-            highest[kind] = max(highest[kind], result.confidence)
-    print(
-        f"unmarked: {count} clips of 16 frames ({', '.join(UNMARKED_KINDS)}; {len(UNMARKED_SIZES)} sizes from "
-        f"256x256 to 1280x720), CRF 28, read at their own and the preset sizes: named {named} (must be 0); "
-        f"{time.perf_counter() - started:.0f} s"
-    )
-    print(
-        f"highest confidence per kind (threshold {MIN_CONFIDENCE}): "
-        + ", ".join(f"{kind} {value:.3f}" for kind, value in highest.items())
-    )
-
-
-def _unmarked_clip(kind: str, rng, frames: int, height: int, width: int):
-    """Video without our mark: textures from smooth to noise, hard edges, and a mark made with a different key."""
-    import cv2
-    import numpy as np
-
-    from generation.engine.watermark import _embed_bits
-
-    shape = (frames, height, width, 3)
-    if kind == "gradients":
-        return _synthetic_clip(rng, frames, height, width)
-    if kind == "noise":
-        return rng.integers(0, 256, shape, dtype=np.uint8)
-    if kind == "smooth noise":  # like the demo model's frames
-        noise = rng.normal(128, 60, shape).astype(np.float32)
-        sigma = float(rng.uniform(1, 6))
-        return np.stack([np.clip(cv2.GaussianBlur(f, (0, 0), sigma) * 3 - 256, 0, 255) for f in noise]).astype(np.uint8)
-    if kind == "flat":
-        colour = rng.integers(20, 236, 3)
-        return np.clip(colour + rng.normal(0, 2, shape), 0, 255).astype(np.uint8)
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    if kind in ("scene", "static texture"):
-        image = np.zeros((height, width, 3), dtype=np.float32)
-        for _ in range(12):
-            fx, fy = rng.uniform(-0.2, 0.2, 2)
-            image += rng.uniform(5, 25, 3) * np.sin(fx * x + fy * y + rng.uniform(0, 6.3))[..., None]
-        clip = np.repeat((128 + image)[None], frames, axis=0)
-        if kind == "scene":
-            for t in range(frames):
-                inside = (x - width * 0.2 - 6 * t) ** 2 + (y - height / 2) ** 2 < (height / 6) ** 2
-                clip[t][inside] = rng.integers(0, 256, 3)
-        return np.clip(clip + rng.normal(0, 3, shape), 0, 255).astype(np.uint8)
-    if kind == "edges":
-        image = np.full((height, width, 3), 128, dtype=np.uint8)
-        for _ in range(40):
-            x0, y0 = int(rng.integers(0, width)), int(rng.integers(0, height))
-            cv2.rectangle(
-                image,
-                (x0, y0),
-                (x0 + int(rng.integers(4, width // 3)), y0 + int(rng.integers(4, height // 3))),
-                rng.integers(0, 256, 3).tolist(),
-                -1,
-            )
-        return np.repeat(image[None], frames, axis=0)
-    if kind == "other key":
-        bits = rng.integers(0, 2, 64).astype(np.uint8)
-        return _embed_bits(_synthetic_clip(rng, frames, height, width), bits, key=int(rng.integers(1, 2**40)))
-    raise ValueError(kind)
-
-
-def _synthetic_clip(rng, frames: int, height: int, width: int):
-    """Moving gradients and shapes with a little noise: texture like a generated video's, not pure noise."""
-    import numpy as np
-
-    y, x = np.mgrid[0:height, 0:width].astype(np.float32)
-    phase = rng.uniform(0, 2 * np.pi, 3)
-    clip = np.empty((frames, height, width, 3), dtype=np.uint8)
-    for t in range(frames):
-        channels = [127 + 100 * np.sin(x / (40 + 10 * c) + y / (60 + 7 * c) + t / 6 + phase[c]) for c in range(3)]
-        image = np.stack(channels, axis=-1) + rng.normal(0, 4, (height, width, 3))
-        cx, cy = int(width / 2 + width / 3 * np.sin(t / 9 + phase[0])), int(height / 2)
-        image[max(0, cy - 60) : cy + 60, max(0, cx - 60) : cx + 60] = (230, 200, 40)
-        clip[t] = np.clip(image, 0, 255).astype(np.uint8)
-    return clip
-
-
-def _scale(frames, width: int, height: int):
-    import cv2
-    import numpy as np
-
-    return np.stack([cv2.resize(frame, (width, height), interpolation=cv2.INTER_CUBIC) for frame in frames])
+    bench_trace.run(count, unmarked_count, demo_count, marks)
 
 
 def front_end_scenario(*, artists: int, seconds: float) -> None:
@@ -526,12 +344,16 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--trace", action="store_true", help="also run the trace-excerpt benchmark (slow)")
     parser.add_argument("--trace-count", type=int, default=100)
-    parser.add_argument("--unmarked-count", type=int, default=200)
+    parser.add_argument("--unmarked-count", type=int, default=1000)
+    parser.add_argument("--demo-count", type=int, default=20, help="demo-model outputs through each attack")
     parser.add_argument("--trace-only", action="store_true", help="run (d) alone, without the web server")
     parser.add_argument("--front-ends", action="store_true", help="also run (e), the crowd and its front ends")
     parser.add_argument("--front-ends-only", action="store_true", help="run (e) alone")
     parser.add_argument("--artists", type=int, default=20)
     parser.add_argument("--simulated-seconds", type=float, default=3600)
+    parser.add_argument(
+        "--marks", default="tile,grid", help="the forensic marks to compare, on the same outputs and attacks"
+    )
     args = parser.parse_args()
 
     if args.front_ends_only:
@@ -549,7 +371,7 @@ def main() -> None:
         import django
 
         django.setup()
-        trace_scenario(args.trace_count, args.unmarked_count)
+        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count, args.marks.split(","))
         return
     _harness.setup_django()
     import redis
@@ -570,7 +392,7 @@ def main() -> None:
     finally:
         server.stop()
     if args.trace:
-        trace_scenario(args.trace_count, args.unmarked_count)
+        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count, args.marks.split(","))
     if args.front_ends:
         redis.Redis.from_url(BENCH_REDIS).flushdb()
         front_end_scenario(artists=args.artists, seconds=args.simulated_seconds)

@@ -27,16 +27,18 @@ def render_output(
     payload_id: int,
     workdir: Path,
     checkpoint: Callable[[str], None] | None = None,
+    forensic_mark: str = "grid",
 ) -> RenderedOutput:
     """Mark and encode one output into `workdir` as `<output_short_id>.mp4` and `<output_short_id>.jpg`.
 
     The poster is cut from the marked frames, so a leaked still carries both marks too. `checkpoint(phase)`
-    is called before marking and before encoding; it may raise to stop the render there.
+    is called before marking and before encoding; it may raise to stop the render there. `forensic_mark` is
+    the setting FORENSIC_MARK: "grid" or "tile".
     """
     checkpoint = checkpoint or (lambda phase: None)
     checkpoint("marking")
     marked = apply_visible_mark(frames, label=f"{PROGRAM_MARK} · {output_short_id}")
-    marked = embed_forensic(marked, payload_id)
+    marked = embed_forensic(marked, payload_id, mark=forensic_mark)
     checkpoint("encoding")
     workdir.mkdir(parents=True, exist_ok=True)
     video_path = workdir / f"{output_short_id}.mp4"

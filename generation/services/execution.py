@@ -310,6 +310,7 @@ def _store_output(job: GenerationJob, frames, gpu_seconds: float, *, progress: _
             payload_id=forensic_id,
             workdir=Path(workdir),
             checkpoint=progress.checkpoint,
+            forensic_mark=settings.FORENSIC_MARK,
         )
         progress.checkpoint(JobPhase.STORING)
         try:

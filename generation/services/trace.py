@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class TraceResult:
     payload_id: int | None
     confidence: float
     frames_voted: int
+    seconds: float = 0.0  # reading the clip and decoding its mark
 
     @property
     def found(self) -> bool:
@@ -49,9 +51,27 @@ class TraceResult:
             f"over {self.frames_voted} frames."
         )
 
+    def as_json(self) -> dict:
+        """What `trace_video --json` prints: who the clip names (all null when nobody), and how sure and fast."""
+        output = self.output
+        job = output.job if output else None
+        token = job.token if job and job.token_id else None
+        return {
+            "found": self.found,
+            "output": str(output.pk) if output else None,
+            "job": str(job.pk) if job else None,
+            "tester": output.owner.email if output else None,
+            "token": {"prefix": token.prefix, "name": token.name} if token else None,
+            "confidence": round(self.confidence, 4),
+            "seconds": round(self.seconds, 3),
+        }
+
 
 def candidate_original_sizes() -> list[tuple[int, int]]:
-    """The sizes a leaked clip may have had when it was marked: every registered output's, and the presets'."""
+    """The sizes an output marked before the tiled mark may have had: every registered output's, and the presets'.
+
+    Only the grid mark of those outputs needs them; the tiled mark is read from the clip alone.
+    """
     registered = Output.objects.order_by().values_list("width", "height").distinct()
     return sorted(set(preset_sizes()) | set(registered))
 
@@ -69,23 +89,25 @@ def preset_sizes() -> list[tuple[int, int]]:
 
 
 def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
-    """Decode the clip's forensic mark and name its output, or nobody."""
+    """Decode the clip's forensic mark and name its output, or nobody: the one path of the page and the command."""
     from generation.engine.encode import read_frames
     from generation.engine.watermark import decode_forensic
 
+    started = time.perf_counter()
     try:
         frames = read_frames(path, max_frames=MAX_TRACE_FRAMES)
     except Exception:  # noqa: BLE001 -- any undecodable upload simply carries no mark
-        result = TraceResult(None, None, 0.0, 0)
+        result = TraceResult(None, None, 0.0, 0, time.perf_counter() - started)
     else:
-        # The mark is read on the cell grid of the size it was embedded at, whatever the clip was scaled to.
         decoded = decode_forensic(frames, original_sizes=candidate_original_sizes())
         output = (
             Output.objects.select_related("job", "owner").filter(forensic_id=decoded.payload_id).first()
             if decoded.payload_id is not None
             else None
         )
-        result = TraceResult(output, decoded.payload_id, decoded.confidence, decoded.frames_voted)
+        result = TraceResult(
+            output, decoded.payload_id, decoded.confidence, decoded.frames_voted, time.perf_counter() - started
+        )
     audit_record(
         actor=actor,
         action="generation.traced",

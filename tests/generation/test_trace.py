@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from django.core.files.storage import default_storage
@@ -50,6 +52,29 @@ def test_trace_video_names_the_output_from_an_upscaled_excerpt_reencoded_at_crf_
     call_command("trace_video", str(tmp_path / "leak.mp4"))
     printed = capsys.readouterr().out
     assert str(output.pk) in printed and output.owner.email in printed
+
+
+def test_trace_video_json_prints_one_object_naming_output_job_tester_and_token(marked_clip, capsys):
+    output, clip = marked_clip
+    call_command("trace_video", str(clip), "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {"found", "output", "job", "tester", "token", "confidence", "seconds"}
+    assert printed["found"] is True
+    assert (printed["output"], printed["job"], printed["tester"]) == (
+        str(output.pk),
+        str(output.job.pk),
+        output.owner.email,
+    )
+    assert printed["confidence"] > 0.75 and printed["seconds"] > 0
+
+
+def test_trace_video_json_for_an_unmarked_clip_names_nobody_and_exits_zero(tmp_path, db, capsys):
+    clip = tmp_path / "unmarked.mp4"
+    encode_mp4(camera_like_frames(), 16, clip)
+    call_command("trace_video", str(clip), "--json")
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["found"] is False
+    assert printed["output"] is printed["job"] is printed["tester"] is printed["token"] is None
 
 
 def test_trace_video_names_nobody_for_an_unmarked_clip(tmp_path, db):

@@ -45,8 +45,11 @@ def test_a_former_tester_downloads_their_work_feedback_findings_and_statement(
     )
     report.replies.create(author=admin_user, text="Thanks, confirmed.", status_from="new", status_to="triaged")
     Finding.objects.create(
-        reporter=artist, category=Finding._meta.get_field("category").choices[0][0], severity="low",
-        title="Bypass", prompt="a forbidden scene",
+        reporter=artist,
+        category=Finding._meta.get_field("category").choices[0][0],
+        severity="low",
+        title="Bypass",
+        prompt="a forbidden scene",
     )
     licence = request_licence(admin_user, approved)
     licence_accept(actor=Actor(user=artist), licence=licence, credit_line="Aiko")
@@ -67,8 +70,15 @@ def test_a_former_tester_downloads_their_work_feedback_findings_and_statement(
 
     with default_storage.open(public_video_key(approved), "rb") as stored:
         assert archive.read(videos[0]) == stored.read()
-    assert {"README.txt", "works/index.csv", "feedback.json", "findings.json", "statement.csv", "showcase.csv",
-            "licences.csv"} <= names
+    assert {
+        "README.txt",
+        "works/index.csv",
+        "feedback.json",
+        "findings.json",
+        "statement.csv",
+        "showcase.csv",
+        "licences.csv",
+    } <= names
     index = list(csv.DictReader(io.StringIO(archive.read("works/index.csv").decode())))
     assert [row["output"] for row in index] == [str(approved.pk)]
     feedback = json.loads(archive.read("feedback.json"))

@@ -1,6 +1,7 @@
 """From generated frames to stored files: both marks are in the video and the poster, and the metadata is right."""
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from generation.engine.encode import probe_video, read_frames
@@ -23,6 +24,20 @@ def test_it_marks_encodes_and_traces_a_demo_video(demo_generation, tmp_path):
     assert decode_forensic(decoded).payload_id == PAYLOAD_ID
     corner = (slice(-30, None), slice(-140, None))
     assert decoded[:, corner[0], corner[1]].mean() < frames[:, corner[0], corner[1]].mean() - 10, "visible mark"
+
+
+@pytest.mark.parametrize(("forensic_mark", "scheme"), [("grid", "spread"), ("tile", "tiled")])
+def test_the_forensic_mark_setting_picks_the_mark_the_video_carries(demo_generation, tmp_path, forensic_mark, scheme):
+    rendered = render_output(
+        demo_generation.result.frames,
+        16,
+        output_short_id="k3x9q2",
+        payload_id=PAYLOAD_ID,
+        workdir=tmp_path,
+        forensic_mark=forensic_mark,
+    )
+    decoded = decode_forensic(read_frames(rendered.video_path))
+    assert (decoded.payload_id, decoded.scheme) == (PAYLOAD_ID, scheme)
 
 
 def test_the_poster_carries_the_visible_mark(demo_generation, tmp_path):
