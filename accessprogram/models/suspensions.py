@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models.program import Cohort, Program
 from accessprogram.models.tokens import AccessToken
@@ -132,46 +131,60 @@ class AnomalyThresholds(models.Model):
     # front of one credential cannot avoid without becoming as slow as one person. The defaults sit above
     # what simulated artists using the portal as people do ever reach (bench/bench_leaks.py --humans).
     submission_window_seconds = models.PositiveIntegerField(
-        default=120, validators=[MinValueValidator(10)], help_text=_("The window submissions are counted over.")
+        default=120,
+        validators=[MinValueValidator(10)],
+        help_text=gettext_lazy("The window submissions are counted over."),
     )
     max_submissions = models.PositiveIntegerField(
-        default=4, validators=[MinValueValidator(1)], help_text=_("Submissions per credential in that window.")
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=gettext_lazy("Submissions per credential in that window."),
     )
     max_prompts_per_hour = models.PositiveIntegerField(
-        default=30, validators=[MinValueValidator(1)], help_text=_("Distinct prompts per credential per hour.")
+        default=30,
+        validators=[MinValueValidator(1)],
+        help_text=gettext_lazy("Distinct prompts per credential per hour."),
     )
     max_refusals = models.PositiveIntegerField(
         default=10,
         validators=[MinValueValidator(1)],
-        help_text=_("Refused requests (rate limits, caps, retries) per credential in the sliding window."),
+        help_text=gettext_lazy("Refused requests (rate limits, caps, retries) per credential in the sliding window."),
     )
     max_headless_requests = models.PositiveIntegerField(
         default=5,
         validators=[MinValueValidator(1)],
-        help_text=_("Requests of one portal session in the sliding window without the Sec-Fetch headers of browsers."),
+        help_text=gettext_lazy(
+            "Requests of one portal session in the sliding window without the Sec-Fetch headers of browsers."
+        ),
     )
     max_blind_media = models.PositiveIntegerField(
         default=2,
         validators=[MinValueValidator(1)],
-        help_text=_("Videos one session asked for without their page in the sliding window (each is refused)."),
+        help_text=gettext_lazy(
+            "Videos one session asked for without their page in the sliding window (each is refused)."
+        ),
     )
     reauthenticate_on_new_network = models.BooleanField(
         default=True,
-        help_text=_("Ask for the password again when a session moves to another network or kind of browser."),
+        help_text=gettext_lazy(
+            "Ask for the password again when a session moves to another network or kind of browser."
+        ),
     )
     escalate_after = models.PositiveIntegerField(
         default=3,
         validators=[MinValueValidator(1)],
-        help_text=_("Containments of one tester's credentials that pause the tester until staff review."),
+        help_text=gettext_lazy("Containments of one tester's credentials that pause the tester until staff review."),
     )
     escalate_window_seconds = models.PositiveIntegerField(
         default=7 * 24 * 3600,
         validators=[MinValueValidator(60)],
-        help_text=_("The window those containments are counted over."),
+        help_text=gettext_lazy("The window those containments are counted over."),
     )
     mint_cooldown_seconds = models.PositiveIntegerField(
         default=24 * 3600,
-        help_text=_("After a containment, a new token needs the password (and admins are told) for this long."),
+        help_text=gettext_lazy(
+            "After a containment, a new token needs the password (and admins are told) for this long."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 
 from accessprogram.errors import Conflict, DomainError, LimitReached, NotAllowed
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
@@ -80,7 +79,7 @@ def token_create(
     containment = containment_latest(owner, within_seconds=cooldown) if cooldown else None
     if containment is not None and (password_at is None or password_at < containment.created_at.timestamp()):
         raise NotAllowed(
-            _("One of your credentials was contained; confirm your password before creating a new token."),
+            gettext("One of your credentials was contained; confirm your password before creating a new token."),
             code="reauthentication_required",
         )
     name = (name or "").strip()

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
@@ -25,13 +24,13 @@ class JobStatus(models.TextChoices):
 class JobPhase(models.TextChoices):
     """Where a running job is, so a stuck or cancelled job says what it was doing."""
 
-    WAITING = "waiting", _("Waiting")
-    DENOISING = "denoising", _("Denoising")
-    DECODING = "decoding", _("Decoding")
-    MARKING = "marking", _("Marking")
-    ENCODING = "encoding", _("Encoding")
-    STORING = "storing", _("Storing")
-    DONE = "done", _("Done")
+    WAITING = "waiting", gettext_lazy("Waiting")
+    DENOISING = "denoising", gettext_lazy("Denoising")
+    DECODING = "decoding", gettext_lazy("Decoding")
+    MARKING = "marking", gettext_lazy("Marking")
+    ENCODING = "encoding", gettext_lazy("Encoding")
+    STORING = "storing", gettext_lazy("Storing")
+    DONE = "done", gettext_lazy("Done")
 
 
 TERMINAL_STATUSES = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
