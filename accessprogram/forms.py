@@ -210,7 +210,7 @@ class CohortForm(forms.ModelForm):
             "quota_period": gettext_lazy("Quota period"),
             "quota_unit": gettext_lazy("Quota unit"),
             "quota_amount": gettext_lazy("Quota amount"),
-            "max_active_jobs": gettext_lazy("Max active jobs"),
+            "max_active_jobs": gettext_lazy("Videos at once"),
             "max_duration_seconds": gettext_lazy("Max duration seconds"),
             "max_resolution": gettext_lazy("Max resolution"),
             "approvals_required": gettext_lazy("Approvals required"),

@@ -18,7 +18,7 @@ def job_for_user(user, job_id) -> GenerationJob:
     try:
         return jobs_for_user(user).get(pk=job_id)
     except (GenerationJob.DoesNotExist, ValueError, ValidationError) as exc:
-        raise Http404(gettext("No such job.")) from exc
+        raise Http404(gettext("No such generation.")) from exc
 
 
 def outputs_for_user(user):

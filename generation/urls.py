@@ -1,4 +1,5 @@
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from generation.views import media, ops, portal, trace
 
@@ -8,10 +9,16 @@ urlpatterns = [
     path("generate/", portal.generate, name="generate"),
     path("library/", portal.library, name="library"),
     path("library/status/", portal.library_status, name="library_status"),
-    path("jobs/<uuid:pk>/", portal.job_detail, name="job_detail"),
-    path("jobs/<uuid:pk>/cancel/", portal.job_cancel, name="job_cancel"),
-    path("jobs/<uuid:pk>/rerun/", portal.job_rerun, name="job_rerun"),
-    path("jobs/<uuid:pk>/variation/", portal.job_variation, name="job_variation"),
+    path("generations/<uuid:pk>/", portal.job_detail, name="job_detail"),
+    path("generations/<uuid:pk>/cancel/", portal.job_cancel, name="job_cancel"),
+    path("generations/<uuid:pk>/rerun/", portal.job_rerun, name="job_rerun"),
+    path("generations/<uuid:pk>/variation/", portal.job_variation, name="job_variation"),
+    # The portal said "jobs" until it took the API's noun: old bookmarks move permanently.
+    re_path(
+        r"^jobs/(?P<rest>[0-9a-f-]{36}/(?:(?:cancel|rerun|variation)/)?)$",
+        RedirectView.as_view(url="/generations/%(rest)s", permanent=True, query_string=True),
+        name="jobs_moved",
+    ),
     path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
     path("staff/trace/", trace.trace, name="trace"),

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 
 class TokenScope(models.TextChoices):
-    GENERATE = "generate", gettext_lazy("Generate (submit and cancel jobs)")
-    READ = "read", gettext_lazy("Read (jobs, outputs' metadata, your account)")
+    GENERATE = "generate", gettext_lazy("Generate (submit and cancel generations)")
+    READ = "read", gettext_lazy("Read (generations, outputs' metadata, your account)")
     DOWNLOAD = "download", gettext_lazy("Download (video bytes; granted by an admin only)")
 
 

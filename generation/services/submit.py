@@ -237,7 +237,7 @@ def generation_job_cancel(
     job = GenerationJob.objects.select_for_update().get(pk=job.pk)
     if job.is_terminal:
         raise Conflict(
-            gettext("This job has already %(status)s.") % {"status": job.get_status_display().lower()},
+            gettext("This generation has already %(status)s.") % {"status": job.get_status_display().lower()},
             code="job_finished",
         )
     now = timezone.now()

@@ -45,6 +45,8 @@ RULES: dict[str, set[str]] = {
     "generation:job_cancel": {ARTIST},
     "generation:job_rerun": {ARTIST},
     "generation:job_variation": {ARTIST},
+    # A permanent redirect to generation:job_detail and the rest, behind the same NDA gate as every page.
+    "generation:jobs_moved": {ANON, ARTIST, REVIEWER, ADMIN},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
@@ -355,6 +357,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
             )
         },
         **{name: {"pk": job.pk} for name in ("generation-detail", "generation-cancel")},
+        "generation:jobs_moved": {"rest": f"{job.pk}/"},
         **{
             name: {"pk": artist_output.pk}
             for name in ("generation:output_video", "generation:output_poster", "output-detail", "output-media")

@@ -166,7 +166,7 @@ def _real_urls(program) -> list[str]:
         f"/gallery/{program['entry'].slug}/poster/",
     ]
     for output in (pending, approved):
-        urls += [f"/outputs/{output.pk}/video/", f"/outputs/{output.pk}/poster/", f"/jobs/{output.job_id}/"]
+        urls += [f"/outputs/{output.pk}/video/", f"/outputs/{output.pk}/poster/", f"/generations/{output.job_id}/"]
         urls += [f"/api/v1/outputs/{output.pk}/", f"/api/v1/outputs/{output.pk}/media/", f"/review/{output.pk}/"]
         urls += [f"/api/v1/generations/{output.job_id}/", f"/api/v1/outputs/{output.pk}/media.json"]
     return urls

@@ -86,7 +86,7 @@ def test_an_invited_artist_generates_a_video_that_is_approved_shared_and_played_
 
     # Then the job page shows progress as the worker renders, and the finished video, without a reload
     card.get_by_role("link").first.click()
-    expect(tester).to_have_url(re.compile(rf"/jobs/{job.pk}/$"))
+    expect(tester).to_have_url(re.compile(rf"/generations/{job.pk}/$"))
     tester.evaluate(
         """() => {
             window.__sameDocument = true;
@@ -166,7 +166,7 @@ def test_an_invited_artist_generates_a_video_that_is_approved_shared_and_played_
     story.shot(visitor, "visitor-plays")
     # The visitor still reaches nothing private: not the owner's media URL, not the job page.
     assert visitor.request.get(f"/outputs/{output.pk}/video/", max_redirects=0).status in (302, 404)
-    assert visitor.request.get(f"/jobs/{job.pk}/", max_redirects=0).status in (302, 404)
+    assert visitor.request.get(f"/generations/{job.pk}/", max_redirects=0).status in (302, 404)
 
 
 def rendered_mp4(tmp_path) -> bytes:
@@ -202,7 +202,7 @@ def test_a_rejected_output_stays_private(
     # Then the owner sees the reason, no way to share, and a clear refusal if they try anyway
     owner = story.person("owner")
     sign_in(owner, artist.email)
-    owner.goto(f"/jobs/{output.job_id}/")
+    owner.goto(f"/generations/{output.job_id}/")
     panel = owner.locator(".review-panel")
     expect(panel).to_contain_text("Rejected")
     expect(panel).to_contain_text("The horizon flickers; try more steps.")
@@ -230,7 +230,7 @@ def test_a_rejected_output_stays_private(
     # And another artist and an anonymous visitor get nothing: no page, no bytes, nothing in the gallery
     other = story.person("other-artist")
     sign_in(other, artist2.email)
-    for path in (f"/jobs/{output.job_id}/", f"/outputs/{output.pk}/video/", f"/outputs/{output.pk}/poster/"):
+    for path in (f"/generations/{output.job_id}/", f"/outputs/{output.pk}/video/", f"/outputs/{output.pk}/poster/"):
         assert other.request.get(path).status == 404, path
     other.goto("/library/")
     expect(other.locator(".library")).not_to_contain_text(output.job.prompt)

@@ -70,7 +70,7 @@ def rows(artist, reviewer, demo_generation_model) -> dict[str, str]:
     link = share_link_create(actor=Actor(user=artist), output=approved, credit_line="Aiko")
     gallery_add(actor=Actor(user=artist), output=approved, credit_line="Aiko")
     pending = make_output(artist, demo_generation_model)
-    return {"share": f"/s/{link.slug}/", "job": f"/jobs/{approved.job_id}/", "review": f"/review/{pending.pk}/"}
+    return {"share": f"/s/{link.slug}/", "job": f"/generations/{approved.job_id}/", "review": f"/review/{pending.pk}/"}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "artist", "reviewer", "admin"])

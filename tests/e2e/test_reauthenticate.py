@@ -27,7 +27,7 @@ def test_a_session_on_a_new_network_confirms_the_password_and_carries_on(
     sign_in(page, artist.email)
 
     # When they open their video's page and play it, and come back to the library often
-    page.goto(f"/jobs/{output.job_id}/")
+    page.goto(f"/generations/{output.job_id}/")
     assert play(page)["currentTime"] > 0
     for _ in range(8):
         page.goto("/library/")
@@ -43,7 +43,7 @@ def test_a_session_on_a_new_network_confirms_the_password_and_carries_on(
     page.fill("input[name=password]", PASSWORD)
     page.get_by_role("button", name="Confirm").click()
     expect(page).to_have_url(re.compile(r"/library/"))
-    page.goto(f"/jobs/{output.job_id}/")
+    page.goto(f"/generations/{output.job_id}/")
     assert play(page)["currentTime"] > 0
     story.shot(page, "playing-on-the-new-network")
     assert not Suspension.objects.exists()

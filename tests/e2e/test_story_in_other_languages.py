@@ -148,7 +148,7 @@ def test_an_artist_abroad_signs_up_signs_the_nda_generates_and_shares_in_their_l
     expect(tester).to_have_url(re.compile(r"/library/#job-"))
     job = GenerationJob.objects.get(owner=user)
     expect(tester.locator(f"#job-{job.pk}")).to_contain_text(who["prompt"])
-    tester.goto(f"/jobs/{job.pk}/")
+    tester.goto(f"/generations/{job.pk}/")
     try:
         tester.wait_for_selector(".player video", timeout=90_000)
     except PlaywrightTimeout:
@@ -171,7 +171,7 @@ def test_an_artist_abroad_signs_up_signs_the_nda_generates_and_shares_in_their_l
     story.shot(tester, "tester-ledger")
 
     # When they share the approved video with a credit line in their own script
-    tester.goto(f"/jobs/{job.pk}/")
+    tester.goto(f"/generations/{job.pk}/")
     panel = tester.locator(".review-panel")
     share_action = f"form[action='/outputs/{output.pk}/share/']"
     panel.locator("details", has=tester.locator(share_action)).locator("summary").click()
@@ -201,7 +201,7 @@ def test_an_artist_abroad_signs_up_signs_the_nda_generates_and_shares_in_their_l
 
     # And the artist's own switch is remembered on their account
     switch_language(tester, "en")
-    expect(tester).to_have_url(re.compile(rf"/jobs/{job.pk}/$"))
+    expect(tester).to_have_url(re.compile(rf"/generations/{job.pk}/$"))
     assert html_lang(tester) == "en"
     user.refresh_from_db()
     assert user.language == "en"

@@ -57,3 +57,13 @@ def test_media_supports_ranges_and_refuses_others(demo_generation_model, artist,
     assert as_admin.get(url).status_code == 200
     assert client_for(artist2).get(url).status_code == 404
     assert client_for(None).get(url).status_code == 302
+
+
+def test_old_job_addresses_move_permanently_to_generations(demo_generation_model, artist, as_artist):
+    job_id = make_output(artist, demo_generation_model).job_id
+    for name, tail in (("job_detail", ""), ("job_cancel", "cancel/"), ("job_rerun", "rerun/")):
+        new = reverse(f"generation:{name}", args=[job_id])
+        assert new == f"/generations/{job_id}/{tail}"
+        moved = as_artist.get(f"/jobs/{job_id}/{tail}?from=bookmark")
+        assert moved.status_code == 301 and moved["Location"] == f"{new}?from=bookmark"
+    assert as_artist.get(f"/jobs/{job_id}/delete/").status_code == 404

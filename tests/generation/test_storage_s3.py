@@ -28,7 +28,7 @@ def test_media_redirects_to_a_short_lived_signed_url(s3_storage, demo_generation
     from tests.conftest import client_for
 
     output = make_output(artist, demo_generation_model, video=b"mp4-bytes" * 100)
-    as_artist.get(f"/jobs/{output.job_id}/")  # a person downloads it from its page
+    as_artist.get(f"/generations/{output.job_id}/")  # a person downloads it from its page
     response = as_artist.get(f"/api/v1/outputs/{output.pk}/media/?download=1")
     assert response.status_code == 302
     url = response["Location"]

@@ -61,7 +61,7 @@ def test_a_job_runs_on_a_real_worker_and_its_video_traces_back_to_the_tester(
     assert traced.found and traced.output.pk == output.pk and traced.output.owner == artist
 
     # The owner plays it with seeking (HTTP Range); the API reports the finished job.
-    as_artist.get(f"/jobs/{job_id}/")
+    as_artist.get(f"/generations/{job_id}/")
     response = as_artist.get(f"/api/v1/outputs/{output.pk}/media/", HTTP_RANGE="bytes=0-99")
     assert response.status_code == 206 and len(b"".join(response.streaming_content)) == 100
     body = as_artist.get(f"/api/v1/generations/{job_id}/").json()
