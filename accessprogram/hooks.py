@@ -18,6 +18,10 @@ JOBS_STOP = "jobs_stop"
 """accessprogram (a suspension, a leaked token) → generation: stop the jobs matching `reach`, a Q over a
 job's `owner`, `cohort` and `token` lookups; called with `actor`, `reach`, `reason`; returns StoppedJobs."""
 
+JOBS_COUNT = "jobs_count"
+"""accessprogram (a suspension's confirmation) → generation: count what `jobs_stop` would stop in `reach`,
+stopping nothing; called with `reach`; returns StoppedJobs (queued jobs as `cancelled`, running as `stopping`)."""
+
 MEMBER_SUMMARY = "member_summary"
 """accessprogram (`GET /api/v1/me/`) → generation: what a tester has left; called with `user`; returns
 a dict merged into the answer."""
@@ -37,7 +41,9 @@ PUBLIC_CREDITS = "public_credits"
 """review (the gallery, a share page) → showcase: credit lines public pages must show; called with
 `outputs`; returns a dict of output id → list of lines."""
 
-HOOK_NAMES = frozenset({JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, OUTPUT_PANELS, PROMPT_SUBMITTED, PUBLIC_CREDITS})
+HOOK_NAMES = frozenset(
+    {JOBS_COUNT, JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, OUTPUT_PANELS, PROMPT_SUBMITTED, PUBLIC_CREDITS}
+)
 
 _registry: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

@@ -8,9 +8,10 @@ class GenerationConfig(AppConfig):
     def ready(self) -> None:
         from accessprogram import hooks
         from generation.services.quota import quota_summary
-        from generation.services.submit import generation_jobs_stop
+        from generation.services.submit import generation_jobs_count, generation_jobs_stop
 
         hooks.register(hooks.JOBS_STOP, generation_jobs_stop)
+        hooks.register(hooks.JOBS_COUNT, generation_jobs_count)
         hooks.register(hooks.MEMBER_SUMMARY, quota_summary)
         from generation.worker import connect_signals
 

@@ -10,7 +10,7 @@ import markdown
 import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import override as translation_override
 from accessprogram.errors import Conflict, DomainError
 from accessprogram.localization import format_datetime_zoned, language_codes, speaking_to
 from accessprogram.models import (
+    Membership,
     NdaAcceptance,
     NdaClause,
     NdaClauseDecision,
@@ -27,6 +28,7 @@ from accessprogram.models import (
     Program,
     User,
 )
+from accessprogram.models.users import ROLE_GROUPS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 
@@ -211,6 +213,23 @@ def nda_translation_save(*, actor: Actor, nda: NdaVersion, spec: TranslationSpec
         actor=actor, action="nda.translated", target=nda, details={"version": nda.version, "language": spec.language}
     )
     return translation
+
+
+def nda_publish_reach(nda: NdaVersion) -> int:
+    """How many testers publishing `nda` sends back to sign before they can go on: every active tester of its
+    program who has not accepted this version (staff are bound by their employment terms instead)."""
+    staff = Q(is_superuser=True) | Q(groups__name__in=ROLE_GROUPS.values())
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__status=Membership.Status.ACTIVE,
+            memberships__cohort__program_id=nda.program_id,
+        )
+        .exclude(pk__in=User.objects.filter(staff).values("pk"))
+        .exclude(nda_acceptances__nda=nda)
+        .distinct()
+        .count()
+    )
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ running ones are asked to stop, which the worker sees at its next denoising step
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, NotAllowed
-from accessprogram.hooks import JOBS_STOP, StoppedJobs, run_hooks
+from accessprogram.hooks import JOBS_COUNT, JOBS_STOP, StoppedJobs, run_hooks
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
 from accessprogram.localization import lazy_message
 from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
@@ -112,8 +113,11 @@ def jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
     return StoppedJobs(cancelled=sum(r.cancelled for r in results), stopping=sum(r.stopping for r in results))
 
 
-def suspension_resolve_target(*, scope: str, target: str | None) -> Any:
-    """The token (id), tester (e-mail or id), cohort (name or id) or program (name, id or empty) meant."""
+def suspension_resolve_target(*, scope: str, target: str | None, typed: bool = False) -> Any:
+    """The token (id), tester (e-mail or id), cohort (name or id) or program (name, id or empty) meant.
+
+    `typed` is the portal's stricter reading: every scope names its target, and the whole program only by
+    its exact name, typed out, so that no empty field or slip of a menu suspends every tester."""
     if scope not in SuspensionScope.values:
         raise DomainError(
             gettext("Unknown scope “%(scope)s”; choose one of %(choices)s.")
@@ -121,6 +125,15 @@ def suspension_resolve_target(*, scope: str, target: str | None) -> Any:
             field="scope",
         )
     value = (target or "").strip()
+    if scope == SuspensionScope.PROGRAM and typed:
+        program = Program.current()
+        if value != program.name:
+            raise DomainError(
+                gettext("To suspend every tester, type the program's name, “%(name)s”, exactly as the target.")
+                % {"name": program.name},
+                field="target",
+            )
+        return program
     if scope == SuspensionScope.PROGRAM and value in ("", "current"):
         return Program.current()
     if not value:
@@ -168,6 +181,57 @@ def _check_target(actor: Actor, scope: str, target: Any) -> None:
             raise DomainError(gettext("Staff are not suspended: change their roles instead."), field="target")
 
 
+@dataclass(frozen=True)
+class SuspensionReach:
+    """What a suspension would stop, counted now."""
+
+    testers: int  # testers locked out of the portal and the API
+    tokens: int  # live access tokens that stop working
+    queued: int  # queued jobs, cancelled at once
+    running: int  # running jobs, stopped at their next step
+
+
+def suspension_reach_count(*, actor: Actor, scope: str, target: Any) -> SuspensionReach:
+    """Count what suspending `target` would stop, before anyone confirms it; Conflict if it is suspended already.
+
+    The count applies the one rule (`suspension_reach`) to a trial suspension that is rolled back at once,
+    so what the confirmation says is what `suspension_create` then does."""
+    _check_admin(actor, gettext("Only program admins can suspend access."))
+    if scope not in SuspensionScope.values:
+        raise DomainError(gettext("Unknown scope “%(scope)s”.") % {"scope": scope}, field="scope")
+    _check_target(actor, scope, target)
+    with transaction.atomic():
+        trial = Suspension(scope=scope, reason="trial", **{SCOPE_FIELDS[SuspensionScope(scope)]: target})
+        _save_new(trial)
+        only = Suspension.objects.filter(pk=trial.pk)
+        testers = User.objects.filter(suspension_reach(user="pk", suspensions=only)).count()
+        tokens = (
+            AccessToken.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+            .filter(suspension_reach(user="owner", token="pk", suspensions=only))
+            .count()
+        )
+        jobs = run_hooks(JOBS_COUNT, reach=_jobs_in_scope(trial))
+        transaction.set_rollback(True)
+    return SuspensionReach(
+        testers=testers,
+        tokens=tokens,
+        queued=sum(j.cancelled for j in jobs),
+        running=sum(j.stopping for j in jobs),
+    )
+
+
+def _save_new(suspension: Suspension) -> None:
+    """Insert a suspension; Conflict when its target already has an active one."""
+    try:
+        with transaction.atomic():
+            suspension.save()
+    except IntegrityError:
+        raise Conflict(
+            gettext("%(target_label)s is already suspended.") % {"target_label": suspension.target_label},
+            code="already_suspended",
+        ) from None
+
+
 @transaction.atomic
 def suspension_create(
     *,
@@ -194,14 +258,7 @@ def suspension_create(
         created_by=actor.user,
         **{SCOPE_FIELDS[SuspensionScope(scope)]: target},
     )
-    try:
-        with transaction.atomic():
-            suspension.save()
-    except IntegrityError:
-        raise Conflict(
-            gettext("%(target_label)s is already suspended.") % {"target_label": suspension.target_label},
-            code="already_suspended",
-        ) from None
+    _save_new(suspension)
     stopped = jobs_stop(
         actor=actor,
         reach=_jobs_in_scope(suspension),

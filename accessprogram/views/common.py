@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from accessprogram.errors import DomainError, InvalidFields
 
@@ -24,3 +26,40 @@ def add_domain_error(form: forms.Form, error: DomainError) -> int:
     for field, message in domain_error_messages(error):
         form.add_error(field if field in form.fields else None, message)
     return error.status_code
+
+
+# The second step of a dangerous action posts this field; the first step only shows what the action reaches.
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request: HttpRequest) -> bool:
+    """True when the person saw what a dangerous action reaches and confirmed it (the second step)."""
+    return request.method == "POST" and request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def confirmation_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    lead: str,
+    action: str,
+    confirm_label: str,
+    cancel_url: str,
+    reach: list[str] | None = None,
+    fields: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Ask before a dangerous action: what it does, what it reaches, and a form that repeats the request
+    (`fields`) with the confirm field. Works without script; static/js/confirm.js only adds a dialog."""
+    context = {
+        "title": title,
+        "lead": lead,
+        "reach": reach or [],
+        "action": action,
+        "fields": sorted((fields or {}).items()),
+        "confirm_field": CONFIRM_FIELD,
+        "confirm_label": confirm_label,
+        "cancel_url": cancel_url,
+    }
+    response = render(request, "confirm.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

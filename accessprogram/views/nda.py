@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
 
 from accessprogram.access import program_admin_required
 from accessprogram.csv_files import csv_lines
@@ -23,13 +24,14 @@ from accessprogram.services.nda import (
     nda_current,
     nda_missing_languages,
     nda_publish,
+    nda_publish_reach,
     nda_receipt_text,
     nda_render_html,
     nda_required_for,
     nda_text_for_reader,
     nda_translation_save,
 )
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
 
 
 def _safe_next(request) -> str | None:
@@ -151,9 +153,27 @@ def nda_admin_detail(request, pk: int):
 
 
 @program_admin_required
-@require_POST
 def nda_admin_publish(request, pk: int):
+    """Publish in two steps: first how many testers must sign again, then the confirmed publication."""
     nda = get_object_or_404(NdaVersion, pk=pk)
+    if not confirmed(request) and nda.status == NdaVersion.Status.DRAFT:
+        testers = nda_publish_reach(nda)
+        return confirmation_page(
+            request,
+            title=_("Publish version %(version)s of “%(title)s”?") % {"version": nda.version, "title": nda.title},
+            lead=_("It becomes the current agreement at once and replaces the version in force."),
+            reach=[
+                ngettext(
+                    "%(count)d tester must accept it before they can go on.",
+                    "%(count)d testers must accept it before they can go on.",
+                    testers,
+                )
+                % {"count": testers}
+            ],
+            action=reverse("accessprogram:nda_admin_publish", args=[nda.pk]),
+            confirm_label=_("Publish version %(version)s") % {"version": nda.version},
+            cancel_url=reverse("accessprogram:nda_admin_detail", args=[nda.pk]),
+        )
     try:
         nda_publish(actor=Actor.from_request(request), nda=nda)
     except DomainError as exc:

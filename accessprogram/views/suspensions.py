@@ -6,31 +6,34 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext, gettext_lazy
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
 from accessprogram.errors import DomainError
 from accessprogram.models import AnomalyThresholds, Suspension, SuspensionScope
+from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.anomalies import anomaly_thresholds_save
 from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import (
     SUSPENDED_MESSAGES,
+    SuspensionReach,
     suspension_active_for,
     suspension_create,
     suspension_lift,
+    suspension_reach_count,
     suspension_resolve_target,
 )
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
 
 
 class SuspensionForm(forms.Form):
     scope = forms.ChoiceField(choices=SuspensionScope.choices, label=gettext_lazy("Scope"))
     target = forms.CharField(
-        required=False,
         max_length=254,
         help_text=gettext_lazy(
-            "A token's id, a tester's e-mail or a cohort's name; leave empty to suspend the whole program."
+            "A token's id, a tester's e-mail or a cohort's name; for the whole program, type the program's name."
         ),
         label=gettext_lazy("Target"),
     )
@@ -95,16 +98,53 @@ def _page(request, *, form: SuspensionForm, thresholds_form: ThresholdsForm, sta
     )
 
 
+def _reach_lines(reach: SuspensionReach) -> list[str]:
+    return [
+        ngettext("%(count)d tester loses access", "%(count)d testers lose access", reach.testers)
+        % {"count": reach.testers},
+        ngettext("%(count)d live access token stops working", "%(count)d live access tokens stop working", reach.tokens)
+        % {"count": reach.tokens},
+        ngettext("%(count)d rendering video stops", "%(count)d rendering videos stop", reach.running)
+        % {"count": reach.running},
+        ngettext("%(count)d queued video is cancelled", "%(count)d queued videos are cancelled", reach.queued)
+        % {"count": reach.queued},
+    ]
+
+
+def _confirm_suspension(request, *, data: dict, target, reach: SuspensionReach):
+    scope = SuspensionScope(data["scope"])
+    label = Suspension(scope=scope, **{SCOPE_FIELDS[scope]: target}).target_label
+    title = {
+        SuspensionScope.TOKEN: gettext("Suspend the %(target_label)s?"),
+        SuspensionScope.TESTER: gettext("Suspend the tester %(target_label)s?"),
+        SuspensionScope.COHORT: gettext("Suspend the cohort “%(target_label)s”?"),
+        SuspensionScope.PROGRAM: gettext("Suspend the whole program, “%(target_label)s”?"),
+    }[scope]
+    return confirmation_page(
+        request,
+        title=title % {"target_label": label},
+        lead=gettext("It takes effect on the next request in every web process and GPU worker:"),
+        reach=_reach_lines(reach),
+        action=reverse("accessprogram:suspension_list"),
+        fields={name: data[name] for name in ("scope", "target", "reason")},
+        confirm_label=gettext("Suspend now"),
+        cancel_url=reverse("accessprogram:suspension_list"),
+    )
+
+
 @program_admin_required
 def suspension_list(request):
+    """Suspend in two steps: the form shows what the suspension would stop, and only a confirmation applies it."""
     form = SuspensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        actor = Actor.from_request(request)
         try:
-            target = suspension_resolve_target(scope=data["scope"], target=data["target"])
-            suspension = suspension_create(
-                actor=Actor.from_request(request), scope=data["scope"], target=target, reason=data["reason"]
-            )
+            target = suspension_resolve_target(scope=data["scope"], target=data["target"], typed=True)
+            if not confirmed(request):
+                reach = suspension_reach_count(actor=actor, scope=data["scope"], target=target)
+                return _confirm_suspension(request, data=data, target=target, reach=reach)
+            suspension = suspension_create(actor=actor, scope=data["scope"], target=target, reason=data["reason"])
         except DomainError as exc:
             add_domain_error(form, exc)
         else:

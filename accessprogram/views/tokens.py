@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
-from django.views.decorators.http import require_POST
 
 from accessprogram.access import tester_required
 from accessprogram.errors import DomainError
@@ -19,7 +18,7 @@ from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
 from accessprogram.services.tokens import token_create, token_revoke, tokens_for_user
 from accessprogram.services.watch import session_password_at
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
 
 
 class TokenForm(forms.Form):
@@ -70,12 +69,24 @@ def token_list(request):
 
 
 @tester_required
-@require_POST
 def token_revoke_view(request, pk: int):
+    """Asks first (a page that works without script); only a POST with the confirm field revokes."""
     try:
         token = tokens_for_user(request.user).filter(owner=request.user).get(pk=pk)
     except AccessToken.DoesNotExist as exc:
         raise Http404(gettext("No such token.")) from exc
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=gettext("Revoke the token “%(name)s” (%(prefix)s…)?") % {"name": token.name, "prefix": token.prefix},
+            lead=gettext(
+                "Every script and tool that uses it stops working at once, and it cannot be restored: "
+                "you would create a new token."
+            ),
+            action=reverse("accessprogram:token_revoke", args=[token.pk]),
+            confirm_label=gettext("Revoke the token"),
+            cancel_url=reverse("accessprogram:token_list"),
+        )
     token_revoke(actor=Actor.from_request(request), token=token)
     messages.success(
         request,

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -299,3 +299,12 @@ def generation_jobs_cancel(*, actor: Actor, jobs: QuerySet[GenerationJob], reaso
 def generation_jobs_stop(*, actor: Actor, reach: Q, reason: str) -> StoppedJobs:
     """The `jobs_stop` hook: a suspension or a leaked token stops every job in its reach."""
     return generation_jobs_cancel(actor=actor, jobs=GenerationJob.objects.filter(reach), reason=reason)
+
+
+def generation_jobs_count(*, reach: Q) -> StoppedJobs:
+    """The `jobs_count` hook: what `generation_jobs_stop` would stop in `reach` now, stopping nothing."""
+    counts = GenerationJob.objects.filter(reach).aggregate(
+        cancelled=Count("pk", filter=Q(status=JobStatus.QUEUED)),
+        stopping=Count("pk", filter=Q(status=JobStatus.RUNNING, cancel_requested_at__isnull=True)),
+    )
+    return StoppedJobs(**counts)

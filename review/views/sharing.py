@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import member_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
+from accessprogram.views.common import confirmation_page, confirmed
 from generation.access import output_for_user
 from review.access import share_link_for_user
 from review.forms import AppealForm, GalleryForm, ShareForm
@@ -79,9 +80,22 @@ def output_share(request, pk):
 
 
 @member_required
-@require_POST
 def share_revoke(request, pk):
+    """Asks first (a page that works without script); only a POST with the confirm field revokes."""
     link = share_link_for_user(request.user, pk)
+    if not confirmed(request) and not link.is_revoked:
+        return confirmation_page(
+            request,
+            title=gettext("Revoke this share link?"),
+            lead=gettext(
+                "%(url)s stops opening for everyone who has it, at once; it cannot be restored, only replaced by a "
+                "new link."
+            )
+            % {"url": request.build_absolute_uri(reverse("review:share_page", args=[link.slug]))},
+            action=reverse("review:share_revoke", args=[link.pk]),
+            confirm_label=gettext("Revoke the link"),
+            cancel_url=_back(request, link.output).url,
+        )
     try:
         share_link_revoke(actor=Actor.from_request(request), link=link)
     except DomainError as exc:

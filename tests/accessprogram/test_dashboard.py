@@ -73,7 +73,7 @@ def test_a_saved_form_flashes_a_message(as_admin, cohort):
     )
 
     assert f"Cohort “{cohort.name}” saved." in response.content.decode()
-    assert 'class="messages" role="status"' in response.content.decode()
+    assert '<div role="status"><ul class="messages">' in response.content.decode()
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, db):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accessprogram.models import AuditEvent, NdaVersion
 from accessprogram.services.context import Actor
-from accessprogram.services.nda import nda_accept, nda_create_draft, nda_text_digest
+from accessprogram.services.nda import nda_accept, nda_create_draft, nda_publish_reach, nda_text_digest
 
 LIST = reverse("accessprogram:nda_admin_list")
 
@@ -95,7 +95,7 @@ def test_publishing_makes_the_draft_current_and_supersedes_the_old_version(as_ad
     draft = NdaVersion.objects.get(status="draft")
     _translate_everywhere(as_admin, draft)
 
-    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]))
+    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]), {"confirm": "yes"})
 
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -120,7 +120,9 @@ def test_publishing_without_a_text_in_every_offered_language_is_refused(as_admin
     clauses = "\n".join(f"{c.key} | {c.text} (it)" for c in draft.clauses.all())
     assert _translate(as_admin, draft, "it", "Accordo", "Testo.", clauses).status_code == 302
 
-    response = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]), follow=True)
+    response = as_admin.post(
+        reverse("accessprogram:nda_admin_publish", args=[draft.pk]), {"confirm": "yes"}, follow=True
+    )
 
     assert "missing: fr, ja" in response.content.decode()
     draft.refresh_from_db()
@@ -144,8 +146,19 @@ def test_publishing_a_version_twice_is_refused_with_a_message(as_admin, nda):
     assert NdaVersion.objects.filter(status="published").count() == 1
 
 
-def test_publish_needs_post(as_admin, nda):
-    assert as_admin.get(reverse("accessprogram:nda_admin_publish", args=[nda.pk])).status_code == 405
+def test_publishing_first_says_how_many_testers_must_sign_again(
+    as_admin, nda, artist, artist2, unsigned_tester, red_teamer
+):
+    draft = nda_create_draft(actor=Actor.system(), title="Second", body_markdown="Terms.")
+    url = reverse("accessprogram:nda_admin_publish", args=[draft.pk])
+    artist.memberships.update(status="ended")  # a former tester is not asked
+
+    for asked in (as_admin.get(url), as_admin.post(url)):
+        assert asked.status_code == 200 and "3 testers must accept it before they can go on." in asked.content.decode()
+    assert nda_publish_reach(draft) == 3
+    draft.refresh_from_db()
+    published = AuditEvent.objects.filter(action="nda.published", details__version=draft.version)
+    assert draft.status == "draft" and not published.exists()
 
 
 def test_the_detail_page_renders_sanitised_markdown(as_admin, system):

@@ -7,9 +7,16 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accessprogram.errors import Conflict, NotAllowed
 from accessprogram.models import AuditEvent, Program, Suspension, SuspensionScope
 from accessprogram.services.context import Actor
-from accessprogram.services.suspensions import is_suspended, suspension_create, suspension_lift
+from accessprogram.services.suspensions import (
+    SuspensionReach,
+    is_suspended,
+    suspension_create,
+    suspension_lift,
+    suspension_reach_count,
+)
 from generation.models import GenerationJob, JobStatus
 from generation.services.scheduling import generation_job_claim_next
 from tests.accessprogram.conftest import bearer, issue_token
@@ -286,9 +293,10 @@ def test_the_program_suspended_from_the_command_line(artist):
 
 
 def test_admins_suspend_and_lift_on_the_staff_page(as_admin, artist):
-    page = as_admin.post(
-        reverse("accessprogram:suspension_list"), {"scope": "tester", "target": artist.email, "reason": "Proxy found"}
-    )
+    request = {"scope": "tester", "target": artist.email, "reason": "Proxy found"}
+    asked = as_admin.post(reverse("accessprogram:suspension_list"), request)
+    assert asked.status_code == 200 and "1 tester loses access" in asked.content.decode() and not is_suspended(artist)
+    page = as_admin.post(reverse("accessprogram:suspension_list"), {**request, "confirm": "yes"})
     assert page.status_code == 302 and is_suspended(artist)
     listing = as_admin.get(reverse("accessprogram:suspension_list"))
     assert b"aiko@vernissage.test" in listing.content and b"Proxy found" in listing.content
@@ -309,3 +317,74 @@ def test_the_staff_page_shows_errors_not_500(as_admin):
 def make_job(owner, model, *, status=JobStatus.QUEUED, token=None) -> GenerationJob:
     started_at = timezone.now() if status == JobStatus.RUNNING else None
     return make_any_job(owner, model, token=token, prompt="a lighthouse", status=status, started_at=started_at)
+
+
+def test_the_reach_counts_testers_tokens_and_jobs_by_the_suspensions_own_rule(
+    demo_generation_model, admin_user, artist, artist2, red_teamer, cohort, other_cohort
+):
+    demo_generation_model.allowed_cohorts.add(other_cohort)
+    token = issue_token(artist).token
+    issue_token(red_teamer)
+    make_job(artist, demo_generation_model)
+    make_job(artist2, demo_generation_model, status=JobStatus.RUNNING)
+    make_job(red_teamer, demo_generation_model)
+    admin = Actor(user=admin_user)
+
+    assert suspension_reach_count(actor=admin, scope="cohort", target=cohort) == SuspensionReach(
+        testers=2, tokens=1, queued=1, running=1
+    )
+    assert suspension_reach_count(actor=admin, scope="tester", target=artist2) == SuspensionReach(
+        testers=1, tokens=0, queued=0, running=1
+    )
+    assert suspension_reach_count(actor=admin, scope="token", target=token) == SuspensionReach(
+        testers=0, tokens=1, queued=0, running=0
+    )
+    assert suspension_reach_count(actor=admin, scope="program", target=Program.current()) == SuspensionReach(
+        testers=3, tokens=2, queued=2, running=1
+    )
+    # Counting changed nothing: no suspension, no stopped job, no audit row.
+    assert not Suspension.objects.exists() and not AuditEvent.objects.filter(action="suspension.created").exists()
+    assert GenerationJob.objects.filter(status=JobStatus.CANCELLED).count() == 0
+    suspend(SuspensionScope.COHORT, cohort)
+    with pytest.raises(Conflict):
+        suspension_reach_count(actor=admin, scope="cohort", target=cohort)
+    with pytest.raises(NotAllowed):
+        suspension_reach_count(actor=Actor(user=artist), scope="cohort", target=other_cohort)
+
+
+@pytest.mark.parametrize(
+    "target, error",
+    [
+        ("", "type the program"),
+        ("current", "type the program"),
+        ("vernissage", "type the program"),  # the name exactly, not near enough
+    ],
+)
+def test_the_whole_program_is_suspended_on_the_page_only_by_typing_its_name(as_admin, artist, target, error):
+    response = as_admin.post(
+        reverse("accessprogram:suspension_list"),
+        {"scope": "program", "target": target, "reason": "Incident", "confirm": "yes"},
+    )
+
+    assert response.status_code == 400 and error in response.content.decode()
+    assert not Suspension.objects.exists() and not is_suspended(artist)
+
+
+def test_the_whole_program_suspended_on_the_page_after_typing_its_name_and_confirming(as_admin, artist, artist2):
+    request = {"scope": "program", "target": Program.current().name, "reason": "Incident"}
+    asked = as_admin.post(reverse("accessprogram:suspension_list"), request).content.decode()
+    assert "2 testers lose access" in asked and f'value="{Program.current().name}"' in asked
+    assert not is_suspended(artist)
+
+    as_admin.post(reverse("accessprogram:suspension_list"), {**request, "confirm": "yes"})
+
+    assert is_suspended(artist) and is_suspended(artist2)
+
+
+@pytest.mark.parametrize("scope", ["token", "tester", "cohort"])
+def test_an_empty_target_on_the_page_is_a_form_error(as_admin, artist, scope):
+    response = as_admin.post(
+        reverse("accessprogram:suspension_list"), {"scope": scope, "target": " ", "reason": "x", "confirm": "yes"}
+    )
+
+    assert response.status_code == 400 and not Suspension.objects.exists()

@@ -40,18 +40,22 @@ def test_bad_input_shows_form_errors(as_artist):
     assert not AccessToken.objects.exists()
 
 
-def test_the_owner_revokes_from_the_page(artist_token, as_artist, api):
-    response = as_artist.post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk]))
+def test_the_owner_revokes_from_the_page_after_confirming(artist_token, as_artist, api):
+    url = reverse("accessprogram:token_revoke", args=[artist_token.token.pk])
+    asked = as_artist.post(url)
+    assert asked.status_code == 200 and 'name="confirm" value="yes"' in asked.content.decode()
+    assert as_artist.get(url).status_code == 200 and reload(artist_token).status != "revoked"
+
+    response = as_artist.post(url, {"confirm": "yes"})
 
     assert response.status_code == 302 and reload(artist_token).status == "revoked"
     assert api.get("/api/v1/me/", **bearer(artist_token)).status_code == 401
 
 
 def test_nobody_else_revokes_from_the_page(artist_token, artist2, as_admin):
-    assert (
-        client_for(artist2).post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk])).status_code == 404
-    )
-    assert as_admin.post(reverse("accessprogram:token_revoke", args=[artist_token.token.pk])).status_code == 403
+    url = reverse("accessprogram:token_revoke", args=[artist_token.token.pk])
+    assert client_for(artist2).post(url, {"confirm": "yes"}).status_code == 404
+    assert as_admin.post(url, {"confirm": "yes"}).status_code == 403
     assert reload(artist_token).revoked_at is None
 
 

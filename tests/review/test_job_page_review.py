@@ -66,7 +66,10 @@ def test_the_owner_creates_and_revokes_a_link_from_the_job_page(as_artist, appro
     assert response.status_code == 302
     link = ShareLink.objects.get(output=approved_output)
     assert reverse("review:share_page", args=[link.slug]) in job_page(as_artist, approved_output)
-    as_artist.post(reverse("review:share_revoke", args=[link.pk]))
+    asked = as_artist.post(reverse("review:share_revoke", args=[link.pk]))
+    link.refresh_from_db()
+    assert asked.status_code == 200 and link.slug in asked.content.decode() and link.revoked_at is None
+    as_artist.post(reverse("review:share_revoke", args=[link.pk]), {"confirm": "yes"})
     link.refresh_from_db()
     assert link.revoked_at is not None
 
