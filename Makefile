@@ -16,11 +16,18 @@ $(STAMP): $(REQUIREMENTS)
 	$(PY) -m pip install -q --no-deps -r requirements/worker-nodeps.txt
 	touch $@
 
-install: $(STAMP)
+# axe-core, pinned in package-lock.json, checks every portal page for accessibility in the browser tests.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 DEMO_MODEL := var/models/demo-wan
 
-run: install
+run: $(STAMP)
 	mkdir -p var/broker/queue var/broker/processed
 	$(PY) manage.py migrate --noinput
 	test -f $(DEMO_MODEL)/model_index.json || $(PY) manage.py build_demo_model $(DEMO_MODEL)
@@ -31,7 +38,7 @@ run: install
 		--concurrency 1 -l info & \
 	$(PY) manage.py runserver $(ADDR)
 
-worker: install
+worker: $(STAMP)
 	$(VENV)/bin/celery -A accessprogram worker -Q gpu,celery --pool solo --concurrency 1 -l info
 
 test: install
