@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
+from accessprogram.forms import DownloadGrantForm
 from accessprogram.models import AccessToken, TokenScope
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
-from accessprogram.forms import DownloadGrantForm
 from accessprogram.services.tokens import token_create, token_grant_download, token_revoke, tokens_for_user
 from accessprogram.services.watch import session_password_at
 from accessprogram.views.common import add_domain_error
@@ -96,9 +96,7 @@ def staff_token_download(request, pk: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                token_grant_download(
-                    actor=Actor.from_request(request), token=token, reason=form.cleaned_data["reason"]
-                )
+                token_grant_download(actor=Actor.from_request(request), token=token, reason=form.cleaned_data["reason"])
             except DomainError as exc:
                 status = add_domain_error(form, exc)
             else:

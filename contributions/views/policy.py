@@ -23,7 +23,9 @@ def _policy_page(request, rule: PolicyRule | None):
     if request.method == "POST":
         if form.is_valid():
             try:
-                saved = policy_rule_save(actor=Actor.from_request(request), rule=form.instance, changed=form.changed_data)
+                saved = policy_rule_save(
+                    actor=Actor.from_request(request), rule=form.instance, changed=form.changed_data
+                )
             except DomainError as exc:
                 status = add_domain_error(form, exc)
             else:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
 
 from accessprogram.access import program_admin_required
 from accessprogram.errors import DomainError

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accessprogram.access import reviewer_required
-from accessprogram.hooks import OUTPUT_STAFF_ACTIONS, run_hooks
 from accessprogram.errors import DomainError
+from accessprogram.hooks import OUTPUT_STAFF_ACTIONS, run_hooks
 from accessprogram.services.context import Actor
 from accessprogram.views.common import domain_error_text
 from generation.models import Output

@@ -55,7 +55,5 @@ def staff_reason_code_active(request, pk: int):
     if active:
         messages.success(request, gettext("“%(label)s” is offered to reviewers again.") % {"label": reason.label})
     else:
-        messages.success(
-            request, gettext("“%(label)s” is retired; past decisions keep it.") % {"label": reason.label}
-        )
+        messages.success(request, gettext("“%(label)s” is retired; past decisions keep it.") % {"label": reason.label})
     return redirect("review:staff_reason_codes")

@@ -69,7 +69,9 @@ def staff_tester_detail(request, pk: int):
     token_ids = [t.pk for t in tokens]
     cohort_ids = [m.cohort_id for m in memberships]
     suspensions = Suspension.objects.filter(
-        Q(scope="tester", user=tester) | Q(scope="token", token_id__in=token_ids) | Q(scope="cohort", cohort_id__in=cohort_ids)
+        Q(scope="tester", user=tester)
+        | Q(scope="token", token_id__in=token_ids)
+        | Q(scope="cohort", cohort_id__in=cohort_ids)
     ).select_related("token", "cohort", "created_by")
     ledger = ledger_for_user(tester).order_by("-created_at", "-pk")
     return render(

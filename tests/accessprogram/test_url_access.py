@@ -281,7 +281,9 @@ def contributions(cast, cohort, red_teamer):
     rule = PolicyRule.objects.create(kind="term", pattern="url test", category="other")
     return {
         **{name: {"pk": rule.pk} for name in ("contributions:staff_policy_edit", "contributions:staff_policy_active")},
-        **{name: {"pk": card.pk} for name in ("contributions:staff_rate_card", "contributions:staff_rate_card_publish")},
+        **{
+            name: {"pk": card.pk} for name in ("contributions:staff_rate_card", "contributions:staff_rate_card_publish")
+        },
         **{name: {"pk": survey.pk} for name in ("contributions:staff_survey_edit", "contributions:staff_survey_open")},
         "contributions:report_detail": {"pk": report.pk},
         "contributions:report_screenshot": {"pk": report.pk, "screenshot_id": report.screenshots.get().pk},

@@ -35,7 +35,9 @@ def test_lines_are_added_changed_and_removed_with_an_audit_row_each(as_admin, dr
     url = card_url("staff_rate_card", draft)
     bug_high = draft.lines.get(kind="bug", severity="high")
 
-    changed = as_admin.post(url, {"line": bug_high.pk, "kind": "bug", "severity": "high", "amount_minor": 9000, "currency": "EUR"})
+    changed = as_admin.post(
+        url, {"line": bug_high.pk, "kind": "bug", "severity": "high", "amount_minor": 9000, "currency": "EUR"}
+    )
     removed = as_admin.post(url, {"line": draft.lines.get(kind="survey").pk, "remove": "1"})
 
     assert changed.status_code == removed.status_code == 302

@@ -24,7 +24,13 @@ def survey(as_admin, cohort):
 
 
 def question(**fields):
-    return {"text": "How was rendering speed?", "kind": "rating", "choices": "", "required": "on", "position": 1} | fields
+    return {
+        "text": "How was rendering speed?",
+        "kind": "rating",
+        "choices": "",
+        "required": "on",
+        "position": 1,
+    } | fields
 
 
 def test_a_survey_is_created_closed_and_audited(survey, admin_user):

@@ -35,9 +35,7 @@ def shot_both_widths(story, page: Page, label: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_an_admin_runs_a_day_from_the_desk(
-    story, admin_user, reviewer, artist, demo_generation_model, reason_codes
-):
+def test_an_admin_runs_a_day_from_the_desk(story, admin_user, reviewer, artist, demo_generation_model, reason_codes):
     from review.services.reviews import review_decide
 
     publish_rate_card(admin_user)

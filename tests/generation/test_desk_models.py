@@ -21,7 +21,9 @@ def settings_form(model, **fields):
     } | fields
 
 
-def test_an_admin_gives_a_model_to_another_cohort_and_it_is_audited(as_admin, demo_generation_model, cohort, other_cohort):
+def test_an_admin_gives_a_model_to_another_cohort_and_it_is_audited(
+    as_admin, demo_generation_model, cohort, other_cohort
+):
     url = reverse("generation:staff_model_edit", kwargs={"pk": demo_generation_model.pk})
 
     response = as_admin.post(url, settings_form(demo_generation_model, allowed_cohorts=[other_cohort.pk], max_steps=12))

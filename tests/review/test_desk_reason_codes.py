@@ -16,7 +16,10 @@ def test_an_admin_adds_edits_and_retires_a_reason(as_admin):
     assert as_admin.post(LIST, {"label": "Gore", "code": "gore", "description": "", "position": 1}).status_code == 302
     reason = ReasonCode.objects.get(code="gore")
     edit = reverse("review:staff_reason_code_edit", kwargs={"pk": reason.pk})
-    assert as_admin.post(edit, {"label": "Graphic gore", "code": "gore", "description": "", "position": 1}).status_code == 302
+    assert (
+        as_admin.post(edit, {"label": "Graphic gore", "code": "gore", "description": "", "position": 1}).status_code
+        == 302
+    )
     retire = reverse("review:staff_reason_code_active", kwargs={"pk": reason.pk})
     assert as_admin.post(retire, {"active": "0"}).status_code == 302
 

@@ -47,7 +47,7 @@ def test_the_tester_list_filters_by_cohort_and_links_from_the_cohorts_page(as_ad
 
     assert [m.user for m in response.context["page"]] == [artist]
     cohorts = as_admin.get(reverse("accessprogram:cohort_list")).content.decode()
-    assert f'{reverse("showcase:staff_tester_list")}?cohort={cohort.pk}' in cohorts
+    assert f"{reverse('showcase:staff_tester_list')}?cohort={cohort.pk}" in cohorts
     assert as_admin.get(reverse("showcase:staff_tester_list"), {"cohort": "x", "q": "a" * 500}).status_code == 200
 
 
@@ -88,7 +88,9 @@ def test_an_admin_starts_a_licence_request_from_the_outputs_review_page(as_admin
 
 def test_the_licence_button_is_for_admins_and_approved_outputs_only(as_admin, as_reviewer, approved, artist_output):
     start = reverse("showcase:staff_licence_for_output", kwargs={"output_id": approved.pk})
-    assert start not in as_reviewer.get(reverse("review:review_item", kwargs={"output_id": approved.pk})).content.decode()
+    assert (
+        start not in as_reviewer.get(reverse("review:review_item", kwargs={"output_id": approved.pk})).content.decode()
+    )
     pending = as_admin.get(reverse("review:review_item", kwargs={"output_id": artist_output.pk})).content.decode()
     assert "once the output is approved" in pending
 
@@ -101,7 +103,12 @@ def test_the_licence_button_is_for_admins_and_approved_outputs_only(as_admin, as
 
 @pytest.mark.parametrize(
     ("fields", "field"),
-    [({"use": ""}, "use"), ({"fee_minor": 0}, "fee_minor"), ({"currency": "E1"}, "currency"), ({"term_end": "2000-01-01"}, "term_end")],
+    [
+        ({"use": ""}, "use"),
+        ({"fee_minor": 0}, "fee_minor"),
+        ({"currency": "E1"}, "currency"),
+        ({"term_end": "2000-01-01"}, "term_end"),
+    ],
 )
 def test_a_bad_licence_request_is_a_form_error(as_admin, approved, fields, field):
     response = as_admin.post(
