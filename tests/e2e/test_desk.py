@@ -96,6 +96,16 @@ def test_an_admin_runs_a_day_from_the_desk(story, admin_user, reviewer, artist, 
     shot_both_widths(story, admin, "token-download")
     assert AccessToken.objects.get(pk=token.pk).has_scope("download")
 
+    # The other desk pages, looked at as they come.
+    for link, heading in (("Surveys", "Surveys"), ("Reason codes", "Reason codes"), ("Models", "Models")):
+        desk.get_by_role("link", name=link).click()
+        expect(admin.get_by_role("heading", level=1)).to_have_text(heading)
+        shot_both_widths(story, admin, heading.lower().replace(" ", "-"))
+    admin.get_by_role("link", name=demo_generation_model.name).click()
+    shot_both_widths(story, admin, "model")
+    admin.go_back()
+    desk.get_by_role("link", name="Testers").click()
+
     # A licence request from the output's page: no ID to paste.
     admin.get_by_role("link", name=artist.display_name).click()
     admin.get_by_role("link", name=output.short_id).click()
