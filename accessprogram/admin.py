@@ -24,7 +24,7 @@ from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_revoke
 from accessprogram.services.members import cohort_save, membership_end, user_set_staff_roles
 from accessprogram.services.suspensions import suspension_lift
-from accessprogram.services.tokens import token_grant_download, token_revoke
+from accessprogram.services.tokens import token_revoke
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -155,23 +155,14 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 @admin.register(AccessToken)
 class AccessTokenAdmin(ReadOnlyAdmin):
-    """Tokens are created by testers in the portal; admins revoke them or grant the download scope."""
+    """Tokens are created by testers in the portal; admins revoke them here, and grant the download scope on the
+    portal's token page (it asks for a reason)."""
 
     list_display = ["prefix", "name", "owner", "scopes", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["prefix", "name", "owner__email"]
     exclude = ["secret_hash"]
-    actions = ["grant_download", "revoke"]
-
-    @admin.action(description=gettext_lazy("Grant the download scope"))
-    def grant_download(self, request, queryset):
-        _run_service(
-            self,
-            request,
-            queryset,
-            lambda actor, token: token_grant_download(actor=actor, token=token),
-            "Download scope granted",
-        )
+    actions = ["revoke"]
 
     @admin.action(description=gettext_lazy("Revoke"))
     def revoke(self, request, queryset):

@@ -223,3 +223,12 @@ class AuditFilterForm(forms.Form):
     target = forms.CharField(required=False, label=gettext_lazy("Target contains"))
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Since"))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("Until"))
+
+
+class DownloadGrantForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label=gettext_lazy("Why may this token download videos?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Recorded in the audit log, e.g. “the artist's render farm archives approved work”."),
+    )

@@ -37,12 +37,25 @@ OUTPUT_PANELS = "output_panels"
 """generation (the job page) → review: the panels shown under an output; called with `request`, `output`;
 returns rendered HTML, computed in the view so the template runs no queries."""
 
+OUTPUT_STAFF_ACTIONS = "output_staff_actions"
+"""review (an output's review page) → showcase: actions staff can start on that output (a licence request);
+called with `request`, `output`; returns rendered HTML ("" when there is nothing to offer)."""
+
 PUBLIC_CREDITS = "public_credits"
 """review (the gallery, a share page) → showcase: credit lines public pages must show; called with
 `outputs`; returns a dict of output id → list of lines."""
 
 HOOK_NAMES = frozenset(
-    {JOBS_COUNT, JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, OUTPUT_PANELS, PROMPT_SUBMITTED, PUBLIC_CREDITS}
+    {
+        JOBS_COUNT,
+        JOBS_STOP,
+        MEMBER_SUMMARY,
+        OUTPUT_FINISHED,
+        OUTPUT_PANELS,
+        OUTPUT_STAFF_ACTIONS,
+        PROMPT_SUBMITTED,
+        PUBLIC_CREDITS,
+    }
 )
 
 _registry: dict[str, list[Callable[..., Any]]] = defaultdict(list)

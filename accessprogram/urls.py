@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accessprogram.views import audit, cohorts, dashboard, invitations, nda, preferences, suspensions, tokens
+from accessprogram.views import audit, cohorts, dashboard, desk, invitations, nda, preferences, suspensions, tokens
 
 staff_patterns = [
     path("invitations/", invitations.invitation_list, name="invitation_list"),
@@ -18,6 +18,8 @@ staff_patterns = [
     path("cohorts/", cohorts.cohort_list, name="cohort_list"),
     path("cohorts/<int:pk>/", cohorts.cohort_edit, name="cohort_edit"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("desk/", desk.desk, name="desk"),
+    path("tokens/<int:pk>/download/", tokens.staff_token_download, name="staff_token_download"),
     path("suspensions/", suspensions.suspension_list, name="suspension_list"),
     path("suspensions/<int:pk>/lift/", suspensions.suspension_lift_view, name="suspension_lift"),
     path("suspensions/thresholds/", suspensions.anomaly_thresholds_edit, name="anomaly_thresholds"),

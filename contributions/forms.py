@@ -10,11 +10,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from contributions.models import (
+    PolicyRule,
     QuestionKind,
+    RateCardLine,
     ReportStatus,
     ReportType,
     SafetyCategory,
     Severity,
+    Survey,
+    SurveyQuestion,
 )
 from contributions.services.findings import FindingDecision
 from contributions.services.reports import SCREENSHOTS_PER_REPORT
@@ -221,3 +225,71 @@ class SurveyAnswerForm(forms.Form):
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
             field.label = question.text + ("" if question.required else " (optional)")
             self.fields[name] = field
+
+
+class PolicyRuleForm(forms.ModelForm):
+    """A prompt-policy rule; the model's clean refuses a pattern that does not compile or could be slow."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[
+            ("term", gettext_lazy("Term (whole words, any case)")),
+            ("pattern", gettext_lazy("Regular expression (any case)")),
+        ],
+    )
+
+    class Meta:
+        model = PolicyRule
+        fields = ["kind", "pattern", "category", "note"]
+        labels = {
+            "pattern": gettext_lazy("Term or pattern"),
+            "category": gettext_lazy("Category"),
+            "note": gettext_lazy("Note"),
+        }
+
+
+class PolicyTestForm(forms.Form):
+    prompt = forms.CharField(
+        max_length=2000,
+        label=gettext_lazy("Prompt to test"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Nothing is recorded: this only says which rules the prompt matches."),
+    )
+
+
+class RateCardLineForm(forms.ModelForm):
+    class Meta:
+        model = RateCardLine
+        fields = ["kind", "severity", "amount_minor", "currency"]
+        labels = {
+            "kind": gettext_lazy("Contribution"),
+            "severity": gettext_lazy("Severity"),
+            "amount_minor": gettext_lazy("Amount in minor units"),
+            "currency": gettext_lazy("Currency"),
+        }
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "cohort", "description"]
+        labels = {
+            "title": gettext_lazy("Title"),
+            "cohort": gettext_lazy("Cohort"),
+            "description": gettext_lazy("Description"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SurveyQuestionForm(forms.ModelForm):
+    class Meta:
+        model = SurveyQuestion
+        fields = ["text", "kind", "choices", "required", "position"]
+        labels = {
+            "text": gettext_lazy("Question"),
+            "kind": gettext_lazy("Kind of answer"),
+            "choices": gettext_lazy("Choices"),
+            "required": gettext_lazy("An answer is required"),
+            "position": gettext_lazy("Position"),
+        }
+        widgets = {"choices": forms.Textarea(attrs={"rows": 3})}

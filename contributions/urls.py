@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contributions.views import findings, ledger, reports, surveys
+from contributions.views import findings, ledger, policy, rate_cards, reports, surveys
 
 app_name = "contributions"
 
@@ -24,4 +24,12 @@ urlpatterns = [
     path("staff/ledger/statement.csv", ledger.staff_ledger_statement, name="staff_ledger_statement"),
     path("staff/surveys/", surveys.staff_survey_list, name="staff_survey_list"),
     path("staff/surveys/<int:pk>/", surveys.staff_survey_results, name="staff_survey_results"),
+    path("staff/surveys/<int:pk>/edit/", surveys.staff_survey_edit, name="staff_survey_edit"),
+    path("staff/surveys/<int:pk>/open/", surveys.staff_survey_open, name="staff_survey_open"),
+    path("staff/policy/", policy.staff_policy_list, name="staff_policy_list"),
+    path("staff/policy/<int:pk>/", policy.staff_policy_edit, name="staff_policy_edit"),
+    path("staff/policy/<int:pk>/active/", policy.staff_policy_active, name="staff_policy_active"),
+    path("staff/rate-cards/", rate_cards.staff_rate_cards, name="staff_rate_cards"),
+    path("staff/rate-cards/<int:pk>/", rate_cards.staff_rate_card, name="staff_rate_card"),
+    path("staff/rate-cards/<int:pk>/publish/", rate_cards.staff_rate_card_publish, name="staff_rate_card_publish"),
 ]

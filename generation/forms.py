@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from accessprogram.models import Resolution
+from accessprogram.models import Cohort, Resolution
 from generation.models import GenerationModel
 from generation.services.presets import ASPECT_RATIOS, resolution_allowed
 from generation.services.submit import PROMPT_MAX, SEED_MAX, models_for_cohort
@@ -61,3 +61,31 @@ class GenerateForm(forms.Form):
 
 class LibrarySearchForm(forms.Form):
     q = forms.CharField(required=False, label=gettext_lazy("Search prompts"))
+
+
+class ModelSettingsForm(forms.ModelForm):
+    """What admins change day to day on a model; registering one (directory, family, speed options) stays in
+    the Django admin."""
+
+    allowed_cohorts = forms.ModelMultipleChoiceField(
+        queryset=Cohort.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Cohorts it serves"),
+    )
+
+    class Meta:
+        model = GenerationModel
+        fields = [
+            "is_active", "allowed_cohorts", "default_steps", "max_steps", "default_guidance", "max_guidance",
+            "max_frames", "fps",
+        ]  # fmt: skip
+        labels = {
+            "is_active": gettext_lazy("Active (testers can choose it)"),
+            "default_steps": gettext_lazy("Default steps"),
+            "max_steps": gettext_lazy("Most steps"),
+            "default_guidance": gettext_lazy("Default guidance"),
+            "max_guidance": gettext_lazy("Highest guidance"),
+            "max_frames": gettext_lazy("Most frames"),
+            "fps": gettext_lazy("Frames per second"),
+        }

@@ -85,3 +85,16 @@ class GalleryForm(forms.Form):
 
 class PassphraseForm(forms.Form):
     passphrase = forms.CharField(widget=forms.PasswordInput, strip=False, label=gettext_lazy("Passphrase"))
+
+
+class ReasonCodeForm(forms.ModelForm):
+    class Meta:
+        model = ReasonCode
+        fields = ["label", "code", "description", "position"]
+        labels = {
+            "label": gettext_lazy("Label"),
+            "code": gettext_lazy("Code (letters, digits, hyphens; used by the API)"),
+            "description": gettext_lazy("Description shown to testers"),
+            "position": gettext_lazy("Position in the list"),
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}

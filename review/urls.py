@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import public, queue, sharing
+from review.views import public, queue, reasons, sharing
 
 app_name = "review"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("review/metrics/", queue.review_metrics_view, name="review_metrics"),
     path("review/<uuid:output_id>/", queue.review_item, name="review_item"),
     path("review/<uuid:output_id>/decide/", queue.review_decide_view, name="review_decide"),
+    path("staff/reason-codes/", reasons.staff_reason_codes, name="staff_reason_codes"),
+    path("staff/reason-codes/<int:pk>/", reasons.staff_reason_code_edit, name="staff_reason_code_edit"),
+    path("staff/reason-codes/<int:pk>/active/", reasons.staff_reason_code_active, name="staff_reason_code_active"),
     path("outputs/<uuid:pk>/appeal/", sharing.output_appeal, name="output_appeal"),
     path("outputs/<uuid:pk>/share/", sharing.output_share, name="output_share"),
     path("outputs/<uuid:pk>/gallery/", sharing.output_gallery, name="output_gallery"),

@@ -9,5 +9,7 @@ class ShowcaseConfig(AppConfig):
     def ready(self) -> None:
         from accessprogram import hooks
         from showcase.access import public_credits
+        from showcase.panels import licence_action_panel
 
         hooks.register(hooks.PUBLIC_CREDITS, public_credits)
+        hooks.register(hooks.OUTPUT_STAFF_ACTIONS, licence_action_panel)

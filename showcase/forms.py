@@ -157,3 +157,11 @@ class LicenceAnswerForm(forms.Form):
         help_text=gettext_lazy("Defaults to your name."),
         label=gettext_lazy("Credit line"),
     )
+
+
+class OutputLicenceRequestForm(LicenceRequestForm):
+    """The licence request started from an output's page: the output is known, so no ID to paste."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["output"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from showcase.views import calls, exit, jury, licences, staff
+from showcase.views import calls, exit, jury, licences, staff, testers
 
 app_name = "showcase"
 
@@ -22,8 +22,9 @@ urlpatterns = [
     path("staff/showcase/<int:pk>/jurors/", staff.showcase_admin_jurors, name="showcase_admin_jurors"),
     path("staff/showcase/<int:pk>/close/", staff.showcase_admin_close, name="showcase_admin_close"),
     path("staff/showcase/<int:pk>/publish/", staff.showcase_admin_publish, name="showcase_admin_publish"),
-    path(
-        "staff/showcase/submissions/<int:pk>/select/", staff.showcase_admin_select, name="showcase_admin_select"
-    ),
+    path("staff/showcase/submissions/<int:pk>/select/", staff.showcase_admin_select, name="showcase_admin_select"),
     path("staff/licences/", staff.licence_admin_list, name="licence_admin_list"),
+    path("staff/licences/new/<uuid:output_id>/", staff.staff_licence_for_output, name="staff_licence_for_output"),
+    path("staff/testers/", testers.staff_tester_list, name="staff_tester_list"),
+    path("staff/testers/<int:pk>/", testers.staff_tester_detail, name="staff_tester_detail"),
 ]

@@ -158,11 +158,21 @@ def token_revoke(*, actor: Actor, token: AccessToken, reason: str | None = None)
     return token
 
 
+GRANT_REASON_MAX = 500
+
+
 @transaction.atomic
-def token_grant_download(*, actor: Actor, token: AccessToken) -> AccessToken:
-    """Let this one token fetch video bytes (program admins only)."""
+def token_grant_download(*, actor: Actor, token: AccessToken, reason: str) -> AccessToken:
+    """Let this one token fetch video bytes (program admins only), saying why; the reason is audited."""
     if actor.user is None or not actor.user.is_program_admin:
         raise NotAllowed(gettext("Only program admins can grant the download scope."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError(gettext("Say why this token may download videos."), field="reason")
+    if len(reason) > GRANT_REASON_MAX:
+        raise DomainError(
+            gettext("At most %(max)s characters.") % {"max": GRANT_REASON_MAX}, field="reason", code="too_long"
+        )
     token = _lock(token)
     if token.status in (AccessToken.Status.REVOKED, AccessToken.Status.EXPIRED):
         raise Conflict(gettext("This token is %(status)s.") % {"status": token.get_status_display().lower()})
@@ -172,7 +182,12 @@ def token_grant_download(*, actor: Actor, token: AccessToken) -> AccessToken:
     token.download_granted_at = timezone.now()
     token.download_granted_by = actor.user
     token.save(update_fields=["scopes", "download_granted_at", "download_granted_by"])
-    audit_record(actor=actor, action="token.download_granted", target=token, details={"prefix": token.prefix})
+    audit_record(
+        actor=actor,
+        action="token.download_granted",
+        target=token,
+        details={"prefix": token.prefix, "owner": token.owner.email, "reason": reason},
+    )
     return token
 
 

@@ -1,4 +1,5 @@
-"""The tester's personal access tokens: create (the secret is shown once), see each one's last use, revoke."""
+"""The tester's personal access tokens: create (the secret is shown once), see each one's last use, revoke;
+and the admins' grant of the `download` scope to one token."""
 
 from __future__ import annotations
 
@@ -6,17 +7,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
-from accessprogram.access import tester_required
+from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
+from accessprogram.forms import DownloadGrantForm
 from accessprogram.models import AccessToken, TokenScope
 from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
-from accessprogram.services.tokens import token_create, token_revoke, tokens_for_user
+from accessprogram.services.tokens import token_create, token_grant_download, token_revoke, tokens_for_user
 from accessprogram.services.watch import session_password_at
 from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
 
@@ -94,3 +96,27 @@ def token_revoke_view(request, pk: int):
         % {"name": token.name, "prefix": token.prefix},
     )
     return redirect("accessprogram:token_list")
+
+
+@program_admin_required
+def staff_token_download(request, pk: int):
+    """Grant one token the `download` scope, with a reason (program admins; linked from the tester page)."""
+    token = get_object_or_404(AccessToken.objects.select_related("owner", "download_granted_by"), pk=pk)
+    form = DownloadGrantForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token_grant_download(actor=Actor.from_request(request), token=token, reason=form.cleaned_data["reason"])
+            except DomainError as exc:
+                status = add_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    gettext("“%(name)s” (%(prefix)s…) can now download videos.")
+                    % {"name": token.name, "prefix": token.prefix},
+                )
+                return redirect("accessprogram:staff_token_download", pk=token.pk)
+        else:
+            status = 400
+    return render(request, "accessprogram/staff/token_download.html", {"token": token, "form": form}, status=status)

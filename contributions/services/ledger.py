@@ -10,7 +10,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from accessprogram.errors import Conflict, DomainError
+from accessprogram.errors import Conflict, DomainError, InvalidFields
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
@@ -253,3 +253,44 @@ def session_hours_record(*, actor: Actor, tester: User, held_on, hours: int, not
         memo=note or f"Session on {held_on}",
     )
     return record
+
+
+def _draft_line(line: RateCardLine) -> RateCardLine:
+    card = RateCard.objects.select_for_update().get(pk=line.rate_card_id)
+    if card.is_published:
+        raise Conflict(
+            gettext("Version %(version)s is published and never changes; make a new draft from it.")
+            % {"version": card.version},
+            code="already_published",
+        )
+    return line
+
+
+@transaction.atomic
+def rate_card_line_save(*, actor: Actor, line: RateCardLine) -> RateCardLine:
+    """Add or change one line of a draft card (one per contribution kind and severity)."""
+    _draft_line(line)
+    if line.kind not in KINDS_WITH_SEVERITY:
+        line.severity = ""
+    elif not line.severity:
+        raise InvalidFields({"severity": [gettext("Bugs and findings are priced per severity: choose one.")]})
+    try:
+        line.full_clean()
+    except ValidationError as exc:
+        raise InvalidFields(exc.message_dict) from exc
+    created = line.pk is None
+    line.save()
+    audit_record(
+        actor=actor,
+        action="rate_card.line_added" if created else "rate_card.line_changed",
+        target=line.rate_card,
+        details={"line": str(line), "kind": line.kind, "severity": line.severity, "amount_minor": line.amount_minor},
+    )
+    return line
+
+
+@transaction.atomic
+def rate_card_line_delete(*, actor: Actor, line: RateCardLine) -> None:
+    _draft_line(line)
+    audit_record(actor=actor, action="rate_card.line_removed", target=line.rate_card, details={"line": str(line)})
+    line.delete()

@@ -10,6 +10,7 @@ import re
 import threading
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext
@@ -19,6 +20,7 @@ from accessprogram.models import Role, User
 from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
 from contributions.models import Finding, FindingStatus, PolicyRule, PromptBlock, RuleKind, SafetyCategory, Severity
+from contributions.models.policy import MATCH_MAX
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,7 @@ def prompt_policy_match(prompt: str) -> CompiledRule | None:
     """The first active rule the prompt breaks (terms before patterns), or None."""
     if not prompt:
         return None
+    prompt = prompt[:MATCH_MAX]  # longer prompts are refused anyway; this bounds the time a pattern can take
     policy = active_policy()
     if policy.terms is not None:
         match = policy.terms.search(prompt)
@@ -167,9 +170,36 @@ def prompt_policy_enforce(*, actor: Actor, user: User, prompt: str) -> None:
     raise PromptBlocked(message, category=category.value, block=block)
 
 
+@dataclass(frozen=True)
+class RuleMatch:
+    rule: PolicyRule
+    blocks: bool  # the rule the policy would name when refusing the prompt
+
+
+def policy_rules_matching(prompt: str) -> list[RuleMatch]:
+    """Every rule, active or not, that the prompt matches, marking the one that would block it (the staff test box)."""
+    prompt = (prompt or "").strip()[:MATCH_MAX]
+    if not prompt:
+        return []
+    blocking = prompt_policy_match(prompt)
+    matches = []
+    for rule in PolicyRule.objects.all():
+        try:
+            matched = compile_rule(rule.kind, rule.pattern).search(prompt) is not None
+        except re.error:
+            continue
+        if matched:
+            matches.append(RuleMatch(rule, blocking is not None and blocking.rule_id == rule.pk))
+    return matches
+
+
 @transaction.atomic
 def policy_rule_save(*, actor: Actor, rule: PolicyRule, changed: list[str]) -> PolicyRule:
-    rule.full_clean()
+    """Create or change a rule; a pattern that does not compile or could make the check slow is refused."""
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise InvalidFields(exc.message_dict) from exc
     return audited_save(
         actor=actor,
         obj=rule,
@@ -181,6 +211,16 @@ def policy_rule_save(*, actor: Actor, rule: PolicyRule, changed: list[str]) -> P
             "active": rule.is_active,
         },
     )
+
+
+@transaction.atomic
+def policy_rule_set_active(*, actor: Actor, rule: PolicyRule, active: bool) -> PolicyRule:
+    """Switch a rule on or off; a disabled rule blocks nothing but stays on the blocks it made."""
+    rule = PolicyRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.is_active == active:
+        return rule
+    rule.is_active = active
+    return policy_rule_save(actor=actor, rule=rule, changed=["is_active"])
 
 
 @transaction.atomic

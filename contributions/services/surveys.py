@@ -3,6 +3,7 @@ has a survey line."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
@@ -10,7 +11,7 @@ from accessprogram.errors import Conflict, InvalidFields, NotAllowed
 from accessprogram.models import User
 from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
-from contributions.models import ContributionKind, QuestionKind, Survey, SurveyAnswer, SurveyResponse
+from contributions.models import ContributionKind, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from contributions.services.ledger import ledger_post, rate_line_for
 
 ANSWER_MAX = 5000
@@ -83,3 +84,54 @@ def survey_save(*, actor: Actor, survey: Survey, changed: list[str]) -> Survey:
         actions=("survey.created", "survey.changed"),
         details=lambda created: {"changed": changed, "cohort": survey.cohort.name, "open": survey.is_open},
     )
+
+
+@transaction.atomic
+def survey_set_open(*, actor: Actor, survey: Survey, is_open: bool) -> Survey:
+    """Open a survey to its cohort's testers, or close it (answers already given stay)."""
+    survey = Survey.objects.select_for_update().select_related("cohort").get(pk=survey.pk)
+    if is_open and not survey.questions.exists():
+        raise Conflict(gettext("Add at least one question before opening the survey."), code="no_questions")
+    if survey.is_open == is_open:
+        return survey
+    survey.is_open = is_open
+    return survey_save(actor=actor, survey=survey, changed=["is_open"])
+
+
+@transaction.atomic
+def survey_question_save(*, actor: Actor, question: SurveyQuestion) -> SurveyQuestion:
+    """Add or change a question. Once a question has answers its kind and choices stay as answered."""
+    if question.pk is not None and question.answers.exists():
+        stored = SurveyQuestion.objects.get(pk=question.pk)
+        if (stored.kind, stored.choice_list) != (question.kind, question.choice_list):
+            raise Conflict(
+                gettext("Testers have answered this question: its kind and choices can no longer change."),
+                field="kind",
+                code="question_answered",
+            )
+    try:
+        question.full_clean()
+    except ValidationError as exc:
+        raise InvalidFields(exc.message_dict) from exc
+    return audited_save(
+        actor=actor,
+        obj=question,
+        actions=("survey.question_added", "survey.question_changed"),
+        details=lambda created: {"survey": question.survey_id, "text": question.text, "kind": question.kind},
+    )
+
+
+@transaction.atomic
+def survey_question_delete(*, actor: Actor, question: SurveyQuestion) -> None:
+    if question.answers.exists():
+        raise Conflict(
+            gettext("Testers have answered this question, so it stays; edit its wording instead."),
+            code="question_answered",
+        )
+    audit_record(
+        actor=actor,
+        action="survey.question_removed",
+        target=question.survey,
+        details={"question": question.pk, "text": question.text},
+    )
+    question.delete()

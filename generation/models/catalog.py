@@ -77,6 +77,17 @@ class GenerationModel(models.Model):
         return f"{self.name} {self.version}"
 
     def clean(self) -> None:
+        errors = {}
+        if self.default_steps is not None and self.max_steps is not None and self.default_steps > self.max_steps:
+            errors["default_steps"] = _("The default cannot be above the most steps allowed.")
+        if (
+            self.default_guidance is not None
+            and self.max_guidance is not None
+            and self.default_guidance > self.max_guidance
+        ):
+            errors["default_guidance"] = _("The default cannot be above the highest guidance allowed.")
+        if errors:
+            raise ValidationError(errors)
         if self.step_cache == StepCache.MAGCACHE and not _is_number_list(self.step_cache_ratios):
             raise ValidationError(
                 {"step_cache_ratios": _("MagCache needs the checkpoint's published magnitude ratios (numbers).")}

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accessprogram.access import reviewer_required
 from accessprogram.errors import DomainError
+from accessprogram.hooks import OUTPUT_STAFF_ACTIONS, run_hooks
 from accessprogram.services.context import Actor
 from accessprogram.views.common import domain_error_text
 from generation.models import Output
@@ -111,6 +112,7 @@ def review_item(request, output_id):
             "share_links": output.share_links.all(),
             "gallery_entry": getattr(output, "gallery_entry", None),
             "next_url": _next_item_url(request.user, review),
+            "staff_actions": run_hooks(OUTPUT_STAFF_ACTIONS, request=request, output=output),
         },
     )
 

@@ -12,9 +12,10 @@ from accessprogram.access import program_admin_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
 from accessprogram.views.common import add_domain_error
+from generation.access import output_for_user
 from generation.models import Output
 from showcase.access import call_for_user, licences_for_user, ranked_submissions, submission_for_admin
-from showcase.forms import CallForm, JurorForm, LicenceRequestForm
+from showcase.forms import CallForm, JurorForm, LicenceRequestForm, OutputLicenceRequestForm
 from showcase.models import ShowcaseCall
 from showcase.services.calls import (
     showcase_call_close,
@@ -141,34 +142,49 @@ def showcase_admin_publish(request, pk: int):
     return redirect("showcase:showcase_admin_call", pk=call.pk)
 
 
+def _licence_request(request, form, output: Output) -> int:
+    """Send the request the valid form describes; 0 when it was sent, else the status to answer with."""
+    data = dict(form.cleaned_data)
+    data.pop("output", None)
+    try:
+        licence_request_create(
+            actor=Actor.from_request(request), output=output, **(data | {"respond_by": _aware(data["respond_by"])})
+        )
+    except DomainError as exc:
+        return add_domain_error(form, exc)
+    messages.success(
+        request,
+        gettext("Licence requested; %(display_name)s can answer it now.") % {"display_name": output.owner.display_name},
+    )
+    return 0
+
+
 @program_admin_required
 def licence_admin_list(request):
     form = LicenceRequestForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        status = 400
         if form.is_valid():
-            data = form.cleaned_data
-            output = Output.objects.filter(pk=data.pop("output")).first()
+            output = Output.objects.filter(pk=form.cleaned_data["output"]).first()
             if output is None:
                 form.add_error("output", gettext("No output has this ID."))
-                status = 400
             else:
-                try:
-                    licence_request_create(
-                        actor=Actor.from_request(request),
-                        output=output,
-                        **(data | {"respond_by": _aware(data["respond_by"])}),
-                    )
-                except DomainError as exc:
-                    status = add_domain_error(form, exc)
-                else:
-                    messages.success(
-                        request,
-                        gettext("Licence requested; %(display_name)s can answer it now.")
-                        % {"display_name": output.owner.display_name},
-                    )
+                status = _licence_request(request, form, output)
+                if not status:
                     return redirect("showcase:licence_admin_list")
-        else:
-            status = 400
     licences = licences_for_user(request.user)[:200]
     return render(request, "showcase/staff/licences.html", {"form": form, "licences": licences}, status=status)
+
+
+@program_admin_required
+def staff_licence_for_output(request, output_id):
+    """A licence request for one output, started from its review page: the output is shown, not pasted."""
+    output = output_for_user(request.user, output_id)
+    form = OutputLicenceRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _licence_request(request, form, output) if form.is_valid() else 400
+        if not status:
+            return redirect("review:review_item", output_id=output.pk)
+    return render(request, "showcase/staff/licence_for_output.html", {"form": form, "output": output}, status=status)

@@ -10,7 +10,7 @@ from accessprogram.services.context import Actor
 from accessprogram.services.nda import nda_create_draft
 from accessprogram.services.tokens import token_grant_download
 from generation.models import GenerationJob
-from tests.accessprogram.conftest import bearer, issue_token
+from tests.accessprogram.conftest import bearer, issue_token, reload
 from tests.conftest import publish_in_every_language
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_download_is_granted_per_token_by_an_admin(admin_user, artist, artist_ou
     granted = issue_token(artist, name="granted")
     other = issue_token(artist, name="other")
 
-    token_grant_download(actor=Actor(user=admin_user), token=granted.token)
+    token_grant_download(actor=Actor(user=admin_user), token=granted.token, reason="Render farm archive")
 
     media = api.get(f"/api/v1/outputs/{artist_output.pk}/media/", **bearer(granted))
     assert media.status_code == 200 and b"".join(media.streaming_content)[4:8] == b"ftyp"
@@ -97,19 +97,46 @@ def test_only_an_admin_can_grant_download(artist, artist2):
 
     issued = issue_token(artist)
     with pytest.raises(NotAllowed):
-        token_grant_download(actor=Actor(user=artist), token=issued.token)
+        token_grant_download(actor=Actor(user=artist), token=issued.token, reason="Because")
 
 
-def test_the_admin_page_grants_download(as_admin, artist, api, artist_output):
+def test_the_desk_grants_download_with_a_reason(as_admin, artist, api, artist_output):
     issued = issue_token(artist)
+    url = reverse("accessprogram:staff_token_download", kwargs={"pk": issued.token.pk})
 
-    response = as_admin.post(
-        reverse("admin:accessprogram_accesstoken_changelist"),
-        {"action": "grant_download", "_selected_action": [issued.token.pk]},
-    )
+    response = as_admin.post(url, {"reason": "  The artist's render farm   archives approved work "})
 
     assert response.status_code == 302
     assert api.get(f"/api/v1/outputs/{artist_output.pk}/media/", **bearer(issued)).status_code == 200
+    event = AuditEvent.objects.get(action="token.download_granted")
+    assert event.details["reason"] == "The artist's render farm archives approved work"
+    assert event.details["owner"] == artist.email and event.actor_label
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_the_desk_refuses_a_grant_without_a_reason(as_admin, artist, reason):
+    issued = issue_token(artist)
+
+    response = as_admin.post(
+        reverse("accessprogram:staff_token_download", kwargs={"pk": issued.token.pk}), {"reason": reason}
+    )
+
+    assert response.status_code == 400 and response.context["form"].errors["reason"]
+    assert not reload(issued).has_scope("download")
+    assert not AuditEvent.objects.filter(action="token.download_granted").exists()
+
+
+def test_the_service_refuses_a_blank_reason_and_a_revoked_token(admin_user, artist):
+    from accessprogram.errors import Conflict, DomainError
+    from accessprogram.services.tokens import token_revoke
+
+    issued = issue_token(artist)
+    with pytest.raises(DomainError) as refused:
+        token_grant_download(actor=Actor(user=admin_user), token=issued.token, reason=" \n ")
+    assert refused.value.field == "reason"
+    token_revoke(actor=Actor(user=admin_user), token=issued.token)
+    with pytest.raises(Conflict):
+        token_grant_download(actor=Actor(user=admin_user), token=issued.token, reason="Archive")
 
 
 def test_a_token_passes_the_same_nda_gate_as_its_owner(admin_user, artist, artist_token, api):

@@ -11,11 +11,34 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from generation.models import TraceRequest
+from review.models import ReasonCode
 from tests.conftest import client_for
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
 PERSONAS = (ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN)
 MEMBERS = {ARTIST, REVIEWER, ADMIN}
+
+# The admin's desk: every page and action is a program admin's (with TOTP, like every staff page).
+DESK_URLS = (
+    "accessprogram:desk",
+    "accessprogram:staff_token_download",
+    "generation:staff_models",
+    "generation:staff_model_edit",
+    "review:staff_reason_codes",
+    "review:staff_reason_code_edit",
+    "review:staff_reason_code_active",
+    "contributions:staff_policy_list",
+    "contributions:staff_policy_edit",
+    "contributions:staff_policy_active",
+    "contributions:staff_rate_cards",
+    "contributions:staff_rate_card",
+    "contributions:staff_rate_card_publish",
+    "contributions:staff_survey_edit",
+    "contributions:staff_survey_open",
+    "showcase:staff_licence_for_output",
+    "showcase:staff_tester_list",
+    "showcase:staff_tester_detail",
+)
 
 # URL name -> the personas that reach the view (everyone else is sent to sign in, to the NDA, or refused).
 RULES: dict[str, set[str]] = {
@@ -154,6 +177,7 @@ RULES: dict[str, set[str]] = {
     "licence-detail": {ARTIST, ADMIN},
     "licence-accept": {ARTIST},
     "licence-decline": {ARTIST},
+    **{name: {ADMIN} for name in DESK_URLS},
 }
 # Whole families of third-party views, by the module their views live in.
 MODULE_RULES: dict[str, set[str]] = {
@@ -233,7 +257,7 @@ def contributions(cast, cohort, red_teamer):
     """A bug report with a screenshot and a ledger entry (the artist's), a red-teamer's finding, an open survey."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from contributions.models import Finding, Survey
+    from contributions.models import Finding, PolicyRule, Survey
     from contributions.services.ledger import ledger_post, rate_card_draft_from, rate_card_publish
     from contributions.services.reports import report_create
 
@@ -256,7 +280,13 @@ def contributions(cast, cohort, red_teamer):
         reporter=red_teamer, category="other", severity="low", title="URL test", prompt="p"
     )
     survey = Survey.objects.create(cohort=cohort, title="URL test", is_open=True)
+    rule = PolicyRule.objects.create(kind="term", pattern="url test", category="other")
     return {
+        **{name: {"pk": rule.pk} for name in ("contributions:staff_policy_edit", "contributions:staff_policy_active")},
+        **{
+            name: {"pk": card.pk} for name in ("contributions:staff_rate_card", "contributions:staff_rate_card_publish")
+        },
+        **{name: {"pk": survey.pk} for name in ("contributions:staff_survey_edit", "contributions:staff_survey_open")},
         "contributions:report_detail": {"pk": report.pk},
         "contributions:report_screenshot": {"pk": report.pk, "screenshot_id": report.screenshots.get().pk},
         "contributions:staff_report_detail": {"pk": report.pk},
@@ -335,6 +365,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         actor=Actor.system(), email="newcomer@vernissage.test", role="artist", cohort=cohort, send=False
     )
     receipt = cast[ARTIST].nda_acceptances.get()
+    reason = ReasonCode.objects.create(code="url-test", label="URL test")
     return {
         "accessprogram:invitation_accept": {"token": issued.link.rstrip("/").rsplit("/", 1)[-1]},
         "accessprogram:nda_receipt": {"pk": receipt.pk},
@@ -375,6 +406,11 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
         **{name: {"pk": token.pk} for name in ("accessprogram:token_revoke", "token-detail")},
         **{name: {"pk": suspension.pk} for name in ("accessprogram:suspension_lift", "suspension-detail")},
+        "accessprogram:staff_token_download": {"pk": token.pk},
+        "generation:staff_model_edit": {"pk": job.model_id},
+        **{name: {"pk": reason.pk} for name in ("review:staff_reason_code_edit", "review:staff_reason_code_active")},
+        "showcase:staff_licence_for_output": {"output_id": output.pk},
+        "showcase:staff_tester_detail": {"pk": cast[ARTIST].pk},
         **contributions,
         **showcase,
     }
@@ -420,6 +456,20 @@ def test_url_access(name, persona, cast, url_args):
 def test_django_admin_access(persona, cast):
     response = client_for(cast[persona]).get(reverse("admin:index"))
     assert reached_view(response) == (persona in MODULE_RULES["django.contrib.admin"])
+
+
+@pytest.mark.parametrize("name", DESK_URLS)
+def test_an_admin_without_totp_is_sent_to_enrol_from_every_desk_url(name, db, nda, url_args):
+    from accessprogram.models import Role
+    from tests.conftest import make_member
+
+    admin = make_member(
+        email="new-admin@vernissage.test", name="New Admin", role=Role.PROGRAM_ADMIN, cohort=None, totp=False
+    )
+
+    response = client_for(admin).get(reverse(name, kwargs=url_args.get(name)))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
 
 
 def test_staff_without_totp_reach_only_account_pages(db, nda):

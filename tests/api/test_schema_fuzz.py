@@ -193,7 +193,7 @@ def program(artist, artist2, admin_user, reviewer, demo_generation_model) -> Cre
     make_job(artist2, demo_generation_model)
 
     token = issue_token(artist, scopes=(TokenScope.READ, TokenScope.GENERATE), name="fuzzing")
-    token_grant_download(actor=Actor(user=admin_user), token=token.token)
+    token_grant_download(actor=Actor(user=admin_user), token=token.token, reason="Fuzzing the media endpoint")
     issue_token(artist, name="spare")
     revoked = issue_token(artist, name="revoked")
     token_revoke(actor=Actor(user=artist), token=revoked.token)

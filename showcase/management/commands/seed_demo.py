@@ -10,8 +10,9 @@ from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create, invitations_expire_stale
 from accessprogram.services.members import cohort_save
 from accessprogram.services.nda import ClauseSpec, TranslationSpec, nda_accept, nda_create_draft, nda_publish
-from contributions.models import RateCard, RateCardLine
+from contributions.models import PolicyRule, RateCard, RateCardLine, RuleKind, SafetyCategory
 from contributions.services.ledger import next_rate_card_version, rate_card_publish
+from contributions.services.policy import policy_rule_save
 from generation.models import GenerationModel, PipelineFamily
 
 DEMO_PASSWORD = "vernissage-demo"
@@ -87,6 +88,9 @@ NDA_TRANSLATIONS = [
     ),
 ]
 
+# The demo's prompt-policy rule: a prompt with this term is blocked; the red-teamer's block files a draft finding.
+DEMO_POLICY_TERM = "deepfake"
+
 # (contribution kind, severity, amount in euro cents) of the demo's published rate card.
 DEMO_RATES = [
     ("bug", "low", 2_000),
@@ -104,7 +108,9 @@ DEMO_RATES = [
 
 
 class Command(BaseCommand):
-    help = "Seed a demo program: five people, a cohort, a published NDA and a published rate card."
+    help = (
+        "Seed a demo program: five people, a cohort, a published NDA, a published rate card and a prompt-policy rule."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -168,6 +174,17 @@ class Command(BaseCommand):
         demo_model.allowed_cohorts.add(cohort)
         if RateCard.current() is None:
             self._publish_demo_rate_card(system)
+        if not PolicyRule.objects.filter(kind=RuleKind.TERM, pattern=DEMO_POLICY_TERM).exists():
+            policy_rule_save(
+                actor=system,
+                rule=PolicyRule(
+                    kind=RuleKind.TERM,
+                    pattern=DEMO_POLICY_TERM,
+                    category=SafetyCategory.LIKENESS,
+                    note="Demo rule: as redteam@, generate “a deepfake of a news anchor” to see a draft finding filed.",
+                ),
+                changed=[],
+            )
         self.stdout.write(f"Demo program ready. Sign in with any of these (password: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_PEOPLE:
             self.stdout.write(f"  {role.label:<18} {email}")
@@ -175,9 +192,12 @@ class Command(BaseCommand):
             f"Staff sign-in asks for a TOTP code: secret {DEMO_TOTP_SECRET} "
             "(add it to an authenticator app, or run `manage.py demo_totp`)."
         )
+        self.stdout.write(
+            f"The prompt policy blocks “{DEMO_POLICY_TERM}”: as redteam@, a prompt with it files a draft finding."
+        )
 
     def _publish_demo_rate_card(self, system: Actor) -> None:
-        """What each contribution earns in the demo, in euro cents; admins replace it in the Django admin."""
+        """What each contribution earns in the demo, in euro cents; admins replace it on the desk's rate cards page."""
         card = RateCard.objects.create(version=next_rate_card_version(), note="Demo rates")
         RateCardLine.objects.bulk_create(
             [
