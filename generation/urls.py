@@ -1,6 +1,6 @@
 from django.urls import path
 
-from generation.views import media, ops, portal, trace
+from generation.views import media, ops, portal, styles, trace
 
 app_name = "generation"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/trace/", trace.trace, name="trace"),
     path("staff/trace/<uuid:pk>/", trace.trace_result, name="trace_result"),
     path("staff/fleet/", ops.fleet, name="fleet"),
+    path("staff/styles/", styles.style_list, name="style_list"),
+    path("staff/styles/<int:pk>/", styles.style_edit, name="style_edit"),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics, name="metrics"),
