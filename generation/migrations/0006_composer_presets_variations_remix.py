@@ -6,70 +6,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0005_prompt_trigram_search'),
+        ("generation", "0005_prompt_trigram_search"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='generationjob',
-            name='final_negative_prompt',
+            model_name="generationjob",
+            name="final_negative_prompt",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='final_prompt',
+            model_name="generationjob",
+            name="final_prompt",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='remix_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='remixes', to='generation.output'),
+            model_name="generationjob",
+            name="remix_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="remixes",
+                to="generation.output",
+            ),
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='variation_count',
+            model_name="generationjob",
+            name="variation_count",
             field=models.PositiveSmallIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='variation_group',
+            model_name="generationjob",
+            name="variation_group",
             field=models.UUIDField(blank=True, db_index=True, null=True),
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='variation_index',
+            model_name="generationjob",
+            name="variation_index",
             field=models.PositiveSmallIntegerField(default=1),
         ),
         migrations.CreateModel(
-            name='StylePreset',
+            name="StylePreset",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('prompt_suffix', models.TextField(blank=True, help_text="Added after the tester's prompt, separated by a comma.", verbose_name='prompt suffix')),
-                ('negative_prompt', models.TextField(blank=True, help_text="Added to the tester's negative prompt.", verbose_name='negative prompt')),
-                ('resolution', models.CharField(blank=True, choices=[('256p', '256p preview'), ('480p', '480p'), ('720p', '720p'), ('1080p', '1080p')], max_length=8, verbose_name='resolution')),
-                ('aspect_ratio', models.CharField(blank=True, choices=[('16:9', '16:9'), ('9:16', '9:16'), ('1:1', '1:1')], max_length=8, verbose_name='aspect ratio')),
-                ('duration_seconds', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0.1), django.core.validators.MaxValueValidator(600)], verbose_name='duration (seconds)')),
-                ('steps', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(500)], verbose_name='steps')),
-                ('guidance', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0.0), django.core.validators.MaxValueValidator(100)], verbose_name='guidance')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower comes first.', verbose_name='order')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('generation_models', models.ManyToManyField(blank=True, help_text='The models it applies to; none: every model.', related_name='style_presets', to='generation.generationmodel', verbose_name='models')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, unique=True, verbose_name="name")),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
+                (
+                    "prompt_suffix",
+                    models.TextField(
+                        blank=True,
+                        help_text="Added after the tester's prompt, separated by a comma.",
+                        verbose_name="prompt suffix",
+                    ),
+                ),
+                (
+                    "negative_prompt",
+                    models.TextField(
+                        blank=True, help_text="Added to the tester's negative prompt.", verbose_name="negative prompt"
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.CharField(
+                        blank=True,
+                        choices=[("256p", "256p preview"), ("480p", "480p"), ("720p", "720p"), ("1080p", "1080p")],
+                        max_length=8,
+                        verbose_name="resolution",
+                    ),
+                ),
+                (
+                    "aspect_ratio",
+                    models.CharField(
+                        blank=True,
+                        choices=[("16:9", "16:9"), ("9:16", "9:16"), ("1:1", "1:1")],
+                        max_length=8,
+                        verbose_name="aspect ratio",
+                    ),
+                ),
+                (
+                    "duration_seconds",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.1),
+                            django.core.validators.MaxValueValidator(600),
+                        ],
+                        verbose_name="duration (seconds)",
+                    ),
+                ),
+                (
+                    "steps",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(500),
+                        ],
+                        verbose_name="steps",
+                    ),
+                ),
+                (
+                    "guidance",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(0.0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="guidance",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.", verbose_name="order"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "generation_models",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The models it applies to; none: every model.",
+                        related_name="style_presets",
+                        to="generation.generationmodel",
+                        verbose_name="models",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'style preset',
-                'verbose_name_plural': 'style presets',
-                'ordering': ['position', 'name'],
+                "verbose_name": "style preset",
+                "verbose_name_plural": "style presets",
+                "ordering": ["position", "name"],
             },
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='style_preset',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='generation.stylepreset'),
+            model_name="generationjob",
+            name="style_preset",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="jobs",
+                to="generation.stylepreset",
+            ),
         ),
     ]
