@@ -6,8 +6,9 @@ from django.contrib import admin
 
 from accessprogram.admin import ReadOnlyAdmin
 from accessprogram.services.context import Actor
-from generation.models import GenerationJob, GenerationModel, Output
+from generation.models import GenerationJob, GenerationModel, Output, StylePreset
 from generation.services.catalog import generation_model_save
+from generation.services.styles import style_preset_save
 
 
 @admin.register(GenerationModel)
@@ -20,6 +21,26 @@ class GenerationModelAdmin(admin.ModelAdmin):
         generation_model_save(actor=Actor.from_request(request), model=obj, changed=form.changed_data)
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StylePreset)
+class StylePresetAdmin(admin.ModelAdmin):
+    list_display = ["name", "position", "is_active", "prompt_suffix"]
+    list_filter = ["is_active"]
+    list_editable = ["position"]
+    filter_horizontal = ["generation_models"]
+
+    def save_model(self, request, obj, form, change):
+        style_preset_save(
+            actor=Actor.from_request(request),
+            preset=obj,
+            generation_models=form.cleaned_data.get("generation_models"),
+            changed=form.changed_data,
+        )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Jobs record the preset they used: deactivate one instead.
         return False
 
 

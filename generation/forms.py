@@ -1,25 +1,58 @@
-"""The generate form: presets the tester picks from; the service checks them against cohort and model."""
+"""The composer's form: presets the tester picks from; the service checks them against cohort and model."""
 
 from __future__ import annotations
+
+import json
 
 from django import forms
 from django.utils.translation import gettext_lazy
 
 from accessprogram.models import Cohort, Resolution
-from generation.models import GenerationModel
+from generation.models import GenerationModel, Output, StylePreset
 from generation.services.presets import ASPECT_RATIOS, resolution_allowed
-from generation.services.submit import PROMPT_MAX, SEED_MAX, models_for_cohort
+from generation.services.submit import PROMPT_MAX, SEED_MAX, VARIATION_CHOICES, models_for_cohort
+
+
+class StylePresetSelect(forms.Select):
+    """Each option carries the preset's defaults and models, for the composer's script to fill the settings."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        preset = getattr(value, "instance", None)
+        if isinstance(preset, StylePreset):
+            option["attrs"]["data-defaults"] = json.dumps(preset.defaults)
+            option["attrs"]["data-models"] = json.dumps([m.pk for m in preset.generation_models.all()])
+            if preset.description:
+                option["attrs"]["title"] = preset.description
+        return option
 
 
 class GenerateForm(forms.Form):
+    # The composer's blocks, in the order the page shows them (templates/generation/generate.html).
+    QUICK_FIELDS = ("style_preset", "variations")
+    SETTINGS_FIELDS = ("model", "resolution", "aspect_ratio", "duration_seconds")
+    ADVANCED_FIELDS = ("negative_prompt", "steps", "guidance", "seed")
+
     prompt = forms.CharField(
-        max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=gettext_lazy("Prompt")
-    )
-    negative_prompt = forms.CharField(
         max_length=PROMPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "composer-prompt"}),
+        label=gettext_lazy("Prompt"),
+    )
+    style_preset = forms.ModelChoiceField(
+        queryset=StylePreset.objects.none(),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label=gettext_lazy("Negative prompt"),
+        empty_label=gettext_lazy("No style"),
+        widget=StylePresetSelect,
+        label=gettext_lazy("Style"),
+    )
+    variations = forms.TypedChoiceField(
+        choices=[(count, str(count)) for count in VARIATION_CHOICES],
+        coerce=int,
+        initial=1,
+        required=False,
+        empty_value=1,
+        widget=forms.RadioSelect(attrs={"class": "segmented"}),
+        label=gettext_lazy("Variations"),
     )
     model = forms.ModelChoiceField(
         queryset=GenerationModel.objects.none(), empty_label=None, label=gettext_lazy("Model")
@@ -28,6 +61,12 @@ class GenerateForm(forms.Form):
     aspect_ratio = forms.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], label=gettext_lazy("Aspect ratio"))
     duration_seconds = forms.FloatField(
         min_value=0.1, max_value=600, initial=1.0, label=gettext_lazy("Duration (seconds)")
+    )
+    negative_prompt = forms.CharField(
+        max_length=PROMPT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Negative prompt"),
     )
     steps = forms.IntegerField(
         min_value=1,
@@ -47,16 +86,38 @@ class GenerateForm(forms.Form):
         min_value=0,
         max_value=SEED_MAX,
         required=False,
-        help_text=gettext_lazy("Blank: a random seed."),
+        help_text=gettext_lazy("Blank: a random seed. Variations use this seed, then the next ones."),
         label=gettext_lazy("Seed"),
     )
+    remix_of = forms.ModelChoiceField(queryset=Output.objects.none(), required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, cohort, **kwargs):
+    def __init__(self, *args, cohort, presets, remixable, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = models_for_cohort(cohort)
         self.fields["resolution"].choices = [
             (r.value, r.label) for r in Resolution if resolution_allowed(r.value, cohort.max_resolution)
         ]
+        self.fields["style_preset"].queryset = presets
+        self.fields["remix_of"].queryset = remixable
+
+    def _bound(self, names: tuple[str, ...]) -> list[forms.BoundField]:
+        return [self[name] for name in names]
+
+    def quick_fields(self) -> list[forms.BoundField]:
+        return self._bound(self.QUICK_FIELDS)
+
+    def settings_fields(self) -> list[forms.BoundField]:
+        return self._bound(self.SETTINGS_FIELDS)
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        return self._bound(self.ADVANCED_FIELDS)
+
+    def settings_open(self) -> bool:
+        """Unfold the settings when one of them, or an advanced one, has an error to show."""
+        return any(self[name].errors for name in self.SETTINGS_FIELDS + self.ADVANCED_FIELDS)
+
+    def advanced_open(self) -> bool:
+        return any(self[name].errors for name in self.ADVANCED_FIELDS)
 
 
 class LibrarySearchForm(forms.Form):
@@ -88,4 +149,28 @@ class ModelSettingsForm(forms.ModelForm):
             "max_guidance": gettext_lazy("Highest guidance"),
             "max_frames": gettext_lazy("Most frames"),
             "fps": gettext_lazy("Frames per second"),
+        }
+
+
+class StylePresetForm(forms.ModelForm):
+    class Meta:
+        model = StylePreset
+        fields = [
+            "name",
+            "description",
+            "prompt_suffix",
+            "negative_prompt",
+            "resolution",
+            "aspect_ratio",
+            "duration_seconds",
+            "steps",
+            "guidance",
+            "generation_models",
+            "is_active",
+            "position",
+        ]
+        widgets = {
+            "prompt_suffix": forms.Textarea(attrs={"rows": 2}),
+            "negative_prompt": forms.Textarea(attrs={"rows": 2}),
+            "generation_models": forms.CheckboxSelectMultiple,
         }

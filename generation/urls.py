@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from generation.views import catalog, media, ops, portal, trace
+from generation.views import catalog, media, ops, portal, styles, trace
 
 app_name = "generation"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("staff/fleet/", ops.fleet, name="fleet"),
     path("staff/models/", catalog.staff_models, name="staff_models"),
     path("staff/models/<int:pk>/", catalog.staff_model_edit, name="staff_model_edit"),
+    path("staff/styles/", styles.style_list, name="style_list"),
+    path("staff/styles/<int:pk>/", styles.style_edit, name="style_edit"),
     path("healthz", ops.healthz, name="healthz"),
     path("readyz", ops.readyz, name="readyz"),
     path("metrics", ops.metrics, name="metrics"),

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accessprogram.models import Resolution
+from generation.access import remixable_outputs_for_user
 from generation.models import GenerationJob, GenerationModel, Output
 from generation.services.presets import ASPECT_RATIOS
-from generation.services.submit import PROMPT_MAX, SEED_MAX
+from generation.services.submit import PROMPT_MAX, SEED_MAX, VARIATION_CHOICES, style_presets_offered
 
 
 class GenerationSubmitSerializer(serializers.Serializer):
@@ -17,13 +20,45 @@ class GenerationSubmitSerializer(serializers.Serializer):
     model = serializers.SlugRelatedField(
         slug_field="name", queryset=GenerationModel.objects.filter(is_active=True), required=False, allow_null=True
     )
-    resolution = serializers.ChoiceField(choices=Resolution.choices, default=Resolution.P480)
-    aspect_ratio = serializers.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], default="16:9")
+    # Left out: the style preset's default, then 480p and 16:9.
+    resolution = serializers.ChoiceField(choices=Resolution.choices, required=False)
+    aspect_ratio = serializers.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], required=False)
     duration_seconds = serializers.FloatField(required=False, min_value=0.01, max_value=600)
     num_frames = serializers.IntegerField(required=False, min_value=1, max_value=2000)
     steps = serializers.IntegerField(required=False, min_value=1, max_value=500)
     guidance = serializers.FloatField(required=False, min_value=0, max_value=100)
-    seed = serializers.IntegerField(required=False, min_value=0, max_value=SEED_MAX, allow_null=True)
+    seed = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=SEED_MAX,
+        allow_null=True,
+        help_text=gettext_lazy("Left out: random. With variations, the first uses this seed and the next seed+1, …"),
+    )
+    # The composer's choices (kept apart from the fields above so other inputs can join without a clash).
+    style_preset = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=style_presets_offered(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("An active style preset's name: its prompt suffix and negative prompt are added."),
+    )
+    variations = serializers.ChoiceField(
+        choices=VARIATION_CHOICES,
+        default=1,
+        help_text=gettext_lazy("How many videos to make from this prompt, each with its own seed."),
+    )
+    remix_of = serializers.PrimaryKeyRelatedField(
+        queryset=Output.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy("One of your outputs this job starts from, recorded as its parent."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["remix_of"].queryset = remixable_outputs_for_user(request.user)
 
 
 class OutputSummarySerializer(serializers.ModelSerializer):
@@ -54,6 +89,10 @@ class OutputSummarySerializer(serializers.ModelSerializer):
 
 class GenerationJobSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model.name")
+    style_preset = serializers.CharField(source="style_preset.name", allow_null=True, read_only=True)
+    final_prompt = serializers.CharField(source="model_prompt", help_text=gettext_lazy("The prompt the model got."))
+    final_negative_prompt = serializers.CharField(source="model_negative_prompt")
+    remix_of = serializers.UUIDField(source="remix_of_id", allow_null=True)
     progress = serializers.SerializerMethodField()
     output = serializers.SerializerMethodField()
 
@@ -75,6 +114,13 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "steps",
             "guidance",
             "seed",
+            "style_preset",
+            "final_prompt",
+            "final_negative_prompt",
+            "variation_group",
+            "variation_index",
+            "variation_count",
+            "remix_of",
             "progress",
             "error",
             "worker",
@@ -92,6 +138,19 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     def get_output(self, job: GenerationJob) -> dict | None:
         output = getattr(job, "output", None)
         return OutputSummarySerializer(output).data if output is not None else None
+
+
+class GenerationSubmissionSerializer(GenerationJobSerializer):
+    """A submission's answer: its first job, as a single job always was, and every job of it in `variations`."""
+
+    variations = serializers.SerializerMethodField()
+
+    class Meta(GenerationJobSerializer.Meta):
+        fields = [*GenerationJobSerializer.Meta.fields, "variations"]
+
+    @extend_schema_field(GenerationJobSerializer(many=True))
+    def get_variations(self, job: GenerationJob) -> list:
+        return GenerationJobSerializer(self.context["jobs"], many=True).data
 
 
 class OutputSerializer(OutputSummarySerializer):

@@ -18,15 +18,16 @@ from accessprogram.services.watch import MEDIA_WITHOUT_PAGE, watch_media_refused
 from generation.access import job_for_user, jobs_for_user, output_for_user, outputs_for_user
 from generation.api.serializers import (
     GenerationJobSerializer,
+    GenerationSubmissionSerializer,
     GenerationSubmitSerializer,
     OutputSerializer,
 )
 from generation.infrastructure.media_responses import output_media_response
-from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
+from generation.services.submit import GenerationRequest, generation_job_cancel, generation_jobs_submit
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your generation jobs. Submitting returns 201 with the queued job; poll it for progress."""
+    """Your generation jobs. Submitting returns 201 with the first queued job and all of them in `variations`."""
 
     serializer_class = GenerationJobSerializer
     permission_classes = [IsTester]
@@ -60,16 +61,17 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=GenerationSubmitSerializer, responses={201: GenerationJobSerializer})
+    @extend_schema(request=GenerationSubmitSerializer, responses={201: GenerationSubmissionSerializer})
     def create(self, request):
-        serializer = GenerationSubmitSerializer(data=request.data)
+        serializer = GenerationSubmitSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        job = generation_job_submit(
+        jobs = generation_jobs_submit(
             actor=Actor.from_request(request),
             user=request.user,
             request=GenerationRequest(**serializer.validated_data),
         )
-        return Response(GenerationJobSerializer(job).data, status=status.HTTP_201_CREATED)
+        answer = GenerationSubmissionSerializer(jobs[0], context={"jobs": jobs})
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=GenerationJobSerializer)
     @action(detail=True, methods=["post"])

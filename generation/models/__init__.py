@@ -8,6 +8,7 @@ from generation.models.jobs import (
     Output,
     ReviewStatus,
 )
+from generation.models.styles import StylePreset
 from generation.models.tracing import TraceRequest
 from generation.models.workers import GpuWorker, WorkerState
 
@@ -22,6 +23,7 @@ __all__ = [
     "Output",
     "PipelineFamily",
     "ReviewStatus",
+    "StylePreset",
     "TraceRequest",
     "WorkerState",
 ]

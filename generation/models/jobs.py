@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
+from generation.models.styles import StylePreset
 
 
 class JobStatus(models.TextChoices):
@@ -57,6 +58,15 @@ class GenerationJob(models.Model):
     steps = models.PositiveSmallIntegerField()
     guidance = models.FloatField()
     seed = models.BigIntegerField()
+    # The style preset picked, and the prompts the model was given: the tester's with the preset's added.
+    style_preset = models.ForeignKey(StylePreset, null=True, blank=True, on_delete=models.PROTECT, related_name="jobs")
+    final_prompt = models.TextField(blank=True)
+    final_negative_prompt = models.TextField(blank=True)
+    # One submission of 1, 2 or 4 variations: its jobs share a group, each with its place in it.
+    variation_group = models.UUIDField(null=True, blank=True, db_index=True)
+    variation_index = models.PositiveSmallIntegerField(default=1)
+    variation_count = models.PositiveSmallIntegerField(default=1)
+    remix_of = models.ForeignKey("Output", null=True, blank=True, on_delete=models.SET_NULL, related_name="remixes")
 
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
     phase = models.CharField(max_length=10, choices=JobPhase.choices, default=JobPhase.WAITING)
@@ -99,6 +109,20 @@ class GenerationJob(models.Model):
     @property
     def duration_seconds(self) -> float:
         return round(self.num_frames / self.fps, 2)
+
+    @property
+    def model_prompt(self) -> str:
+        """What the pipeline is given (rows written before presets existed hold only the tester's prompt)."""
+        return self.final_prompt or self.prompt
+
+    @property
+    def model_negative_prompt(self) -> str:
+        return self.final_negative_prompt if self.final_prompt else self.negative_prompt
+
+    @property
+    def submission_key(self) -> str:
+        """Jobs submitted together share this key; the library shows them as one group."""
+        return str(self.variation_group or self.pk)
 
     @property
     def progress_percent(self) -> int:

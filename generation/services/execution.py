@@ -276,8 +276,8 @@ def _generate(job: GenerationJob, progress: _Progress, loaded: LoadedPipeline):
     try:
         result = generate(
             loaded,
-            prompt=job.prompt,
-            negative_prompt=job.negative_prompt,
+            prompt=job.model_prompt,
+            negative_prompt=job.model_negative_prompt,
             width=job.width,
             height=job.height,
             num_frames=job.num_frames,
@@ -358,6 +358,9 @@ def _record_output(job: GenerationJob, meta, output_id: uuid.UUID, forensic_id: 
                 "performance": performance_options_for(job.model).recorded(),
                 "prompt": locked.prompt,
                 "negative_prompt": locked.negative_prompt,
+                "final_prompt": locked.model_prompt,
+                "final_negative_prompt": locked.model_negative_prompt,
+                "style_preset": locked.style_preset.name if locked.style_preset_id else None,
                 "resolution": locked.resolution,
                 "aspect_ratio": locked.aspect_ratio,
                 "width": locked.width,

@@ -4,50 +4,85 @@ from __future__ import annotations
 
 import math
 import secrets
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.errors import Conflict, InvalidFields, LimitReached, NotAllowed
 from accessprogram.hooks import PROMPT_SUBMITTED, StoppedJobs, run_hooks
-from accessprogram.models import Membership, QuotaUnit, Resolution, User
+from accessprogram.models import Cohort, Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.watch_events import watch_note_submission
-from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
+from generation.access import remixable_output_for_user
+from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus, Output, StylePreset
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
-from generation.services.quota import quota_for
+from generation.services.quota import QuotaStatus, quota_for
 from generation.services.transitions import job_transition
 
 PROMPT_MAX = 2000
 SEED_MAX = 2**32 - 1
+# How many videos one submission may ask for: the composer offers these, the API accepts only these.
+VARIATION_CHOICES = (1, 2, 4)
 
 
 @dataclass(frozen=True)
 class GenerationRequest:
+    """One submission. Settings left as None come from the style preset, then from the model and cohort."""
+
     prompt: str
     negative_prompt: str = ""
     model: GenerationModel | None = None
-    resolution: str = Resolution.P480
-    aspect_ratio: str = "16:9"
+    resolution: str | None = None
+    aspect_ratio: str | None = None
     duration_seconds: float | None = None
     num_frames: int | None = None
     steps: int | None = None
     guidance: float | None = None
     seed: int | None = None
+    style_preset: StylePreset | None = None
+    variations: int = 1
+    remix_of: Output | None = None
 
 
 def models_for_cohort(cohort):
     return GenerationModel.objects.filter(is_active=True, allowed_cohorts=cohort)
 
 
+def style_presets_offered():
+    """The active presets, in the admins' order, each with the models it applies to."""
+    return StylePreset.objects.filter(is_active=True).prefetch_related("generation_models")
+
+
 def _enqueue_after_commit(job: GenerationJob) -> None:
     from generation.tasks import run_next_job
 
     transaction.on_commit(lambda: run_next_job.apply_async())
+
+
+def _with_preset_defaults(request: GenerationRequest) -> GenerationRequest:
+    """Fill the settings the request leaves out from its preset, then from the composer's own defaults."""
+    preset = request.style_preset
+    fill: dict = {}
+    if preset is not None:
+        for field, value in preset.defaults.items():
+            if getattr(request, field) is None and not (field == "duration_seconds" and request.num_frames):
+                fill[field] = value
+    request = replace(request, **fill)
+    return replace(
+        request,
+        resolution=request.resolution or Resolution.P480,
+        aspect_ratio=request.aspect_ratio or "16:9",
+    )
+
+
+def _joined(*parts: str) -> str:
+    return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
 def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:
@@ -57,6 +92,19 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
 
     def refuse(field: str, message: str) -> None:
         errors.setdefault(field, []).append(message)
+
+    if request.variations not in VARIATION_CHOICES:
+        refuse("variations", gettext("Choose 1, 2 or 4 variations."))
+    preset = request.style_preset
+    if preset is not None and not preset.is_active:
+        refuse("style_preset", gettext("The style “%(name)s” is no longer offered.") % {"name": preset.name})
+        preset = None
+    request = _with_preset_defaults(replace(request, style_preset=preset))
+    if request.remix_of is not None:
+        try:
+            remixable_output_for_user(user, request.remix_of.pk)
+        except Http404:
+            refuse("remix_of", gettext("You cannot remix this output."))
 
     prompt = (request.prompt or "").strip()
     if not prompt:
@@ -72,12 +120,18 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         refuse("negative_prompt", f"At most {PROMPT_MAX} characters.")
 
     allowed = models_for_cohort(cohort)
-    model = request.model or allowed.first()
+    preset_models = preset.generation_models.all() if preset is not None else GenerationModel.objects.none()
+    model = request.model or allowed.filter(pk__in=preset_models).first() or allowed.first()
     if model is None:
         refuse("model", gettext("No generation model is available to your cohort yet."))
     elif not allowed.filter(pk=model.pk).exists():
         refuse("model", gettext("%(name)s is not available to your cohort.") % {"name": model.name})
         model = None
+    elif preset is not None and preset_models.exists() and not preset_models.filter(pk=model.pk).exists():
+        refuse(
+            "style_preset",
+            gettext("The style “%(preset)s” is not made for %(model)s.") % {"preset": preset.name, "model": model.name},
+        )
 
     if request.resolution not in Resolution.values:
         refuse("resolution", gettext("Choose one of %(choices)s.") % {"choices": ", ".join(Resolution.values)})
@@ -94,6 +148,13 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         refuse("num_frames", gettext("Give either a duration or a frame count, not both."))
     if request.seed is not None and not 0 <= request.seed <= SEED_MAX:
         refuse("seed", f"Between 0 and {SEED_MAX}.")
+    elif request.seed is not None and request.seed + max(request.variations, 1) - 1 > SEED_MAX:
+        # Variations of a given seed use seed, seed+1, …: the last must still be a seed.
+        refuse(
+            "seed",
+            gettext("With %(count)s variations, the seed is at most %(seed_max)s.")
+            % {"count": request.variations, "seed_max": SEED_MAX - request.variations + 1},
+        )
     if model is None or errors:
         raise InvalidFields(errors)
 
@@ -141,6 +202,10 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         model=model,
         prompt=prompt,
         negative_prompt=negative,
+        style_preset=preset,
+        final_prompt=_joined(prompt, preset.prompt_suffix if preset else ""),
+        final_negative_prompt=_joined(negative, preset.negative_prompt if preset else ""),
+        remix_of=request.remix_of,
         resolution=request.resolution,
         aspect_ratio=request.aspect_ratio,
         width=size.width,
@@ -154,17 +219,94 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
     )
 
 
+def _variations(job: GenerationJob, *, count: int, seed_given: bool) -> list[GenerationJob]:
+    """The submission's jobs: seed, seed+1, … when the tester gave a seed, otherwise distinct random seeds."""
+    seeds = [job.seed]
+    while len(seeds) < count:
+        seed = job.seed + len(seeds) if seed_given else secrets.randbelow(SEED_MAX + 1)
+        if seed not in seeds:
+            seeds.append(seed)
+    group = uuid.uuid4()
+    jobs = []
+    for index, seed in enumerate(seeds, start=1):
+        variation = GenerationJob(**{f.attname: getattr(job, f.attname) for f in job._meta.concrete_fields})
+        variation.pk = uuid.uuid4()
+        variation.seed = seed
+        variation.variation_group, variation.variation_index, variation.variation_count = group, index, count
+        jobs.append(variation)
+    return jobs
+
+
 def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
-    """Check the prompt against the prompt policy, then validate and queue the job."""
+    """Submit and queue; the first job of the submission (its variations share its `variation_group`)."""
+    return generation_jobs_submit(actor=actor, user=user, request=request)[0]
+
+
+def generation_jobs_submit(*, actor: Actor, user: User, request: GenerationRequest) -> list[GenerationJob]:
+    """Check the prompt against the prompt policy, then validate and queue the submission's 1, 2 or 4 jobs."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
     run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
-    job = _generation_job_queue(actor=actor, user=user, request=request)
+    jobs = _generation_jobs_queue(actor=actor, user=user, request=request)
     watch_note_submission(prompt=request.prompt)
-    return job
+    return jobs
+
+
+def _refuse_over_active_limit(*, active: int, wanted: int, cohort: Cohort) -> None:
+    if active + wanted <= cohort.max_active_jobs:
+        return
+    if wanted == 1:
+        message = gettext(
+            "You already have %(active)s jobs queued or running (your limit is %(max_active_jobs)s). "
+            "Wait for one to finish or cancel one."
+        ) % {"active": active, "max_active_jobs": cohort.max_active_jobs}
+    else:
+        message = gettext(
+            "%(wanted)s variations would make %(total)s jobs queued or running; your limit is %(max_active_jobs)s. "
+            "%(fit)s more fit now: choose fewer variations, or wait for a job to finish. Nothing was queued."
+        ) % {
+            "wanted": wanted,
+            "total": active + wanted,
+            "max_active_jobs": cohort.max_active_jobs,
+            "fit": max(0, cohort.max_active_jobs - active),
+        }
+    raise LimitReached(message, retry_after_seconds=30, code="too_many_active_jobs")
+
+
+def _refuse_over_budget(*, quota: QuotaStatus, cost: float, wanted: int, cohort: Cohort) -> None:
+    if quota.remaining > 0 and cost * wanted <= quota.remaining:
+        return
+    if quota.remaining <= 0 or wanted == 1 or cost > quota.remaining:
+        message = gettext(
+            "Your budget of %(limit)s %(quota_unit)s %(quota_period)s is used up (%(used)s used); "
+            "it resets at %(resets_at)s UTC."
+        ) % {
+            "limit": quota.limit,
+            "quota_unit": cohort.get_quota_unit_display(),
+            "quota_period": cohort.get_quota_period_display().lower(),
+            "used": format(quota.used, "g"),
+            "resets_at": format(quota.resets_at, "%Y-%m-%d %H:%M"),
+        }
+    else:
+        message = gettext(
+            "%(wanted)s variations need %(needed)s %(quota_unit)s of your budget; %(remaining)s are left, "
+            "enough for %(fit)s. Choose fewer variations. Nothing was queued."
+        ) % {
+            "wanted": wanted,
+            "needed": format(round(cost * wanted, 2), "g"),
+            "quota_unit": cohort.get_quota_unit_display(),
+            "remaining": format(quota.remaining, "g"),
+            "fit": int(quota.remaining // cost),
+        }
+    raise LimitReached(
+        message,
+        retry_after_seconds=max(1, int((quota.resets_at - timezone.now()).total_seconds())),
+        resets_at=quota.resets_at,
+        code="quota_exceeded",
+    )
 
 
 @transaction.atomic
-def _generation_job_queue(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
+def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationRequest) -> list[GenerationJob]:
     # Lock the tester's membership so concurrent submissions see each other's jobs when counting.
     membership = (
         Membership.objects.select_for_update()
@@ -180,53 +322,35 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
         )
     job = _validated_job(user, membership, request)
     cohort = membership.cohort
+    wanted = request.variations
 
+    # Each variation is a job like any other: all of them fit under both limits, or none is queued.
     active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_STATUSES).count()
-    if active >= cohort.max_active_jobs:
-        raise LimitReached(
-            gettext(
-                "You already have %(active)s jobs queued or running (your limit is %(max_active_jobs)s). "
-                "Wait for one to finish or cancel one."
-            )
-            % {"active": active, "max_active_jobs": cohort.max_active_jobs},
-            retry_after_seconds=30,
-            code="too_many_active_jobs",
-        )
-    quota = quota_for(user, cohort)
+    _refuse_over_active_limit(active=active, wanted=wanted, cohort=cohort)
     cost = job.num_frames / job.fps if cohort.quota_unit == QuotaUnit.VIDEO_SECONDS else 0.0
-    if quota.remaining <= 0 or cost > quota.remaining:
-        raise LimitReached(
-            gettext(
-                "Your budget of %(limit)s %(quota_unit)s %(quota_period)s is used up (%(used)s used); "
-                "it resets at %(resets_at)s UTC."
-            )
-            % {
-                "limit": quota.limit,
-                "quota_unit": cohort.get_quota_unit_display(),
-                "quota_period": cohort.get_quota_period_display().lower(),
-                "used": format(quota.used, "g"),
-                "resets_at": format(quota.resets_at, "%Y-%m-%d %H:%M"),
-            },
-            retry_after_seconds=max(1, int((quota.resets_at - timezone.now()).total_seconds())),
-            resets_at=quota.resets_at,
-            code="quota_exceeded",
-        )
+    _refuse_over_budget(quota=quota_for(user, cohort), cost=cost, wanted=wanted, cohort=cohort)
+
     job.token = actor.token
-    job.save()
-    audit_record(
-        actor=actor,
-        action="generation.submitted",
-        target=job,
-        details={
-            "model": job.model.name,
-            "resolution": f"{job.width}x{job.height}",
-            "frames": job.num_frames,
-            "steps": job.steps,
-            "seed": job.seed,
-        },
-    )
-    _enqueue_after_commit(job)
-    return job
+    jobs = _variations(job, count=wanted, seed_given=request.seed is not None)
+    for variation in jobs:
+        variation.save()
+        audit_record(
+            actor=actor,
+            action="generation.submitted",
+            target=variation,
+            details={
+                "model": variation.model.name,
+                "resolution": f"{variation.width}x{variation.height}",
+                "frames": variation.num_frames,
+                "steps": variation.steps,
+                "seed": variation.seed,
+                "style_preset": variation.style_preset.name if variation.style_preset else None,
+                "variation": f"{variation.variation_index}/{variation.variation_count}",
+                "remix_of": str(variation.remix_of_id) if variation.remix_of_id else None,
+            },
+        )
+        _enqueue_after_commit(variation)
+    return jobs
 
 
 @transaction.atomic

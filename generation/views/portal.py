@@ -1,4 +1,4 @@
-"""The tester's portal: generate, the library with live progress, a player, cancel, re-run and variations."""
+"""The tester's portal: the composer (presets, variations, remix), the library with live progress, a player."""
 
 from __future__ import annotations
 
@@ -19,36 +19,74 @@ from accessprogram.hooks import OUTPUT_PANELS, run_hooks
 from accessprogram.services.context import Actor
 from accessprogram.services.watch import watch_note_pages
 from accessprogram.views.common import add_domain_error, domain_error_text
-from generation.access import job_for_user, jobs_for_user
+from generation.access import (
+    job_for_user,
+    jobs_for_user,
+    remixable_output_for_user,
+    remixable_outputs_for_user,
+    remixes_of,
+    variation_siblings,
+)
 from generation.forms import GenerateForm, LibrarySearchForm
-from generation.models import ACTIVE_STATUSES
+from generation.models import ACTIVE_STATUSES, GenerationJob
 from generation.services.quota import quota_for
-from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
+from generation.services.submit import (
+    GenerationRequest,
+    generation_job_cancel,
+    generation_job_submit,
+    generation_jobs_submit,
+    style_presets_offered,
+)
+
+
+def _settings_of(job: GenerationJob) -> dict:
+    """The settings a job ran with, as a new submission takes them (its style only while still offered)."""
+    preset = job.style_preset if job.style_preset_id and job.style_preset.is_active else None
+    return {
+        "prompt": job.prompt,
+        "negative_prompt": job.negative_prompt,
+        "model": job.model,
+        "resolution": job.resolution,
+        "aspect_ratio": job.aspect_ratio,
+        "steps": job.steps,
+        "guidance": job.guidance,
+        "style_preset": preset,
+    }
 
 
 def _request_from_job(job, *, seed: int | None) -> GenerationRequest:
-    return GenerationRequest(
-        prompt=job.prompt,
-        negative_prompt=job.negative_prompt,
-        model=job.model,
-        resolution=job.resolution,
-        aspect_ratio=job.aspect_ratio,
-        num_frames=job.num_frames,
-        steps=job.steps,
-        guidance=job.guidance,
-        seed=seed,
-    )
+    return GenerationRequest(**_settings_of(job), num_frames=job.num_frames, seed=seed)
+
+
+def _remix_initial(output) -> dict:
+    """The composer pre-filled from an output: its prompt and settings, its seed kept, its lineage recorded."""
+    job = output.job
+    return {
+        **_settings_of(job),
+        # The duration that gives back the same frame count (frames = round(seconds × fps) + 1, snapped).
+        "duration_seconds": round((job.num_frames - 1) / job.fps, 4),
+        "seed": job.seed,
+        "remix_of": output.pk,
+    }
 
 
 @tester_required
 def generate(request):
     cohort = request.user.tester_membership.cohort
-    initial = {"duration_seconds": 1.0, "resolution": "480p", "aspect_ratio": "16:9"}
-    form = GenerateForm(request.POST or None, cohort=cohort, initial=initial)
+    remixable = remixable_outputs_for_user(request.user)
+    initial = {"duration_seconds": 1.0, "resolution": "480p", "aspect_ratio": "16:9", "variations": 1}
+    remix = None
+    if request.method == "GET" and request.GET.get("remix"):
+        remix = remixable_output_for_user(request.user, request.GET["remix"])
+        initial |= _remix_initial(remix)
+    form = GenerateForm(
+        request.POST or None, cohort=cohort, presets=style_presets_offered(), remixable=remixable, initial=initial
+    )
     refused = None
     if request.method == "POST" and form.is_valid():
+        remix = form.cleaned_data["remix_of"]
         try:
-            job = generation_job_submit(
+            jobs = generation_jobs_submit(
                 actor=Actor.from_request(request),
                 user=request.user,
                 request=GenerationRequest(**form.cleaned_data),
@@ -56,13 +94,20 @@ def generate(request):
         except DomainError as exc:
             refused = add_domain_error(form, exc)
         else:
-            messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
-            return redirect(f"{reverse('generation:library')}#job-{job.pk}")
+            if len(jobs) == 1:
+                messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
+            else:
+                messages.success(
+                    request,
+                    gettext("Queued %(count)s variations. They appear together in the library as they render.")
+                    % {"count": len(jobs)},
+                )
+            return redirect(f"{reverse('generation:library')}#job-{jobs[0].pk}")
     status = refused or (400 if form.errors else 200)
     return render(
         request,
         "generation/generate.html",
-        {"form": form, "quota": quota_for(request.user, cohort), "cohort": cohort},
+        {"form": form, "quota": quota_for(request.user, cohort), "cohort": cohort, "remix": remix},
         status=status,
     )
 
@@ -133,7 +178,15 @@ def job_detail(request, pk):
     if output is not None:
         watch_note_pages(request, output_ids=[str(output.pk)])
     panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
-    return render(request, "generation/job_detail.html", {"job": job, "output": output, "output_panels": panels})
+    context = {
+        "job": job,
+        "output": output,
+        "output_panels": panels,
+        "siblings": variation_siblings(request.user, job),
+        "remixes": remixes_of(request.user, output) if output is not None else [],
+        "parent": job.remix_of,
+    }
+    return render(request, "generation/job_detail.html", context)
 
 
 @tester_required

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
-from generation.models import TraceRequest
+from generation.models import StylePreset, TraceRequest
 from review.models import ReasonCode
 from tests.conftest import client_for
 
@@ -75,6 +75,8 @@ RULES: dict[str, set[str]] = {
     "generation:trace": {ADMIN},
     "generation:trace_result": {ADMIN},
     "generation:fleet": {ADMIN},
+    "generation:style_list": {ADMIN},
+    "generation:style_edit": {ADMIN},
     "generation:healthz": set(PERSONAS),
     "generation:readyz": set(PERSONAS),
     "generation:metrics": {ADMIN},  # and a scraper with METRICS_TOKEN
@@ -375,6 +377,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         "accessprogram:nda_admin_publish": {"pk": nda.pk},
         "accessprogram:nda_admin_evidence": {"pk": nda.pk},
         "accessprogram:cohort_edit": {"pk": cohort.pk},
+        "generation:style_edit": {"pk": StylePreset.objects.create(name="URL test").pk},
         "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },

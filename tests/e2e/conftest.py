@@ -154,3 +154,13 @@ def play(page: Page, selector: str = "video") -> dict:
         }""",
         selector,
     )
+
+
+def unfold_composer(page: Page) -> None:
+    """Open the composer's folded settings and their advanced part, as a person clicks them open.
+
+    Found by class, not by their summaries' words, so stories in other languages use it too.
+    """
+    for details in ("details.composer-settings", "details.composer-advanced"):
+        if page.locator(details).get_attribute("open") is None:
+            page.locator(f"{details} > summary").click()

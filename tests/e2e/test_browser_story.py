@@ -18,7 +18,7 @@ from generation.models import GenerationJob, Output
 from review.models import ShareLink
 from tests.accessprogram.helpers import SIGNUP_PASSWORD
 from tests.conftest import make_output
-from tests.e2e.conftest import play, sign_in
+from tests.e2e.conftest import play, sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -70,6 +70,7 @@ def test_an_invited_artist_generates_a_video_that_is_approved_shared_and_played_
     # And generates a short video from the generate page
     tester.get_by_role("navigation", name="Main").get_by_role("link", name="Generate").click()
     tester.get_by_label("Prompt", exact=True).fill("a paper boat on a moonlit lake")
+    unfold_composer(tester)
     tester.get_by_label("Resolution").select_option("256p")
     tester.get_by_label("Aspect ratio").select_option("1:1")
     tester.get_by_label("Duration (seconds)").fill("0.5")

@@ -25,7 +25,7 @@ from review.services.reviews import review_decide
 from tests.accessprogram.helpers import SIGNUP_PASSWORD
 from tests.conftest import NDA_TRANSLATIONS
 from tests.contributions.conftest import publish_rate_card
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -137,6 +137,7 @@ def test_an_artist_abroad_signs_up_signs_the_nda_generates_and_shares_in_their_l
 
     # When they generate a short video
     tester.fill("textarea[name=prompt]", who["prompt"])
+    unfold_composer(tester)
     tester.select_option("select[name=resolution]", "256p")
     tester.select_option("select[name=aspect_ratio]", "1:1")
     tester.fill("input[name=duration_seconds]", "0.5")
