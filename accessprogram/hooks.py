@@ -33,11 +33,25 @@ OUTPUT_PANELS = "output_panels"
 """generation (the job page) → review: the panels shown under an output; called with `request`, `output`;
 returns rendered HTML, computed in the view so the template runs no queries."""
 
+DASHBOARD_PANELS = "dashboard_panels"
+"""accessprogram (a reviewer's dashboard) → review: the panels shown on it (what waits, decisions, appeals,
+revisions); called with `request`; returns rendered HTML, computed before the template runs."""
+
 PUBLIC_CREDITS = "public_credits"
 """review (the gallery, a share page) → showcase: credit lines public pages must show; called with
 `outputs`; returns a dict of output id → list of lines."""
 
-HOOK_NAMES = frozenset({JOBS_STOP, MEMBER_SUMMARY, OUTPUT_FINISHED, OUTPUT_PANELS, PROMPT_SUBMITTED, PUBLIC_CREDITS})
+HOOK_NAMES = frozenset(
+    {
+        DASHBOARD_PANELS,
+        JOBS_STOP,
+        MEMBER_SUMMARY,
+        OUTPUT_FINISHED,
+        OUTPUT_PANELS,
+        PROMPT_SUBMITTED,
+        PUBLIC_CREDITS,
+    }
+)
 
 _registry: dict[str, list[Callable[..., Any]]] = defaultdict(list)
 

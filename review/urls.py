@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import public, queue, sharing
+from review.views import notes, public, queue, sharing
 
 app_name = "review"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("review/metrics/", queue.review_metrics_view, name="review_metrics"),
     path("review/<uuid:output_id>/", queue.review_item, name="review_item"),
     path("review/<uuid:output_id>/decide/", queue.review_decide_view, name="review_decide"),
+    path("review/<uuid:output_id>/compare/", notes.review_compare, name="review_compare"),
+    path("outputs/<uuid:pk>/notes/", notes.output_notes, name="output_notes"),
+    path("outputs/<uuid:pk>/revise/", notes.output_revise, name="output_revise"),
     path("outputs/<uuid:pk>/appeal/", sharing.output_appeal, name="output_appeal"),
     path("outputs/<uuid:pk>/share/", sharing.output_share, name="output_share"),
     path("outputs/<uuid:pk>/gallery/", sharing.output_gallery, name="output_gallery"),
