@@ -86,9 +86,7 @@ def test_the_largest_drawing_allowed_is_kept(reviewer, artist_output):
     assert add(reviewer, artist_output, drawing=drawing).drawing == drawing
 
 
-def test_the_portal_form_adds_a_note_and_both_pages_show_it_as_text(
-    as_reviewer, as_artist, artist_output, reviewer
-):
+def test_the_portal_form_adds_a_note_and_both_pages_show_it_as_text(as_reviewer, as_artist, artist_output, reviewer):
     response = as_reviewer.post(
         reverse("review:output_notes", args=[artist_output.pk]),
         {"body": "<b>too dark</b>", "frame_in": "2", "frame_out": "5", "drawing": json.dumps([STROKE])},
@@ -114,9 +112,7 @@ def test_the_portal_form_reports_a_bad_drawing_and_keeps_nothing(as_reviewer, ar
     assert not Note.objects.exists()
 
 
-def test_another_tester_the_public_and_a_share_page_never_see_notes(
-    client, reviewer, artist2, artist_output
-):
+def test_another_tester_the_public_and_a_share_page_never_see_notes(client, reviewer, artist2, artist_output):
     add(reviewer, artist_output, body="Secret reviewer remark")
     approve(artist_output, reviewer)
     link = share(artist_output)
@@ -124,7 +120,10 @@ def test_another_tester_the_public_and_a_share_page_never_see_notes(
     url = reverse("output-notes", args=[artist_output.pk])
     assert client_for(artist2).get(url).status_code == 404
     assert client.get(url).status_code in (401, 403)
-    assert client_for(artist2).post(reverse("review:output_notes", args=[artist_output.pk]), {"body": "x"}).status_code == 404
+    assert (
+        client_for(artist2).post(reverse("review:output_notes", args=[artist_output.pk]), {"body": "x"}).status_code
+        == 404
+    )
 
 
 def test_the_api_lists_and_adds_notes_for_the_owner_and_reviewers(as_reviewer, as_artist, artist_output):
@@ -134,9 +133,7 @@ def test_the_api_lists_and_adds_notes_for_the_owner_and_reviewers(as_reviewer, a
     )
     assert created.status_code == 201, created.content
     assert created.json()["drawing"] == [STROKE]
-    reply = as_artist.post(
-        url, {"body": "Will fix", "reply_to": created.json()["id"]}, content_type="application/json"
-    )
+    reply = as_artist.post(url, {"body": "Will fix", "reply_to": created.json()["id"]}, content_type="application/json")
     assert reply.status_code == 201
     (thread,) = as_artist.get(url).json()
     assert thread["body"] == "Banding" and [r["body"] for r in thread["replies"]] == ["Will fix"]
