@@ -19,8 +19,11 @@
     showWipe();
   }
 
+  const line = root.querySelector("[data-wipe-line]");
+
   function showWipe() {
     b.style.clipPath = root.dataset.mode === "wipe" ? `inset(0 0 0 ${wipe.value}%)` : "";
+    line.style.marginLeft = `${wipe.value}%`;
   }
 
   function follow() {
