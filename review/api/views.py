@@ -57,7 +57,8 @@ class OutputViewSet(GenerationOutputViewSet):
         """Time-coded notes on the output, for its owner and reviewers: each thread with its replies."""
         output = self.get_object()
         if request.method == "GET":
-            return Response(NoteSerializer(notes_for_output(output), many=True).data)
+            page = self.paginate_queryset(notes_for_output(output))
+            return self.get_paginated_response(NoteSerializer(page, many=True).data)
         serializer = NoteInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = note_create(actor=Actor.from_request(request), output=output, **serializer.validated_data)

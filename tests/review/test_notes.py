@@ -135,7 +135,7 @@ def test_the_api_lists_and_adds_notes_for_the_owner_and_reviewers(as_reviewer, a
     assert created.json()["drawing"] == [STROKE]
     reply = as_artist.post(url, {"body": "Will fix", "reply_to": created.json()["id"]}, content_type="application/json")
     assert reply.status_code == 201
-    (thread,) = as_artist.get(url).json()
+    (thread,) = as_artist.get(url).json()["results"]
     assert thread["body"] == "Banding" and [r["body"] for r in thread["replies"]] == ["Will fix"]
 
 
