@@ -40,6 +40,23 @@ class GenerationRequest:
     seed: int | None = None
 
 
+def generation_request_from_job(
+    job: GenerationJob, *, seed: int | None, prompt: str | None = None, negative_prompt: str | None = None
+) -> GenerationRequest:
+    """A new request with a job's model, size, frames, steps and guidance; its prompts unless others are given."""
+    return GenerationRequest(
+        prompt=job.prompt if prompt is None else prompt,
+        negative_prompt=job.negative_prompt if negative_prompt is None else negative_prompt,
+        model=job.model,
+        resolution=job.resolution,
+        aspect_ratio=job.aspect_ratio,
+        num_frames=job.num_frames,
+        steps=job.steps,
+        guidance=job.guidance,
+        seed=seed,
+    )
+
+
 def models_for_cohort(cohort):
     return GenerationModel.objects.filter(is_active=True, allowed_cohorts=cohort)
 

@@ -23,21 +23,12 @@ from generation.access import job_for_user, jobs_for_user
 from generation.forms import GenerateForm, LibrarySearchForm
 from generation.models import ACTIVE_STATUSES
 from generation.services.quota import quota_for
-from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
-
-
-def _request_from_job(job, *, seed: int | None) -> GenerationRequest:
-    return GenerationRequest(
-        prompt=job.prompt,
-        negative_prompt=job.negative_prompt,
-        model=job.model,
-        resolution=job.resolution,
-        aspect_ratio=job.aspect_ratio,
-        num_frames=job.num_frames,
-        steps=job.steps,
-        guidance=job.guidance,
-        seed=seed,
-    )
+from generation.services.submit import (
+    GenerationRequest,
+    generation_job_cancel,
+    generation_job_submit,
+    generation_request_from_job,
+)
 
 
 @tester_required
@@ -157,7 +148,7 @@ def _resubmit(request, pk, *, same_seed: bool):
         new_job = generation_job_submit(
             actor=Actor.from_request(request),
             user=request.user,
-            request=_request_from_job(job, seed=job.seed if same_seed else None),
+            request=generation_request_from_job(job, seed=job.seed if same_seed else None),
         )
     except DomainError as exc:
         messages.error(request, domain_error_text(exc))

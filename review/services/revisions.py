@@ -9,7 +9,7 @@ from accessprogram.errors import Conflict, NotAllowed
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.models import GenerationJob, Output
-from generation.services.submit import GenerationRequest, generation_job_submit
+from generation.services.submit import generation_job_submit, generation_request_from_job
 from review.models import Review, ReviewState, Revision
 
 
@@ -43,20 +43,11 @@ def revision_submit(*, actor: Actor, output: Output, prompt: str, negative_promp
     service's transaction on purpose: a prompt the policy blocks is recorded even though it is refused.
     """
     _open_request_or_refuse(actor, output)
-    job: GenerationJob = output.job
     job = generation_job_submit(
         actor=actor,
         user=actor.user,
-        request=GenerationRequest(
-            prompt=prompt,
-            negative_prompt=negative_prompt,
-            model=job.model,
-            resolution=job.resolution,
-            aspect_ratio=job.aspect_ratio,
-            num_frames=job.num_frames,
-            steps=job.steps,
-            guidance=job.guidance,
-            seed=output.seed,
+        request=generation_request_from_job(
+            output.job, seed=output.seed, prompt=prompt, negative_prompt=negative_prompt
         ),
     )
     return _revision_record(actor=actor, output=output, job=job)

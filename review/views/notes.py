@@ -92,10 +92,9 @@ def review_compare(request, output_id):
         "review/compare.html",
         {
             "output": review.output,
-            "left": left,
-            "right": right,
-            "left_number": versions.index(left) + 1,
-            "right_number": versions.index(right) + 1,
-            "versions": versions,
+            "panes": [
+                {"letter": letter, "output": version, "number": versions.index(version) + 1}
+                for letter, version in (("A", left), ("B", right))
+            ],
         },
     )

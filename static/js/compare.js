@@ -3,8 +3,8 @@
   "use strict";
   const root = document.querySelector("[data-compare]");
   if (!root) return;
-  const a = root.querySelector("[data-video-a]");
-  const b = root.querySelector("[data-video-b]");
+  const a = root.querySelector("[data-video=A]");
+  const b = root.querySelector("[data-video=B]");
   const wipe = root.querySelector("[data-wipe]");
   const wipeField = root.querySelector("[data-wipe-field]");
   const playBoth = root.querySelector("[data-play-both]");

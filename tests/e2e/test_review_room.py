@@ -185,8 +185,8 @@ def test_a_reviewer_notes_requests_changes_compares_the_revision_and_approves(
     rev.get_by_role("button", name="A/B wipe").click()
     wipe = rev.get_by_label("Wipe position")
     wipe.fill("30")
-    assert "30%" in rev.locator("[data-video-b]").evaluate("(v) => v.style.clipPath")
-    a_box, b_box = rev.locator("[data-video-a]").bounding_box(), rev.locator("[data-video-b]").bounding_box()
+    assert "30%" in rev.locator("[data-video=B]").evaluate("(v) => v.style.clipPath")
+    a_box, b_box = rev.locator("[data-video=A]").bounding_box(), rev.locator("[data-video=B]").bounding_box()
     assert (a_box["x"], a_box["y"]) == (b_box["x"], b_box["y"])  # one over the other
     shot_both_widths(story, rev, "compare-wipe")
 
