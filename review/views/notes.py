@@ -20,7 +20,7 @@ from review.access import output_versions, review_for_reviewer
 from review.forms import RevisionForm
 from review.services.notes import note_create
 from review.services.revisions import revision_submit
-from review.views.sharing import _back, _form_error
+from review.views.sharing import back_to_output, flash_form_errors
 
 NOT_JSON = object()
 
@@ -52,9 +52,9 @@ def output_notes(request, pk):
         )
     except DomainError as exc:
         messages.error(request, domain_error_text(exc))
-        return _back(request, output)
+        return back_to_output(request, output)
     messages.success(request, gettext("Note added at frame %(frame)s.") % {"frame": note.frame_in})
-    return _back(request, output)
+    return back_to_output(request, output)
 
 
 @tester_required
@@ -63,13 +63,13 @@ def output_revise(request, pk):
     output = output_for_user(request.user, pk)
     form = RevisionForm(request.POST)
     if not form.is_valid():
-        _form_error(request, form)
-        return _back(request, output)
+        flash_form_errors(request, form)
+        return back_to_output(request, output)
     try:
         revision = revision_submit(actor=Actor.from_request(request), output=output, **form.cleaned_data)
     except DomainError as exc:
         messages.error(request, domain_error_text(exc))
-        return _back(request, output)
+        return back_to_output(request, output)
     messages.success(request, gettext("Revision queued with the same seed. It enters review when it is rendered."))
     return redirect("generation:job_detail", pk=revision.job_id)
 
