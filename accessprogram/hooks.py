@@ -41,12 +41,17 @@ OUTPUT_STAFF_ACTIONS = "output_staff_actions"
 """review (an output's review page) → showcase: actions staff can start on that output (a licence request);
 called with `request`, `output`; returns rendered HTML ("" when there is nothing to offer)."""
 
+DASHBOARD_PANELS = "dashboard_panels"
+"""accessprogram (a reviewer's dashboard) → review: the panels shown on it (what waits, decisions, appeals,
+revisions); called with `request`; returns rendered HTML, computed before the template runs."""
+
 PUBLIC_CREDITS = "public_credits"
 """review (the gallery, a share page) → showcase: credit lines public pages must show; called with
 `outputs`; returns a dict of output id → list of lines."""
 
 HOOK_NAMES = frozenset(
     {
+        DASHBOARD_PANELS,
         JOBS_COUNT,
         JOBS_STOP,
         MEMBER_SUMMARY,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from accessprogram.models import Membership
 from accessprogram.services.suspensions import is_suspended, suspension_reach
 from generation.models import Output, ReviewStatus
-from review.models import Decision, GalleryEntry, Review, ReviewDecision, ReviewState, ShareLink
+from review.models import Decision, GalleryEntry, Note, Review, ReviewDecision, ReviewState, Revision, ShareLink
 
 
 def owner_is_suspended(owner) -> bool:
@@ -166,3 +166,55 @@ def latest_review(output: Output) -> Review | None:
         .order_by("-created_at", "-pk")
         .first()
     )
+
+
+def notes_for_output(output: Output) -> list[Note]:
+    """The output's threads, first notes in frame order, each with its replies (as `thread_replies`)."""
+    notes = list(Note.objects.filter(output=output).select_related("author").order_by("created_at", "pk"))
+    roots = [n for n in notes if n.reply_to_id is None]
+    by_root: dict[int, list[Note]] = {n.pk: [] for n in roots}
+    for note in notes:
+        if note.reply_to_id is not None and note.reply_to_id in by_root:
+            by_root[note.reply_to_id].append(note)
+    for root in roots:
+        root.thread_replies = by_root[root.pk]
+    return sorted(roots, key=lambda n: (n.frame_in, n.created_at, n.pk))
+
+
+VERSIONS_MAX = 20
+
+
+def output_versions(output: Output) -> list[Output]:
+    """Every version of an output, oldest first: the outputs it revises, itself, and its stored revisions."""
+    versions = [output]
+    current = output
+    while len(versions) < VERSIONS_MAX:
+        link = Revision.objects.filter(output=current).select_related("original_output__job").first()
+        if link is None:
+            break
+        current = link.original_output
+        versions.insert(0, current)
+    current = output
+    while len(versions) < VERSIONS_MAX:
+        link = (
+            Revision.objects.filter(original_output=current, output__isnull=False).select_related("output__job").first()
+        )
+        if link is None:
+            break
+        current = link.output
+        versions.append(current)
+    return versions
+
+
+def version_history(versions: list[Output]) -> dict:
+    """Decisions and notes of each version, keyed by output id, in two queries."""
+    ids = [v.pk for v in versions]
+    decisions: dict = {pk: [] for pk in ids}
+    for decision in ReviewDecision.objects.filter(review__output_id__in=ids).select_related(
+        "reviewer", "reason", "review"
+    ):
+        decisions[decision.review.output_id].append(decision)
+    notes: dict = {pk: [] for pk in ids}
+    for note in Note.objects.filter(output_id__in=ids).select_related("author").order_by("frame_in", "created_at"):
+        notes[note.output_id].append(note)
+    return {"decisions": decisions, "notes": notes}

@@ -7,8 +7,10 @@ class ReviewConfig(AppConfig):
 
     def ready(self) -> None:
         from accessprogram import hooks
-        from review.panels import review_panel
+        from review.panels import notes_panel, review_panel, reviewer_dashboard_panel
         from review.services.reviews import review_enqueue
 
         hooks.register(hooks.OUTPUT_FINISHED, review_enqueue)
         hooks.register(hooks.OUTPUT_PANELS, review_panel)
+        hooks.register(hooks.OUTPUT_PANELS, notes_panel)
+        hooks.register(hooks.DASHBOARD_PANELS, reviewer_dashboard_panel)

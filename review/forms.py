@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from accessprogram.models import Cohort
 from generation.models import GenerationModel
+from generation.services.submit import PROMPT_MAX
 from review.models import Decision, ReasonCode
 from review.services.reviews import APPEAL_MAX, NOTE_MAX
 from review.services.sharing import CREDIT_MAX
@@ -98,3 +99,17 @@ class ReasonCodeForm(forms.ModelForm):
             "position": gettext_lazy("Position in the list"),
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RevisionForm(forms.Form):
+    """The tester's answer to a request for changes: the prompt, prefilled; every other setting and the seed kept."""
+
+    prompt = forms.CharField(
+        max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Revised prompt")
+    )
+    negative_prompt = forms.CharField(
+        required=False,
+        max_length=PROMPT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Negative prompt"),
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from review.access import latest_review
-from review.forms import AppealForm, GalleryForm, ShareForm
+from review.access import latest_review, notes_for_output, output_versions
+from review.forms import AppealForm, GalleryForm, RevisionForm, ShareForm
 from review.models import ReviewState
+from review.services.dashboard import reviewer_dashboard
 from review.services.metrics import median_time_to_decision, queue_position
 from review.services.reviews import review_can_appeal
+from review.services.revisions import revision_request_open
 
 
 def review_panel_context(output) -> dict:
@@ -42,3 +44,32 @@ def review_panel_context(output) -> dict:
 def review_panel(*, request, output) -> str:
     """The `output_panels` hook: the panel, rendered with the request (CSRF token, messages)."""
     return render_to_string("review/_job_review.html", review_panel_context(output), request=request)
+
+
+def notes_panel(*, request, output) -> str:
+    """The `output_panels` hook: the notes on the timeline, and the answer to a request for changes."""
+    request_open = revision_request_open(output)
+    job = output.job
+    return render_to_string(
+        "review/_job_notes.html",
+        {
+            "output": output,
+            "notes": notes_for_output(output),
+            "can_write_notes": True,
+            "revision_request": request_open,
+            "revision_form": (
+                RevisionForm(
+                    auto_id="revision_%s", initial={"prompt": job.prompt, "negative_prompt": job.negative_prompt}
+                )
+                if request_open is not None
+                else None
+            ),
+            "versions": output_versions(output),
+        },
+        request=request,
+    )
+
+
+def reviewer_dashboard_panel(*, request) -> str:
+    """The `dashboard_panels` hook: the reviewer's own figures."""
+    return render_to_string("review/_dashboard.html", {"figures": reviewer_dashboard(request.user)}, request=request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import public, queue, reasons, sharing
+from review.views import notes, public, queue, reasons, sharing
 
 app_name = "review"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("staff/reason-codes/", reasons.staff_reason_codes, name="staff_reason_codes"),
     path("staff/reason-codes/<int:pk>/", reasons.staff_reason_code_edit, name="staff_reason_code_edit"),
     path("staff/reason-codes/<int:pk>/active/", reasons.staff_reason_code_active, name="staff_reason_code_active"),
+    path("review/<uuid:output_id>/compare/", notes.review_compare, name="review_compare"),
+    path("outputs/<uuid:pk>/notes/", notes.output_notes, name="output_notes"),
+    path("outputs/<uuid:pk>/revise/", notes.output_revise, name="output_revise"),
     path("outputs/<uuid:pk>/appeal/", sharing.output_appeal, name="output_appeal"),
     path("outputs/<uuid:pk>/share/", sharing.output_share, name="output_share"),
     path("outputs/<uuid:pk>/gallery/", sharing.output_gallery, name="output_gallery"),

@@ -286,8 +286,10 @@ def tiny_mp4(label: str = "") -> bytes:
         return path.read_bytes()
 
 
-def make_output(owner: User, model, *, video: bytes | None = None):
-    """A finished job with its output row and stored bytes (a real MP4), without running the pipeline."""
+def make_output(owner: User, model, *, video: bytes | None = None, job=None):
+    """A finished job with its output row and stored bytes (a real MP4), without running the pipeline.
+
+    `job` finishes a job already submitted (a revision's, say) instead of making a new one."""
     import uuid
 
     from django.core.files.base import ContentFile
@@ -296,7 +298,10 @@ def make_output(owner: User, model, *, video: bytes | None = None):
     from generation.models import JobStatus, Output
     from review.services.reviews import review_enqueue
 
-    job = make_job(owner, model, status=JobStatus.SUCCEEDED, progress_step=4, seed=7, prompt="a lighthouse at dusk")
+    if job is None:
+        job = make_job(owner, model, status=JobStatus.SUCCEEDED, progress_step=4, seed=7, prompt="a lighthouse at dusk")
+    else:
+        type(job).objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED, progress_step=job.steps)
     video_key, poster_key = f"outputs/{job.pk}/video.mp4", f"outputs/{job.pk}/poster.jpg"
     video = tiny_mp4(str(job.pk)) if video is None else video
     default_storage.save(video_key, ContentFile(video))
@@ -313,7 +318,7 @@ def make_output(owner: User, model, *, video: bytes | None = None):
         width=256,
         height=256,
         frame_count=17,
-        seed=7,
+        seed=job.seed,
         parameters={},
         model_name=model.name,
         model_version=model.version,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from accessprogram.hooks import DASHBOARD_PANELS, run_hooks
 from accessprogram.models import AuditEvent, Cohort, Invitation, NdaAcceptance, User
 from accessprogram.services.nda import nda_current
 
@@ -26,6 +27,7 @@ def dashboard(request):
         )
         return render(request, "accessprogram/dashboard_admin.html", context)
     if user.is_reviewer:
+        context["panels"] = run_hooks(DASHBOARD_PANELS, request=request)
         return render(request, "accessprogram/dashboard_reviewer.html", context)
     context.update(
         membership=user.tester_membership,

@@ -50,6 +50,34 @@ class GenerationRequest:
     remix_of: Output | None = None
 
 
+def generation_settings_of(job: GenerationJob) -> dict:
+    """The settings a job ran with, as a new submission takes them (its style only while still offered)."""
+    preset = job.style_preset if job.style_preset_id and job.style_preset.is_active else None
+    return {
+        "prompt": job.prompt,
+        "negative_prompt": job.negative_prompt,
+        "model": job.model,
+        "resolution": job.resolution,
+        "aspect_ratio": job.aspect_ratio,
+        "steps": job.steps,
+        "guidance": job.guidance,
+        "style_preset": preset,
+    }
+
+
+def generation_request_from_job(
+    job: GenerationJob, *, seed: int | None, prompt: str | None = None, negative_prompt: str | None = None
+) -> GenerationRequest:
+    """A new request with a job's model, size, frames, steps, guidance and style; its prompts unless others are
+    given (re-run, variation, revision)."""
+    settings = generation_settings_of(job)
+    if prompt is not None:
+        settings["prompt"] = prompt
+    if negative_prompt is not None:
+        settings["negative_prompt"] = negative_prompt
+    return GenerationRequest(**settings, num_frames=job.num_frames, seed=seed)
+
+
 def models_for_cohort(cohort):
     return GenerationModel.objects.filter(is_active=True, allowed_cohorts=cohort)
 

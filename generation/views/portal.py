@@ -28,41 +28,24 @@ from generation.access import (
     variation_siblings,
 )
 from generation.forms import GenerateForm, LibrarySearchForm
-from generation.models import ACTIVE_STATUSES, GenerationJob
+from generation.models import ACTIVE_STATUSES
 from generation.services.quota import quota_for
 from generation.services.submit import (
     GenerationRequest,
     generation_job_cancel,
     generation_job_submit,
     generation_jobs_submit,
+    generation_request_from_job,
+    generation_settings_of,
     style_presets_offered,
 )
-
-
-def _settings_of(job: GenerationJob) -> dict:
-    """The settings a job ran with, as a new submission takes them (its style only while still offered)."""
-    preset = job.style_preset if job.style_preset_id and job.style_preset.is_active else None
-    return {
-        "prompt": job.prompt,
-        "negative_prompt": job.negative_prompt,
-        "model": job.model,
-        "resolution": job.resolution,
-        "aspect_ratio": job.aspect_ratio,
-        "steps": job.steps,
-        "guidance": job.guidance,
-        "style_preset": preset,
-    }
-
-
-def _request_from_job(job, *, seed: int | None) -> GenerationRequest:
-    return GenerationRequest(**_settings_of(job), num_frames=job.num_frames, seed=seed)
 
 
 def _remix_initial(output) -> dict:
     """The composer pre-filled from an output: its prompt and settings, its seed kept, its lineage recorded."""
     job = output.job
     return {
-        **_settings_of(job),
+        **generation_settings_of(job),
         # The duration that gives back the same frame count (frames = round(seconds × fps) + 1, snapped).
         "duration_seconds": round((job.num_frames - 1) / job.fps, 4),
         "seed": job.seed,
@@ -210,7 +193,7 @@ def _resubmit(request, pk, *, same_seed: bool):
         new_job = generation_job_submit(
             actor=Actor.from_request(request),
             user=request.user,
-            request=_request_from_job(job, seed=job.seed if same_seed else None),
+            request=generation_request_from_job(job, seed=job.seed if same_seed else None),
         )
     except DomainError as exc:
         messages.error(request, domain_error_text(exc))

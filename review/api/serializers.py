@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
-from review.models import Decision, Review, ReviewDecision, ShareLink
+from review.models import Decision, Note, Review, ReviewDecision, ShareLink
+from review.services.notes import BODY_MAX
 from review.services.reviews import NOTE_MAX
 from review.services.sharing import CREDIT_MAX
 
@@ -99,3 +100,37 @@ class ShareCreateSerializer(serializers.Serializer):
     passphrase = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     credit_line = serializers.CharField(required=False, allow_blank=True, default="", max_length=CREDIT_MAX)
     show_prompt = serializers.BooleanField(required=False, default=False)
+
+
+class NoteReplySerializer(serializers.ModelSerializer):
+    author = serializers.EmailField(source="author.email")
+
+    class Meta:
+        model = Note
+        fields = ["id", "author", "body", "created_at"]
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author = serializers.EmailField(source="author.email")
+    replies = NoteReplySerializer(many=True, source="thread_replies")
+
+    class Meta:
+        model = Note
+        fields = ["id", "author", "body", "frame_in", "frame_out", "drawing", "created_at", "replies"]
+
+
+class NoteInputSerializer(serializers.Serializer):
+    """A note pinned to a frame or a range; `drawing` is validated by the note service (strokes, points, bounds)."""
+
+    body = serializers.CharField(max_length=BODY_MAX, help_text=gettext_lazy("The note; shown as text, never markup."))
+    frame_in = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text=gettext_lazy("First frame (not needed for a reply).")
+    )
+    frame_out = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, help_text=gettext_lazy("Last frame of a range.")
+    )
+    drawing = serializers.JSONField(
+        required=False,
+        help_text=gettext_lazy('Strokes: [{"color": "#rrggbb", "points": [[x, y], …]}] with x and y in [0, 1].'),
+    )
+    reply_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)

@@ -16,13 +16,22 @@ from accessprogram.models import Cohort
 from accessprogram.services.context import Actor
 from generation.api.views import OutputViewSet as GenerationOutputViewSet
 from generation.models import GenerationModel
-from review.access import review_for_reviewer, review_queue_for, share_link_for_user, share_links_for_user
+from review.access import (
+    notes_for_output,
+    review_for_reviewer,
+    review_queue_for,
+    share_link_for_user,
+    share_links_for_user,
+)
 from review.api.serializers import (
     DecisionInputSerializer,
+    NoteInputSerializer,
+    NoteSerializer,
     ReviewSerializer,
     ShareCreateSerializer,
     ShareLinkSerializer,
 )
+from review.services.notes import note_create
 from review.services.reviews import review_decide
 from review.services.sharing import share_link_create, share_link_revoke
 
@@ -40,6 +49,21 @@ class OutputViewSet(GenerationOutputViewSet):
             actor=Actor.from_request(request), output=self.get_object(), **serializer.validated_data
         )
         return Response(ShareLinkSerializer(link, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], request=None, responses={200: NoteSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=NoteInputSerializer, responses={201: NoteSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def notes(self, request, pk=None):
+        """Time-coded notes on the output, for its owner and reviewers: each thread with its replies."""
+        output = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(notes_for_output(output))
+            return self.get_paginated_response(NoteSerializer(page, many=True).data)
+        serializer = NoteInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = note_create(actor=Actor.from_request(request), output=output, **serializer.validated_data)
+        note.thread_replies = []
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewViewSet(viewsets.GenericViewSet):

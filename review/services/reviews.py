@@ -14,6 +14,7 @@ from accessprogram.services.context import Actor
 from generation.models import Output
 from review.models import Decision, ReasonCode, Review, ReviewDecision, ReviewSettings, ReviewState
 from review.services.provenance import sign_approved_output
+from review.services.revisions import revision_link_output
 
 NOTE_MAX = 2000
 APPEAL_MAX = 2000
@@ -31,10 +32,17 @@ def _set_output_status(output: Output, state: str) -> None:
 
 @transaction.atomic
 def review_enqueue(*, actor: Actor, output: Output) -> Review:
-    """Put a newly stored output in the queue, pending. Called in the transaction that creates the output."""
+    """Put a newly stored output in the queue, pending. Called in the transaction that creates the output.
+
+    The output of a revision's job enters linked to the output it revises, flagged as a revision.
+    """
     review = Review.objects.create(output=output)
     _set_output_status(output, ReviewState.PENDING)
-    audit_record(actor=actor, action="review.queued", target=output, details={"review": review.pk})
+    revision = revision_link_output(output=output)
+    details = {"review": review.pk}
+    if revision is not None:
+        details["revision_of"] = str(revision.original_output_id)
+    audit_record(actor=actor, action="review.queued", target=output, details=details)
     return review
 
 

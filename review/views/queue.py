@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +17,15 @@ from accessprogram.hooks import OUTPUT_STAFF_ACTIONS, run_hooks
 from accessprogram.services.context import Actor
 from accessprogram.views.common import domain_error_text
 from generation.models import Output
-from review.access import review_for_reviewer, review_queue_for
+from review.access import (
+    notes_for_output,
+    output_versions,
+    review_for_reviewer,
+    review_queue_for,
+    version_history,
+)
 from review.forms import DecisionForm, QueueFilterForm
-from review.models import Decision, ReviewState
+from review.models import Decision, ReviewState, Revision
 from review.services.metrics import backlog_notice, review_metrics
 from review.services.reviews import review_claim, review_decide
 
@@ -51,6 +58,9 @@ QUEUE_ROW_FIELDS = (
     "output__job__cohort__name",
     "output__job__cohort__approvals_required",
     "output__job__model__name",
+    "output__duration_seconds",
+    "output__width",
+    "output__height",
 )
 
 
@@ -58,7 +68,11 @@ QUEUE_ROW_FIELDS = (
 def review_queue(request):
     form = QueueFilterForm(request.GET or None)
     # The list shows a line per output: leave out the columns only the item page reads.
-    reviews = review_queue_for(request.user, **_filters(form)).only(*QUEUE_ROW_FIELDS)
+    reviews = (
+        review_queue_for(request.user, **_filters(form))
+        .only(*QUEUE_ROW_FIELDS)
+        .annotate(is_revision=Exists(Revision.objects.filter(output=OuterRef("output"))))
+    )
     page = Paginator(reviews, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,9 +108,15 @@ def review_item(request, output_id):
             can_decide = True
         except DomainError as exc:
             messages.warning(request, exc.message)
+    versions = output_versions(output)
     history = (
-        Output.objects.filter(owner=output.owner).exclude(pk=output.pk).select_related("job").order_by("-created_at")
+        Output.objects.filter(owner=output.owner)
+        .exclude(pk__in=[v.pk for v in versions])
+        .select_related("job")
+        .order_by("-created_at")
     )[:HISTORY]
+    earlier = versions[: versions.index(output)]
+    carried = version_history(earlier) if earlier else {"decisions": {}, "notes": {}}
     return render(
         request,
         "review/item.html",
@@ -106,6 +126,18 @@ def review_item(request, output_id):
             "job": output.job,
             "decisions": review.decisions.select_related("reviewer", "reason"),
             "history": history,
+            "versions": versions,
+            "version_number": versions.index(output) + 1,
+            "earlier_versions": [
+                {
+                    "output": v,
+                    "number": number,
+                    "decisions": carried["decisions"].get(v.pk, []),
+                    "notes": carried["notes"].get(v.pk, []),
+                }
+                for number, v in enumerate(earlier, start=1)
+            ],
+            "notes": notes_for_output(output),
             "form": DecisionForm(open_review=review.is_open),
             "can_decide": can_decide,
             "can_withdraw": review.state == ReviewState.APPROVED,

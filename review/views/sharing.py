@@ -20,13 +20,13 @@ from review.services.reviews import review_appeal
 from review.services.sharing import gallery_add, gallery_remove, share_link_create, share_link_revoke
 
 
-def _back(request, output):
+def back_to_output(request, output):
     if output.owner_id == request.user.pk:
         return redirect("generation:job_detail", pk=output.job_id)
     return redirect("review:review_item", output_id=output.pk)
 
 
-def _form_error(request, form) -> None:
+def flash_form_errors(request, form) -> None:
     messages.error(request, " ".join(f"{name}: {e}" for name, errors in form.errors.items() for e in errors))
 
 
@@ -36,15 +36,15 @@ def output_appeal(request, pk):
     output = output_for_user(request.user, pk)
     form = AppealForm(request.POST)
     if not form.is_valid():
-        _form_error(request, form)
-        return _back(request, output)
+        flash_form_errors(request, form)
+        return back_to_output(request, output)
     try:
         review_appeal(actor=Actor.from_request(request), output=output, message=form.cleaned_data["message"])
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("Appeal sent. Your output is back in the review queue."))
-    return _back(request, output)
+    return back_to_output(request, output)
 
 
 @member_required
@@ -53,8 +53,8 @@ def output_share(request, pk):
     output = output_for_user(request.user, pk)
     form = ShareForm(request.POST)
     if not form.is_valid():
-        _form_error(request, form)
-        return _back(request, output)
+        flash_form_errors(request, form)
+        return back_to_output(request, output)
     data = form.cleaned_data
     expires_at = data["expires_at"]
     if expires_at is not None and timezone.is_naive(expires_at):
@@ -76,7 +76,7 @@ def output_share(request, pk):
             gettext("Share link created: %(url)s")
             % {"url": request.build_absolute_uri(reverse("review:share_page", args=[link.slug]))},
         )
-    return _back(request, output)
+    return back_to_output(request, output)
 
 
 @member_required
@@ -94,7 +94,7 @@ def share_revoke(request, pk):
             % {"url": request.build_absolute_uri(reverse("review:share_page", args=[link.slug]))},
             action=reverse("review:share_revoke", args=[link.pk]),
             confirm_label=gettext("Revoke the link"),
-            cancel_url=_back(request, link.output).url,
+            cancel_url=back_to_output(request, link.output).url,
         )
     try:
         share_link_revoke(actor=Actor.from_request(request), link=link)
@@ -102,7 +102,7 @@ def share_revoke(request, pk):
         messages.error(request, exc.message)
     else:
         messages.success(request, gettext("Share link revoked. It no longer opens for anyone."))
-    return _back(request, link.output)
+    return back_to_output(request, link.output)
 
 
 @member_required
@@ -117,10 +117,10 @@ def output_gallery(request, pk):
         else:
             form = GalleryForm(request.POST)
             if not form.is_valid():
-                _form_error(request, form)
-                return _back(request, output)
+                flash_form_errors(request, form)
+                return back_to_output(request, output)
             gallery_add(actor=actor, output=output, **form.cleaned_data)
             messages.success(request, gettext("Added to the public gallery."))
     except DomainError as exc:
         messages.error(request, exc.message)
-    return _back(request, output)
+    return back_to_output(request, output)

@@ -95,6 +95,10 @@ RULES: dict[str, set[str]] = {
     "review:review_metrics": {REVIEWER, ADMIN},
     "review:review_item": {REVIEWER, ADMIN},
     "review:review_decide": {REVIEWER, ADMIN},
+    "review:review_compare": {REVIEWER, ADMIN},
+    "review:output_notes": {ARTIST, REVIEWER, ADMIN},
+    "review:output_revise": {ARTIST},
+    "output-notes": {ARTIST, REVIEWER, ADMIN},
     "review:output_appeal": {ARTIST},
     "review:output_share": {ARTIST, REVIEWER, ADMIN},
     "review:output_gallery": {ARTIST, REVIEWER, ADMIN},
@@ -353,7 +357,20 @@ def showcase(cast, shared_output):
 
 
 @pytest.fixture
-def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase):
+def revised_output(cast, artist_output):
+    """A second version of an artist's output: changes requested, answered with a revision, rendered."""
+    from review.services.reviews import review_decide
+    from review.services.revisions import revision_submit
+    from tests.conftest import make_output
+
+    original = make_output(cast[ARTIST], artist_output.job.model)
+    review_decide(actor=Actor(user=cast[REVIEWER]), output=original, decision="request_changes", note="Brighter")
+    revision = revision_submit(actor=Actor(user=cast[ARTIST]), output=original, prompt="brighter")
+    return make_output(cast[ARTIST], artist_output.job.model, job=revision.job)
+
+
+@pytest.fixture
+def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revised_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
     from tests.accessprogram.conftest import issue_token
 
@@ -404,6 +421,8 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
             name: {"pk": output.pk}
             for name in ("review:output_appeal", "review:output_share", "review:output_gallery", "output-share")
         },
+        "review:review_compare": {"output_id": revised_output.pk},
+        **{name: {"pk": artist_output.pk} for name in ("review:output_notes", "review:output_revise", "output-notes")},
         **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
         **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},

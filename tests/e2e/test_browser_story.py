@@ -194,7 +194,7 @@ def test_a_rejected_output_stays_private(
     expect(rev.get_by_label("Reject")).to_be_checked()
     expect(rev.get_by_label("Reason")).to_be_focused()
     rev.get_by_label("Reason").select_option("quality")
-    rev.get_by_label("Note").fill("The horizon flickers; try more steps.")
+    rev.locator("[data-decision-form]").get_by_label("Note").fill("The horizon flickers; try more steps.")
     story.shot(rev, "reviewer-rejects")
     rev.get_by_role("button", name="Record decision").click()
     expect(rev.get_by_role("status")).to_contain_text(f"Rejected: output {output.short_id}")
