@@ -20,8 +20,8 @@ def notification_list(request):
     return render(request, "accessprogram/notifications.html", {"page": page})
 
 
-@require_POST
 @login_required
+@require_POST
 def notification_read(request):
     """Mark the notifications named in `ids` read, or every one of them with `all`."""
     ids = None if request.POST.get("all") else request.POST.getlist("ids")
