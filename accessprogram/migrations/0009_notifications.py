@@ -7,33 +7,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accessprogram', '0008_nda_translations'),
+        ("accessprogram", "0008_nda_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='email_muted_kinds',
+            model_name="user",
+            name="email_muted_kinds",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review_decision', 'Review decisions on my outputs'), ('appeal_outcome', 'Outcomes of my appeals'), ('nda_version', 'A new NDA version to sign'), ('suspension', 'Suspensions of my access and their lifting'), ('licence_request', 'Licence requests for my outputs'), ('triage_reply', 'Replies and decisions on my feedback and findings'), ('ledger_status', 'Status changes in my contribution ledger'), ('showcase_result', 'Showcase results')], max_length=32)),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.CharField(blank=True, max_length=600)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('link', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("review_decision", "Review decisions on my outputs"),
+                            ("appeal_outcome", "Outcomes of my appeals"),
+                            ("nda_version", "A new NDA version to sign"),
+                            ("suspension", "Suspensions of my access and their lifting"),
+                            ("licence_request", "Licence requests for my outputs"),
+                            ("triage_reply", "Replies and decisions on my feedback and findings"),
+                            ("ledger_status", "Status changes in my contribution ledger"),
+                            ("showcase_result", "Showcase results"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.CharField(blank=True, max_length=600)),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("link", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['recipient', '-created_at'], name='notification_recipient_recent'), models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notification_unread')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["recipient", "-created_at"], name="notification_recipient_recent"),
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)), fields=["recipient"], name="notification_unread"
+                    ),
+                ],
             },
         ),
     ]

@@ -7,6 +7,7 @@ announces: a rolled-back event leaves no notification, and the e-mail leaves onl
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -76,28 +77,9 @@ def notify_each(
     return created
 
 
-def notify(
-    *,
-    user: User,
-    kind: str,
-    title: str,
-    body: str = "",
-    params: dict | None = None,
-    link: str = "",
-    email_template: str = TEMPLATE,
-    email_context: dict | None = None,
-) -> Notification | None:
-    """Notify one person (None when their account is inactive). See notify_each."""
-    created = notify_each(
-        users=[user],
-        kind=kind,
-        title=title,
-        body=body,
-        params=params,
-        link=link,
-        email_template=email_template,
-        email_context=email_context,
-    )
+def notify(*, user: User, **message: Any) -> Notification | None:
+    """Notify one person (None when their account is inactive); `message` takes notify_each's keywords."""
+    created = notify_each(users=[user], **message)
     return created[0] if created else None
 
 

@@ -101,7 +101,10 @@ def staff_ledger(request):
                 )
                 return redirect("contributions:staff_ledger")
     return _staff_page(
-        request, hours_form=hours_form, statement_form=StatementForm(auto_id=STATEMENT_IDS), status=400 if hours_form.errors else 200
+        request,
+        hours_form=hours_form,
+        statement_form=StatementForm(auto_id=STATEMENT_IDS),
+        status=400 if hours_form.errors else 200,
     )
 
 
@@ -119,7 +122,10 @@ def staff_ledger_advance(request, pk: int):
     except DomainError as exc:
         messages.error(request, gettext("Entry %(pk)s: %(message)s") % {"pk": pk, "message": exc.message})
         return _staff_page(
-            request, hours_form=SessionHoursForm(), statement_form=StatementForm(auto_id=STATEMENT_IDS), status=exc.status_code
+            request,
+            hours_form=SessionHoursForm(),
+            statement_form=StatementForm(auto_id=STATEMENT_IDS),
+            status=exc.status_code,
         )
     messages.success(
         request, gettext("Entry %(pk)s is now %(status)s.") % {"pk": pk, "status": entry.get_status_display().lower()}

@@ -44,9 +44,7 @@ def test_a_notification_is_read_in_the_language_of_whoever_reads_it(artist, mail
     assert french != "Report #7: Triaged"  # the message and its parameter both have French translations
 
 
-def test_the_email_goes_after_commit_in_the_recipients_language(
-    artist, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_the_email_goes_after_commit_in_the_recipients_language(artist, mailoutbox, django_capture_on_commit_callbacks):
     artist.language = "fr"
     artist.save(update_fields=["language"])
 
@@ -208,3 +206,16 @@ def test_only_active_accounts_are_notified(artist, cohort):
     newcomer.is_active = False
     newcomer.save(update_fields=["is_active"])
     assert triaged(newcomer) is None and triaged(artist) is not None
+
+
+def test_the_unread_count_costs_one_query_per_page(artist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    triaged(artist)
+    client = client_for(artist)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("accessprogram:dashboard"))
+
+    counted = [q["sql"] for q in queries.captured_queries if '"accessprogram_notification"' in q["sql"]]
+    assert len(counted) == 1 and "COUNT(" in counted[0].upper()
