@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
+# The address links in e-mails (invitations, notifications) point at: the one `make run` serves, unless set.
+# ADDR may be a bare port, as runserver allows.
+SITE_URL ?= http://$(if $(findstring :,$(ADDR)),$(ADDR),127.0.0.1:$(ADDR))
 
 .PHONY: install run worker test lint messages clean
 
@@ -34,9 +37,9 @@ run: $(STAMP)
 	$(PY) manage.py seed_demo
 	@echo "Vernissage is starting at http://$(ADDR)/ (Ctrl-C stops the site and its worker)"
 	@trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A accessprogram worker -B -s var/celerybeat-schedule -Q gpu,celery --pool solo \
-		--concurrency 1 -l info & \
-	$(PY) manage.py runserver $(ADDR)
+	SITE_URL=$(SITE_URL) $(VENV)/bin/celery -A accessprogram worker -B -s var/celerybeat-schedule -Q gpu,celery \
+		--pool solo --concurrency 1 -l info & \
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(ADDR)
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A accessprogram worker -Q gpu,celery --pool solo --concurrency 1 -l info

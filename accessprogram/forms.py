@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from allauth.core import context as allauth_context
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext, gettext_lazy
 
+from accessprogram.adapter import pending_invitation
 from accessprogram.localization import time_zone_names
 from accessprogram.models import Cohort, Invitation, NdaVersion, Role
 
@@ -32,6 +34,12 @@ class SignupDetailsForm(forms.Form):
         self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
         if self.is_bound:
             self.fields["time_zone"].widget.attrs["data-chosen"] = "true"
+        # The invitation this sign-up opens (the page names the program, cohort, role and inviter); its address
+        # is fixed: shown read-only here, and the adapter refuses any other.
+        self.invitation = pending_invitation(allauth_context.request)
+        if "email" in self.fields:
+            self.fields["email"].widget.attrs["readonly"] = True
+            self.fields["email"].help_text = gettext_lazy("The address your invitation was sent to.")
 
     def signup(self, request, user) -> None:
         """The adapter already stored the name; allauth calls this hook after saving the user."""

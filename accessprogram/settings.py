@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accessprogram.context_processors.program",
+                "accessprogram.context_processors.notifications",
             ],
         },
     },

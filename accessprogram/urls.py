@@ -4,7 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accessprogram.views import audit, cohorts, dashboard, desk, invitations, nda, preferences, suspensions, tokens
+from accessprogram.views import (
+    audit,
+    cohorts,
+    dashboard,
+    desk,
+    invitations,
+    nda,
+    notifications,
+    preferences,
+    suspensions,
+    tokens,
+)
 
 staff_patterns = [
     path("invitations/", invitations.invitation_list, name="invitation_list"),
@@ -40,6 +51,8 @@ program_patterns = [
     path("nda/receipts/<int:pk>/", nda.nda_receipt, name="nda_receipt"),
     path("i18n/setlang/", preferences.language_set, name="set_language"),
     path("accounts/preferences/", preferences.preferences, name="account_preferences"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/read/", notifications.notification_read, name="notification_read"),
     path("staff/", include(staff_patterns)),
 ]
 

@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accessprogram.api.leaks import LeakReportView
+from accessprogram.api.notifications import NotificationViewSet
 from accessprogram.api.suspensions import SuspensionViewSet
 from accessprogram.api.tokens import AccessTokenViewSet
 from accessprogram.api.views import InvitationViewSet, MeView
@@ -24,6 +25,7 @@ router = JsonOnlyRouter()
 router.register("invitations", InvitationViewSet, basename="invitation")
 router.register("tokens", AccessTokenViewSet, basename="token")
 router.register("suspensions", SuspensionViewSet, basename="suspension")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("generations", GenerationViewSet, basename="generation")
 router.register("outputs", OutputViewSet, basename="output")
 router.register("review", ReviewViewSet, basename="review")

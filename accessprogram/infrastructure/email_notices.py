@@ -4,7 +4,7 @@ caused them commits (a rolled-back action sends nothing)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -25,10 +25,11 @@ def _readers(recipients: list[str]) -> list[tuple[User | None, list[str]]]:
     return list(groups.values())
 
 
-def send_notice(*, subject: str, template: str, recipients: list[str], context: dict) -> None:
+def send_notice(*, subject: str, template: str, recipients: list[str], context: dict, separately: bool = False) -> None:
     """Send one notice, written in each recipient's language with times in their zone.
 
     Pass `subject` as a lazy translation (gettext_lazy) so that it, too, is in the recipient's language.
+    `separately` sends each address its own message, so testers never see each other's addresses.
     """
     if not recipients:
         return
@@ -38,11 +39,16 @@ def send_notice(*, subject: str, template: str, recipients: list[str], context: 
                 template, {"program_name": settings.PROGRAM_NAME, "site_url": settings.SITE_URL, **context}
             )
             title = str(subject)
-        transaction.on_commit(
-            lambda title=title, body=body, addresses=addresses: send_mail(
-                subject=f"[{settings.PROGRAM_NAME}] {title}", message=body, from_email=None, recipient_list=addresses
+        title = f"[{settings.PROGRAM_NAME}] {title}"
+        if separately:
+            messages = [(title, body, None, [address]) for address in addresses]
+            transaction.on_commit(lambda messages=messages: send_mass_mail(messages))
+        else:
+            transaction.on_commit(
+                lambda title=title, body=body, addresses=addresses: send_mail(
+                    subject=title, message=body, from_email=None, recipient_list=addresses
+                )
             )
-        )
 
 
 def program_admin_emails() -> list[str]:

@@ -53,6 +53,9 @@ class User(AbstractUser):
         gettext_lazy("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
 
+    # Notification kinds this person does not want by e-mail (they still appear in the notification centre).
+    email_muted_kinds = models.JSONField(default=list, blank=True)
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -11,9 +11,11 @@ import nh3
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.utils.translation import override as translation_override
 
 from accessprogram.errors import Conflict, DomainError
@@ -25,12 +27,14 @@ from accessprogram.models import (
     NdaClauseDecision,
     NdaTranslation,
     NdaVersion,
+    NotificationKind,
     Program,
     User,
 )
 from accessprogram.models.users import ROLE_GROUPS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify_each
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,27 @@ def nda_publish(*, actor: Actor, nda: NdaVersion) -> NdaVersion:
             "translations": {t.language: t.text_sha256 for t in nda.translations.all()},
         },
     )
+    _notify_testers_to_sign(nda)
     return nda
+
+
+def _notify_testers_to_sign(nda: NdaVersion) -> None:
+    """Every active tester hears at once, in the portal and by e-mail, that a new version awaits them."""
+    testers = User.objects.filter(
+        is_active=True,
+        memberships__status=Membership.Status.ACTIVE,
+        memberships__cohort__program_id=nda.program_id,
+    ).distinct()
+    notify_each(
+        users=testers,
+        kind=NotificationKind.NDA_VERSION,
+        title=gettext_noop("A new NDA, version %(version)s, awaits your signature"),
+        body=gettext_noop(
+            "Read and accept it before you next use the portal: until then the portal stays closed to you."
+        ),
+        params={"version": nda.version},
+        link=reverse("accessprogram:nda"),
+    )
 
 
 def _same_name(a: str, b: str) -> bool:

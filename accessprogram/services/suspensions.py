@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -19,10 +20,20 @@ from accessprogram.errors import Conflict, DomainError, NotAllowed
 from accessprogram.hooks import JOBS_COUNT, JOBS_STOP, StoppedJobs, run_hooks
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
 from accessprogram.localization import lazy_message
-from accessprogram.models import AccessToken, Cohort, Membership, Program, Suspension, SuspensionScope, User
+from accessprogram.models import (
+    AccessToken,
+    Cohort,
+    Membership,
+    NotificationKind,
+    Program,
+    Suspension,
+    SuspensionScope,
+    User,
+)
 from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify_each
 
 SUSPENDED_MESSAGES = {
     SuspensionScope.TOKEN: gettext_lazy("This token is suspended; its owner has been told why."),
@@ -282,23 +293,36 @@ def suspension_create(
     return suspension
 
 
-def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
-    """The owner learns their token or access was suspended, and why; admins learn of automatic ones."""
+def _people_affected(suspension: Suspension) -> QuerySet[User]:
+    """The testers a suspension stops: a token's owner, the tester, or every active member of the cohort/program."""
     if suspension.scope == SuspensionScope.TOKEN:
-        owner = suspension.token.owner
-    elif suspension.scope == SuspensionScope.TESTER:
-        owner = suspension.user
+        return User.objects.filter(pk=suspension.token.owner_id)
+    if suspension.scope == SuspensionScope.TESTER:
+        return User.objects.filter(pk=suspension.user_id)
+    members = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    if suspension.scope == SuspensionScope.COHORT:
+        members = members.filter(cohort_id=suspension.cohort_id)
     else:
-        owner = None
+        members = members.filter(cohort__program_id=suspension.program_id)
+    return User.objects.filter(pk__in=members.values("user_id"))
+
+
+def _notify_created(suspension: Suspension, *, stopped_jobs: int) -> None:
+    """The people affected learn their token or access was suspended, and why; admins learn of automatic ones."""
     context = {"suspension": suspension, "stopped_jobs": stopped_jobs}
-    subject = lazy_message(gettext_noop("Suspended: %(target)s"), target=suspension.target_label)
-    if owner is not None:
-        send_notice(
-            subject=subject, template="accessprogram/email/suspended.txt", recipients=[owner.email], context=context
-        )
+    notify_each(
+        users=_people_affected(suspension),
+        kind=NotificationKind.SUSPENSION,
+        title=gettext_noop("Suspended: %(target)s"),
+        body=gettext_noop("Why: %(reason)s"),
+        params={"target": suspension.target_label, "reason": suspension.reason},
+        link=reverse("accessprogram:access_suspended") if suspension.scope != SuspensionScope.TOKEN else "",
+        email_template="accessprogram/email/suspended.txt",
+        email_context=context,
+    )
     if suspension.automatic:
         send_notice(
-            subject=subject,
+            subject=lazy_message(gettext_noop("Suspended: %(target)s"), target=suspension.target_label),
             template="accessprogram/email/suspended.txt",
             recipients=program_admin_emails(),
             context={**context, "for_admins": True},
@@ -324,6 +348,18 @@ def suspension_lift(*, actor: Actor, suspension: Suspension, reason: str = "") -
         action="suspension.lifted",
         target=suspension,
         details={"scope": suspension.scope, "target": suspension.target_label, "reason": reason.strip()},
+    )
+    notify_each(
+        users=_people_affected(suspension),
+        kind=NotificationKind.SUSPENSION,
+        title=gettext_noop("Suspension lifted: %(target)s"),
+        body=(
+            gettext_noop("The token works again.")
+            if suspension.scope == SuspensionScope.TOKEN
+            else gettext_noop("Access is restored; you can use the portal again.")
+        ),
+        params={"target": suspension.target_label},
+        link=reverse("accessprogram:dashboard"),
     )
     return suspension
 

@@ -15,7 +15,7 @@ from django.views.i18n import set_language
 
 from accessprogram.errors import DomainError
 from accessprogram.localization import time_zone_names
-from accessprogram.services.preferences import user_preferences_update
+from accessprogram.services.preferences import OPTIONAL_EMAIL_KINDS, user_preferences_update
 from accessprogram.views.common import add_domain_error
 
 
@@ -30,9 +30,19 @@ class PreferencesForm(forms.Form):
         help_text=gettext_lazy("Dates and times in the portal and in e-mails are shown in this zone."),
     )
 
+    email_kinds = forms.MultipleChoiceField(
+        label=gettext_lazy("E-mail me about"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy(
+            "Every notification appears in the portal. A new NDA to sign and a suspension are always e-mailed."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [(name, name) for name in time_zone_names()]
+        self.fields["email_kinds"].choices = [(kind.value, kind.label) for kind in OPTIONAL_EMAIL_KINDS]
 
 
 @require_POST
@@ -48,11 +58,18 @@ def language_set(request):
 @login_required
 def preferences(request):
     user = request.user
-    form = PreferencesForm(request.POST or None, initial={"language": user.language, "time_zone": user.time_zone})
+    emailed = [kind.value for kind in OPTIONAL_EMAIL_KINDS if kind not in user.email_muted_kinds]
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"language": user.language, "time_zone": user.time_zone, "email_kinds": emailed},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user_preferences_update(
-                user=user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
+                user=user,
+                language=form.cleaned_data["language"],
+                time_zone=form.cleaned_data["time_zone"],
+                email_kinds=form.cleaned_data["email_kinds"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
-from accessprogram.infrastructure.email_notices import send_notice
-from accessprogram.localization import lazy_message
-from accessprogram.models import User
+from accessprogram.models import NotificationKind, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify
 from contributions.access import is_red_teamer
 from contributions.models import ContributionKind, Finding, FindingStatus, LedgerEntry, SafetyCategory, Severity
 from contributions.services.ledger import ledger_post, rate_line_for
@@ -182,12 +182,14 @@ def finding_decide(
                 severity=finding.severity,
                 memo=f"Finding #{finding.pk}: {finding.title}",
             )
-    send_notice(
-        subject=lazy_message(
-            gettext_noop("Finding #%(number)s: %(status)s"), number=finding.pk, status=finding.get_status_display
-        ),
-        template="contributions/email/finding_decided.txt",
-        recipients=[finding.reporter.email],
-        context={"finding": finding, "entry": entry},
+    notify(
+        user=finding.reporter,
+        kind=NotificationKind.TRIAGE_REPLY,
+        title=gettext_noop("Finding #%(number)s: %(status)s"),
+        body=gettext_noop("Reason: %(reason)s") if reason else "",
+        params={"number": finding.pk, "status": FindingStatus(finding.status).label, "reason": reason},
+        link=reverse("contributions:finding_detail", args=[finding.pk]),
+        email_template="contributions/email/finding_decided.txt",
+        email_context={"finding": finding, "entry": entry},
     )
     return FindingDecisionResult(finding=finding, ledger_entry=entry, unpriced=unpriced)

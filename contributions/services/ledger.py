@@ -7,13 +7,15 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields
-from accessprogram.models import User
+from accessprogram.models import NotificationKind, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify
 from contributions.models import (
     KINDS_WITH_SEVERITY,
     LEDGER_NEXT_STATUS,
@@ -176,6 +178,13 @@ def ledger_entry_advance(*, actor: Actor, entry: LedgerEntry, to_status: str) ->
         entry.paid_at = now
     entry.save(update_fields=["status", "approved_at", "paid_at"])
     audit_record(actor=actor, action="ledger.status_changed", target=entry, details={"from": previous, "to": to_status})
+    notify(
+        user=entry.tester,
+        kind=NotificationKind.LEDGER_STATUS,
+        title=gettext_noop("Ledger entry #%(number)s (%(memo)s) is now %(status)s"),
+        params={"number": entry.pk, "status": LedgerStatus(to_status).label, "memo": entry.memo},
+        link=reverse("contributions:my_ledger"),
+    )
     return entry
 
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
-from accessprogram.infrastructure.email_notices import send_notice
-from accessprogram.localization import lazy_message
-from accessprogram.models import User
+from accessprogram.models import NotificationKind, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify
 from contributions.models import (
     ACCEPTED_STATUSES,
     REPORT_TRANSITIONS,
@@ -263,17 +263,19 @@ def report_triage(
 
 
 def _notify_reporter(report: Report, *, reply: str, status_changed: bool, entry=None) -> None:
-    """The reporter hears of every status change and reply by e-mail, besides seeing it on the report."""
-    subject = lazy_message(
-        gettext_noop("Report #%(number)s: %(status)s"), number=report.pk, status=report.get_status_display
-    )
-    if not status_changed:
-        subject = lazy_message(gettext_noop("Reply on report #%(number)s"), number=report.pk)
-    send_notice(
-        subject=subject,
-        template="contributions/email/report_update.txt",
-        recipients=[report.reporter.email],
-        context={"report": report, "reply": reply, "status_changed": status_changed, "entry": entry},
+    """The reporter hears of every status change and reply, in the portal and (as they prefer) by e-mail."""
+    if status_changed:
+        title = gettext_noop("Report #%(number)s: %(status)s")
+    else:
+        title = gettext_noop("Reply on report #%(number)s")
+    notify(
+        user=report.reporter,
+        kind=NotificationKind.TRIAGE_REPLY,
+        title=title,
+        params={"number": report.pk, "status": ReportStatus(report.status).label},
+        link=reverse("contributions:report_detail", args=[report.pk]),
+        email_template="contributions/email/report_update.txt",
+        email_context={"report": report, "reply": reply, "status_changed": status_changed, "entry": entry},
     )
 
 

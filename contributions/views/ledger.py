@@ -23,6 +23,8 @@ from contributions.models import LEDGER_NEXT_STATUS, LedgerEntry, RateCard
 from contributions.services.ledger import ledger_entry_advance, session_hours_record
 from contributions.services.statements import entries_for_month, month_bounds, statement_csv, totals_by_status
 
+STATEMENT_IDS = "statement_%s"
+
 
 def _rate_card_context() -> dict:
     card = RateCard.current()
@@ -41,7 +43,8 @@ def my_ledger(request):
 
 
 def _staff_page(request, *, hours_form: SessionHoursForm, statement_form: StatementForm, status: int = 200):
-    filters = LedgerFilterForm(request.GET or None)
+    # Each form on the page gets its own ids: three of them have a tester field, two a month.
+    filters = LedgerFilterForm(request.GET or None, auto_id="filter_%s")
     entries = LedgerEntry.objects.select_related("tester", "rate_card_line__rate_card").order_by("-created_at", "-pk")
     if filters.is_valid():
         data = filters.cleaned_data
@@ -98,7 +101,10 @@ def staff_ledger(request):
                 )
                 return redirect("contributions:staff_ledger")
     return _staff_page(
-        request, hours_form=hours_form, statement_form=StatementForm(), status=400 if hours_form.errors else 200
+        request,
+        hours_form=hours_form,
+        statement_form=StatementForm(auto_id=STATEMENT_IDS),
+        status=400 if hours_form.errors else 200,
     )
 
 
@@ -116,7 +122,10 @@ def staff_ledger_advance(request, pk: int):
     except DomainError as exc:
         messages.error(request, gettext("Entry %(pk)s: %(message)s") % {"pk": pk, "message": exc.message})
         return _staff_page(
-            request, hours_form=SessionHoursForm(), statement_form=StatementForm(), status=exc.status_code
+            request,
+            hours_form=SessionHoursForm(),
+            statement_form=StatementForm(auto_id=STATEMENT_IDS),
+            status=exc.status_code,
         )
     messages.success(
         request, gettext("Entry %(pk)s is now %(status)s.") % {"pk": pk, "status": entry.get_status_display().lower()}
@@ -127,7 +136,7 @@ def staff_ledger_advance(request, pk: int):
 @program_admin_required
 def staff_ledger_statement(request):
     """The month's statement as CSV: one tester's, or every tester's."""
-    form = StatementForm(request.GET)
+    form = StatementForm(request.GET, auto_id=STATEMENT_IDS)
     if form.is_valid():
         year, month = form.cleaned_data["month"]
         email = form.cleaned_data["tester"]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
+from accessprogram.models import NotificationKind
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify
 from generation.models import Output
 from review.models import Decision, ReasonCode, Review, ReviewDecision, ReviewSettings, ReviewState
 from review.services.provenance import sign_approved_output
@@ -23,6 +26,40 @@ _CLOSING_STATE = {
     Decision.REJECT: ReviewState.REJECTED,
     Decision.REQUEST_CHANGES: ReviewState.CHANGES_REQUESTED,
 }
+
+
+# What the owner is told of each closing decision, on a first review and on an appeal.
+_DECISION_TITLES = {
+    ReviewState.APPROVED: gettext_noop("Output %(short_id)s was approved"),
+    ReviewState.REJECTED: gettext_noop("Output %(short_id)s was rejected"),
+    ReviewState.CHANGES_REQUESTED: gettext_noop("Changes were requested on output %(short_id)s"),
+    ReviewState.WITHDRAWN: gettext_noop("The approval of output %(short_id)s was withdrawn"),
+}
+_APPEAL_TITLES = {
+    ReviewState.APPROVED: gettext_noop("Your appeal succeeded: output %(short_id)s is approved"),
+    ReviewState.REJECTED: gettext_noop("Your appeal was turned down: output %(short_id)s stays rejected"),
+    ReviewState.CHANGES_REQUESTED: gettext_noop("Your appeal was heard: changes were requested on output %(short_id)s"),
+}
+
+
+def _notify_owner(review: Review, decision: ReviewDecision) -> None:
+    """The output's owner hears of every closing decision (and of an appeal's outcome) with its reason."""
+    output = review.output
+    appeal = review.is_appeal and review.state != ReviewState.WITHDRAWN
+    params = {"short_id": output.short_id, "note": decision.note}
+    if decision.reason:
+        params["reason"] = decision.reason.label
+        body = gettext_noop("Reason: %(reason)s. %(note)s") if decision.note else gettext_noop("Reason: %(reason)s.")
+    else:
+        body = gettext_noop("The reviewer's note: %(note)s") if decision.note else ""
+    notify(
+        user=output.owner,
+        kind=NotificationKind.APPEAL_OUTCOME if appeal else NotificationKind.REVIEW_DECISION,
+        title=(_APPEAL_TITLES if appeal else _DECISION_TITLES)[review.state],
+        body=body,
+        params=params,
+        link=reverse("generation:job_detail", args=[output.job_id]),
+    )
 
 
 def _set_output_status(output: Output, state: str) -> None:
@@ -163,6 +200,7 @@ def _withdraw(actor: Actor, user, output: Output, reason: ReasonCode | None, not
     review.save(update_fields=["state"])
     _set_output_status(output, ReviewState.WITHDRAWN)
     _audit_decision(actor, review, decision, action="review.withdrawn")
+    _notify_owner(review, decision)
     return review
 
 
@@ -220,6 +258,8 @@ def review_decide(
         ReviewState.PENDING: "review.first_approval",
     }[review.state]
     _audit_decision(actor, review, recorded, action=action, approvals=approvals)
+    if review.state != ReviewState.PENDING:
+        _notify_owner(review, recorded)
     return review
 
 

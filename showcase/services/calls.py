@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, DomainError, InvalidFields, NotAllowed
-from accessprogram.models import Membership, User
+from accessprogram.models import Membership, NotificationKind, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify_each
 from contributions.models import ContributionKind
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
@@ -479,4 +481,27 @@ def showcase_call_publish(*, actor: Actor, call: ShowcaseCall) -> ShowcaseCall:
             "gallery_added": added,
         },
     )
+    _notify_entrants(call, winners)
     return call
+
+
+def _notify_entrants(call: ShowcaseCall, winners: list[Submission]) -> None:
+    """Every entrant hears the results: the winners that they were selected, the others that results are out."""
+    winner_ids = {submission.tester_id for submission in winners}
+    entrants = User.objects.filter(pk__in=call.submissions.values("tester_id"))
+    common = {"kind": NotificationKind.SHOWCASE_RESULT, "params": {"title": call.title}}
+    link = reverse("showcase:showcase_call", args=[call.pk])
+    notify_each(
+        users=entrants.filter(pk__in=winner_ids),
+        title=gettext_noop("Your work was selected in the showcase “%(title)s”"),
+        body=gettext_noop("It now appears in the public gallery with your credit line."),
+        link=link,
+        **common,
+    )
+    notify_each(
+        users=entrants.exclude(pk__in=winner_ids),
+        title=gettext_noop("The results of the showcase “%(title)s” are out"),
+        body=gettext_noop("Your entry was not selected this time. Thank you for taking part."),
+        link=link,
+        **common,
+    )

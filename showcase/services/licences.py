@@ -6,14 +6,15 @@ import re
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from accessprogram.errors import Conflict, InvalidFields, NotAllowed
-from accessprogram.infrastructure.email_notices import send_notice
-from accessprogram.localization import lazy_message
+from accessprogram.models import NotificationKind
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from accessprogram.services.notifications import notify
 from contributions.models import ContributionKind
 from contributions.services.ledger import ledger_post
 from generation.models import Output, ReviewStatus
@@ -104,11 +105,15 @@ def licence_request_create(
             "respond_by": respond_by,
         },
     )
-    send_notice(
-        subject=lazy_message(gettext_noop("A licence request for your output %(short_id)s"), short_id=output.short_id),
-        template="showcase/email/licence_requested.txt",
-        recipients=[output.owner.email],
-        context={"licence": licence},
+    notify(
+        user=output.owner,
+        kind=NotificationKind.LICENCE_REQUEST,
+        title=gettext_noop("A licence request for your output %(short_id)s"),
+        body=gettext_noop("See the use, the term and the fee, then accept or decline it."),
+        params={"short_id": output.short_id},
+        link=reverse("showcase:licence_list"),
+        email_template="showcase/email/licence_requested.txt",
+        email_context={"licence": licence},
     )
     return licence
 

@@ -50,6 +50,11 @@ RULES: dict[str, set[str]] = {
     # The language switcher is on every page, public ones included; preferences are an account page.
     "accessprogram:set_language": set(PERSONAS),
     "accessprogram:account_preferences": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
+    # The notification centre: every member's own; a tester who must sign the NDA is sent there first.
+    "accessprogram:notification_list": MEMBERS,
+    "accessprogram:notification_read": MEMBERS,
+    "notification-list": MEMBERS,
+    "notification-read": MEMBERS,
     "accessprogram:invitation_list": {ADMIN},
     "accessprogram:invitation_import": {ADMIN},
     "accessprogram:invitation_resend": {ADMIN},
