@@ -1,17 +1,23 @@
 from django.urls import path
 
-from generation.views import media, ops, portal, trace
+from generation.views import live, media, ops, portal, trace
 
 app_name = "generation"
 
 urlpatterns = [
     path("generate/", portal.generate, name="generate"),
     path("library/", portal.library, name="library"),
-    path("library/status/", portal.library_status, name="library_status"),
+    path("library/status/", live.library_status, name="library_status"),
+    path("library/collections/", portal.collection_create_view, name="collection_create"),
+    path("library/collections/<int:pk>/rename/", portal.collection_rename_view, name="collection_rename"),
+    path("library/collections/<int:pk>/delete/", portal.collection_delete_view, name="collection_delete"),
+    path("library/collections/<int:pk>/outputs/<uuid:output_pk>/", portal.collection_output, name="collection_output"),
     path("jobs/<uuid:pk>/", portal.job_detail, name="job_detail"),
     path("jobs/<uuid:pk>/cancel/", portal.job_cancel, name="job_cancel"),
     path("jobs/<uuid:pk>/rerun/", portal.job_rerun, name="job_rerun"),
     path("jobs/<uuid:pk>/variation/", portal.job_variation, name="job_variation"),
+    path("outputs/<uuid:pk>/favourite/", portal.output_favourite, name="output_favourite"),
+    path("outputs/<uuid:pk>/program/", portal.output_program, name="output_program"),
     path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
     path("staff/trace/", trace.trace, name="trace"),

@@ -8,12 +8,14 @@ from generation.models.jobs import (
     Output,
     ReviewStatus,
 )
+from generation.models.library import Collection
 from generation.models.tracing import TraceRequest
 from generation.models.workers import GpuWorker, WorkerState
 
 __all__ = [
     "ACTIVE_STATUSES",
     "TERMINAL_STATUSES",
+    "Collection",
     "GenerationJob",
     "GenerationModel",
     "GpuWorker",
