@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accessprogram.models import Resolution
 from generation.models import GenerationJob, GenerationModel, Output
 from generation.services.presets import ASPECT_RATIOS
+from generation.services.queue import QueueEstimate, queue_estimate
 from generation.services.submit import PROMPT_MAX, SEED_MAX
 
 
@@ -52,16 +54,31 @@ class OutputSummarySerializer(serializers.ModelSerializer):
         return reverse("output-media", kwargs={"pk": output.pk})
 
 
+def _iso(value) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value is not None else None
+
+
 class GenerationJobSerializer(serializers.ModelSerializer):
+    """A job. While it waits or runs, `queue_position` (1 = next to start, null once running; the scheduler is
+    fair-share, so this is its serving order if nothing else arrived) and the estimated start and finish from
+    measured recent service times; null when the job has ended. Pass `estimates` in the context for a list."""
+
     model = serializers.CharField(source="model.name")
     progress = serializers.SerializerMethodField()
     output = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField()
+    estimated_start = serializers.SerializerMethodField()
+    estimated_finish = serializers.SerializerMethodField()
 
     class Meta:
         model = GenerationJob
         fields = [
             "id",
             "status",
+            "phase",
+            "queue_position",
+            "estimated_start",
+            "estimated_finish",
             "prompt",
             "negative_prompt",
             "model",
@@ -85,6 +102,30 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "cancel_requested_at",
             "output",
         ]
+
+    def _estimate(self, job: GenerationJob) -> QueueEstimate | None:
+        estimates = self.context.get("estimates")
+        if estimates is not None:
+            return estimates.get(job.pk)
+        own = self.context.setdefault("own_estimates", {})
+        if job.pk not in own:
+            own[job.pk] = None if job.is_terminal else queue_estimate(job)
+        return own[job.pk]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1))
+    def get_queue_position(self, job: GenerationJob) -> int | None:
+        estimate = self._estimate(job)
+        return estimate.position if estimate else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_estimated_start(self, job: GenerationJob) -> str | None:
+        estimate = self._estimate(job)
+        return _iso(estimate.estimated_start) if estimate else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_estimated_finish(self, job: GenerationJob) -> str | None:
+        estimate = self._estimate(job)
+        return _iso(estimate.estimated_finish) if estimate else None
 
     def get_progress(self, job: GenerationJob) -> dict:
         return {"step": job.progress_step, "total": job.progress_total, "percent": job.progress_percent}

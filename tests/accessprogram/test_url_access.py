@@ -45,6 +45,12 @@ RULES: dict[str, set[str]] = {
     "generation:job_cancel": {ARTIST},
     "generation:job_rerun": {ARTIST},
     "generation:job_variation": {ARTIST},
+    "generation:output_favourite": {ARTIST},
+    "generation:output_program": {ARTIST},
+    "generation:collection_create": {ARTIST},
+    "generation:collection_rename": {ARTIST},
+    "generation:collection_delete": {ARTIST},
+    "generation:collection_output": {ARTIST},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
@@ -72,6 +78,10 @@ RULES: dict[str, set[str]] = {
     "review:output_share": {ARTIST, REVIEWER, ADMIN},
     "review:output_gallery": {ARTIST, REVIEWER, ADMIN},
     "review:share_revoke": {ARTIST, REVIEWER, ADMIN},
+    # The program feed: members inside the NDA, never the public.
+    "review:program_feed": MEMBERS,
+    "review:program_feed_video": MEMBERS,
+    "review:program_feed_poster": MEMBERS,
     "review-queue": {REVIEWER, ADMIN},
     "review-decision": {REVIEWER, ADMIN},
     "output-share": {ARTIST, REVIEWER, ADMIN},
@@ -323,8 +333,13 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
     from accessprogram.services.suspensions import suspension_create, suspension_lift
     from tests.accessprogram.conftest import issue_token
 
+    from generation.models import Collection
+
     job = artist_output.job
     output, link, entry = shared_output
+    output.shown_to_program = True
+    output.save(update_fields=["shown_to_program"])
+    collection = Collection.objects.create(owner=cast[ARTIST], name="URL test")
     token = issue_token(cast[ARTIST]).token
     # A lifted suspension of a cohort none of the cast is in: a real row, stopping nobody.
     suspension = suspension_create(actor=Actor.system(), scope="cohort", target=other_cohort, reason="URL test")
@@ -368,6 +383,13 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
             for name in ("review:output_appeal", "review:output_share", "review:output_gallery", "output-share")
         },
         **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
+        **{name: {"pk": output.pk} for name in ("review:program_feed_video", "review:program_feed_poster")},
+        **{name: {"pk": artist_output.pk} for name in ("generation:output_favourite", "generation:output_program")},
+        **{
+            name: {"pk": collection.pk}
+            for name in ("generation:collection_rename", "generation:collection_delete")
+        },
+        "generation:collection_output": {"pk": collection.pk, "output_pk": artist_output.pk},
         **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
         **{name: {"pk": token.pk} for name in ("accessprogram:token_revoke", "token-detail")},
@@ -405,6 +427,8 @@ def test_url_access(name, persona, cast, url_args):
         client.get(
             reverse("generation:job_detail", kwargs=url_args["generation:job_detail"])
         )  # a person plays a video from its page
+    if name == "review:program_feed_video":
+        client.get(reverse("review:program_feed"))  # and a feed video from the feed
     response = client.get(url)
     allowed = persona in RULES[name]
     assert reached_view(response) == allowed, (
