@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,7 +82,8 @@ LIBRARY_PAGE_SIZE = 24
 _SORTS = {
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
-    "favourites": (F("output__favourite").desc(nulls_last=True), "-created_at", "-pk"),
+    # A job without an output is no favourite: it sorts with the unstarred, newest first.
+    "favourites": (Coalesce("output__favourite", Value(False)).desc(), "-created_at", "-pk"),
 }
 
 
