@@ -35,7 +35,7 @@ PHASE_STEPS = [
 ]
 _STEP_INDEX = {value: index for index, (value, _label) in enumerate(PHASE_STEPS)}
 # Polling: soon while a job runs (its phases move in seconds), less often while it waits in the queue.
-POLL_RUNNING_SECONDS = 2
+POLL_RUNNING_SECONDS = 3
 POLL_QUEUED_MIN_SECONDS = 3
 POLL_QUEUED_MAX_SECONDS = 20
 STATUS_IDS_MAX = 100
