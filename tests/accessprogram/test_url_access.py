@@ -331,9 +331,8 @@ def showcase(cast, shared_output):
 @pytest.fixture
 def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
-    from tests.accessprogram.conftest import issue_token
-
     from generation.models import Collection
+    from tests.accessprogram.conftest import issue_token
 
     job = artist_output.job
     output, link, entry = shared_output
