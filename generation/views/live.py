@@ -7,6 +7,7 @@ answers the pages' polling with the same state, so a page moves to the finished 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.db.models import Q
 from django.http import JsonResponse
@@ -20,7 +21,7 @@ from accessprogram.localization import format_time_zoned
 from accessprogram.services.watch import watch_note_pages
 from generation.access import jobs_for_user
 from generation.models import ACTIVE_STATUSES, JobPhase, JobStatus
-from generation.services.queue import QueueEstimate, queue_estimates
+from generation.services.queue import QueueEstimate, clock, queue_estimates
 from generation.services.quota import quota_for
 
 # The steps a job goes through, in order; a running job's `phase` says which one it is on.
@@ -78,13 +79,14 @@ def queue_label(estimate: QueueEstimate | None) -> str:
                 ngettext("About %(count)s job ahead of yours.", "About %(count)s jobs ahead of yours.", estimate.ahead)
                 % {"count": estimate.ahead}
             )
-        parts.append(
-            gettext("Starts about %(start)s, ready about %(finish)s.")
-            % {
-                "start": format_time_zoned(estimate.estimated_start),
-                "finish": format_time_zoned(estimate.estimated_finish),
-            }
-        )
+        finish = format_time_zoned(estimate.estimated_finish)
+        if estimate.estimated_start - clock() < timedelta(minutes=1):
+            parts.append(gettext("Starts within a minute, ready about %(finish)s.") % {"finish": finish})
+        else:
+            start = format_time_zoned(estimate.estimated_start)
+            parts.append(
+                gettext("Starts about %(start)s, ready about %(finish)s.") % {"start": start, "finish": finish}
+            )
     else:
         parts.append(gettext("Ready about %(finish)s.") % {"finish": format_time_zoned(estimate.estimated_finish)})
     if estimate.live_workers == 0:

@@ -10,7 +10,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from accessprogram.services.context import Actor
 from generation.models import GenerationJob
+from review.services.reviews import review_decide
 from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -32,7 +34,7 @@ def no_wider_than_the_viewport(page) -> None:
 
 
 def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
-    story, start_worker, demo_generation_model, artist, cohort
+    story, start_worker, demo_generation_model, artist, artist2, reviewer, cohort
 ):
     cohort.quota_unit = "gpu_seconds"
     cohort.quota_amount = 3600
@@ -53,7 +55,7 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
 
     # Then the card says where the job is in the queue and when it should start and be ready
     card = tester.locator(f"#job-{job.pk}")
-    expect(card.locator("[data-queue]")).to_contain_text(re.compile(r"Next in line\. Starts about \d"))
+    expect(card.locator("[data-queue]")).to_contain_text(re.compile(r"Next in line\. Starts (within|about \d)"))
     expect(card.locator("[data-queue]")).to_contain_text("No GPU worker is online")
     expect(card.get_by_role("button", name="Cancel")).to_be_visible()
     budget_before = tester.locator("[data-quota]").inner_text()
@@ -113,6 +115,7 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
     )
 
     # When the artist filters the library by status and stars the output
+    tester.get_by_text("Filter and sort").click()
     tester.get_by_label("Job status").select_option("succeeded")
     tester.get_by_role("button", name="Apply").click()
     expect(tester).to_have_url(re.compile(r"[?&]status=succeeded"))
@@ -127,3 +130,28 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
     tester.set_viewport_size({"width": 390, "height": 844})
     no_wider_than_the_viewport(tester)
     story.shot(tester, "library-filtered-390")
+
+    # And gathers it into a new collection from its page
+    expect(tester.get_by_label("Name of the new collection")).to_be_visible()  # open while there is none
+    tester.get_by_label("Name of the new collection").fill("Windy days")
+    tester.get_by_role("button", name="Create").click()
+    expect(tester.get_by_role("link", name="Windy days")).to_have_attribute("aria-current", "page")
+    tester.goto(f"/jobs/{job.pk}/")
+    tester.get_by_role("listitem").filter(has_text="Windy days").get_by_role("button", name="Add").click()
+    expect(tester.get_by_role("listitem").filter(has_text="Windy days").get_by_role("button")).to_have_text("Remove")
+
+    # When a reviewer approves it, the artist shows it to the program, and members find it on the feed
+    review_decide(actor=Actor(user=reviewer), output=job.output, decision="approve")
+    tester.reload()
+    tester.get_by_role("button", name="Show to the program").click()
+    expect(tester.get_by_role("button", name="Take off the program feed")).to_be_visible()
+    member = story.person("second artist")
+    sign_in(member, artist2.email)
+    member.goto("/program/")
+    entry = member.locator(f'[data-feed-output="{job.output.pk}"]')
+    expect(entry).to_contain_text("By Aiko Artist")
+    expect(entry.get_by_role("link", name="Remix")).to_have_attribute("href", f"/generate/?remix={job.output.pk}")
+    story.shot(member, "feed-1280")
+    member.set_viewport_size({"width": 390, "height": 844})
+    no_wider_than_the_viewport(member)
+    story.shot(member, "feed-390")

@@ -38,7 +38,7 @@ def test_a_queued_job_reports_its_place_and_estimate(artist, as_artist, demo_gen
 
     state = body["jobs"][0]
     assert state["queue_position"] == 1 and state["estimated_start"] and state["estimated_finish"]
-    assert state["queue_label"].startswith("Next in line. Starts about")
+    assert state["queue_label"].startswith("Next in line. Starts within a minute, ready about ")
     assert "No GPU worker is online" in state["queue_label"]
     assert state["phase_index"] == 0
     assert POLL_QUEUED_MIN_SECONDS <= body["next_poll_seconds"] <= POLL_QUEUED_MAX_SECONDS
