@@ -87,24 +87,26 @@ _SORTS = {
 }
 
 
+# Each filter of the library's form, and the lookup it applies to the tester's jobs.
+_FILTER_LOOKUPS = {
+    "q": "prompt__icontains",
+    "status": "status",
+    "review": "output__review_status",
+    "model": "model",
+    "since": "created_at__date__gte",
+    "until": "created_at__date__lte",
+    "favourites": "output__favourite",
+    "collection": "output__collections",
+}
+
+
 def _filtered_jobs(jobs, filters: dict):
-    if filters.get("q"):
-        jobs = jobs.filter(prompt__icontains=filters["q"])
-    if filters.get("status"):
-        jobs = jobs.filter(status=filters["status"])
-    if filters.get("review"):
-        jobs = jobs.filter(output__review_status=filters["review"])
-    if filters.get("model"):
-        jobs = jobs.filter(model=filters["model"])
-    if filters.get("since"):
-        jobs = jobs.filter(created_at__date__gte=filters["since"])
-    if filters.get("until"):
-        jobs = jobs.filter(created_at__date__lte=filters["until"])
-    if filters.get("favourites"):
-        jobs = jobs.filter(output__favourite=True)
-    if filters.get("collection"):
-        jobs = jobs.filter(output__collections=filters["collection"])
-    return jobs.order_by(*_SORTS[filters.get("sort") or "newest"])
+    lookups = {
+        _FILTER_LOOKUPS[name]: value
+        for name, value in filters.items()
+        if name in _FILTER_LOOKUPS and value not in (None, "", False)
+    }
+    return jobs.filter(**lookups).order_by(*_SORTS[filters.get("sort") or "newest"])
 
 
 @tester_required
