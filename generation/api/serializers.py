@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -59,9 +60,9 @@ def _iso(value) -> str | None:
 
 
 class GenerationJobSerializer(serializers.ModelSerializer):
-    """A job. While it waits or runs, `queue_position` (1 = next to start, null once running; the scheduler is
-    fair-share, so this is its serving order if nothing else arrived) and the estimated start and finish from
-    measured recent service times; null when the job has ended. Pass `estimates` in the context for a list."""
+    """A job: its parameters, state and progress, where it stands in the queue, and its output once stored."""
+
+    # A list passes every job's estimate in the context ("estimates", from one `queue_estimates` call).
 
     model = serializers.CharField(source="model.name")
     progress = serializers.SerializerMethodField()
@@ -112,17 +113,37 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             own[job.pk] = None if job.is_terminal else queue_estimate(job)
         return own[job.pk]
 
-    @extend_schema_field(serializers.IntegerField(allow_null=True, min_value=1))
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            min_value=1,
+            help_text=gettext_lazy(
+                "Place in the queue as the fair-share scheduler will serve it (1 = next); null once running or ended."
+            ),
+        )
+    )
     def get_queue_position(self, job: GenerationJob) -> int | None:
         estimate = self._estimate(job)
         return estimate.position if estimate else None
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True,
+            help_text=gettext_lazy(
+                "When the job should start (when it started, once running), from measured recent service times "
+                "of its model and resolution and the live GPU workers; null once ended."
+            ),
+        )
+    )
     def get_estimated_start(self, job: GenerationJob) -> str | None:
         estimate = self._estimate(job)
         return _iso(estimate.estimated_start) if estimate else None
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True, help_text=gettext_lazy("When the job should be ready; null once ended.")
+        )
+    )
     def get_estimated_finish(self, job: GenerationJob) -> str | None:
         estimate = self._estimate(job)
         return _iso(estimate.estimated_finish) if estimate else None
