@@ -384,10 +384,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
         **{name: {"pk": output.pk} for name in ("review:program_feed_video", "review:program_feed_poster")},
         **{name: {"pk": artist_output.pk} for name in ("generation:output_favourite", "generation:output_program")},
-        **{
-            name: {"pk": collection.pk}
-            for name in ("generation:collection_rename", "generation:collection_delete")
-        },
+        **{name: {"pk": collection.pk} for name in ("generation:collection_rename", "generation:collection_delete")},
         "generation:collection_output": {"pk": collection.pk, "output_pk": artist_output.pk},
         **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
