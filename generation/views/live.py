@@ -43,7 +43,7 @@ STATUS_IDS_MAX = 100
 
 
 def phase_index(job) -> int:
-    if job.status == JobStatus.QUEUED:
+    if job.status == JobStatus.QUEUED or job.started_at is None:  # waiting, or stopped before it ever ran
         return 0
     if job.status == JobStatus.SUCCEEDED:
         return len(PHASE_STEPS) - 1

@@ -57,6 +57,15 @@ def test_a_job_after_denoising_shows_its_phase_as_a_step(artist, as_artist, demo
     assert '<li class="todo" data-phase="storing">' in page
 
 
+def test_a_job_cancelled_in_the_queue_stopped_at_queued(artist, as_artist, demo_generation_model):
+    job = make_job(artist, demo_generation_model, status=JobStatus.CANCELLED, error="Cancelled by its owner.")
+
+    page = as_artist.get(reverse("generation:job_detail", args=[job.pk])).content.decode()
+
+    assert '<li class="stopped" data-phase="queued">' in page
+    assert '<li class="todo" data-phase="denoising">' in page
+
+
 def test_a_finished_job_brings_its_card_player_and_budget(artist, as_artist, demo_generation_model):
     output = make_output(artist, demo_generation_model)
 
