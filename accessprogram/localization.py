@@ -74,6 +74,13 @@ def format_datetime_zoned(value: datetime | None) -> str:
     return f"{day} {time} ({_zone_name()})"
 
 
+def format_time_zoned(value: datetime | None) -> str:
+    """The time of day only, in the active zone and language (09:00): for "ready about 09:00" today."""
+    if value is None:
+        return ""
+    return format_skeleton("Hm", value, tzinfo=timezone.get_current_timezone(), locale=_locale())
+
+
 def format_date_local(value: date | None) -> str:
     """A calendar date (an NDA's end date, a deadline's day) in the active language."""
     if value is None:

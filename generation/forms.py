@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from accessprogram.models import Cohort, Resolution
-from generation.models import GenerationModel, Output, StylePreset
+from generation.models import Collection, GenerationModel, JobStatus, Output, ReviewStatus, StylePreset
+from generation.models.library import COLLECTION_NAME_MAX
 from generation.services.presets import ASPECT_RATIOS, resolution_allowed
 from generation.services.submit import PROMPT_MAX, SEED_MAX, VARIATION_CHOICES, models_for_cohort
 
@@ -120,8 +121,56 @@ class GenerateForm(forms.Form):
         return any(self[name].errors for name in self.ADVANCED_FIELDS)
 
 
-class LibrarySearchForm(forms.Form):
-    q = forms.CharField(required=False, label=gettext_lazy("Search prompts"))
+class LibraryFilterForm(forms.Form):
+    """The library's filters and sort, all from the query string so a view can be bookmarked. A bad value is
+    shown as that field's error and left out; the rest still filter."""
+
+    SORTS = [
+        ("newest", gettext_lazy("Newest first")),
+        ("oldest", gettext_lazy("Oldest first")),
+        ("favourites", gettext_lazy("Favourites first")),
+    ]
+
+    q = forms.CharField(required=False, max_length=PROMPT_MAX, label=gettext_lazy("Search prompts"))
+    status = forms.ChoiceField(
+        required=False, choices=[("", gettext_lazy("Any"))] + JobStatus.choices, label=gettext_lazy("Job status")
+    )
+    review = forms.ChoiceField(
+        required=False, choices=[("", gettext_lazy("Any"))] + ReviewStatus.choices, label=gettext_lazy("Review")
+    )
+    model = forms.ModelChoiceField(
+        queryset=GenerationModel.objects.none(), required=False, empty_label=gettext_lazy("Any"),
+        label=gettext_lazy("Model"),
+    )  # fmt: skip
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("From"))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=gettext_lazy("To"))
+    sort = forms.ChoiceField(required=False, choices=SORTS, label=gettext_lazy("Sort"))
+    favourites = forms.BooleanField(required=False, label=gettext_lazy("Favourites only"))
+    collection = forms.ModelChoiceField(
+        queryset=Collection.objects.none(), required=False, empty_label=gettext_lazy("All"),
+        label=gettext_lazy("Collection"),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, models, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].queryset = models
+        self.fields["collection"].queryset = Collection.objects.filter(owner=user)
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", gettext_lazy("The end date is before the start date."))
+        return cleaned
+
+    def valid_filters(self) -> dict:
+        """The values that passed, whatever failed: a bookmarked view with one stale value still filters."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if name not in self.errors}
+
+
+class CollectionForm(forms.Form):
+    name = forms.CharField(max_length=COLLECTION_NAME_MAX, label=gettext_lazy("Collection name"))
 
 
 class ModelSettingsForm(forms.ModelForm):

@@ -1,14 +1,14 @@
 from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from generation.views import catalog, media, ops, portal, styles, trace
+from generation.views import catalog, live, media, ops, portal, styles, trace
 
 app_name = "generation"
 
 urlpatterns = [
     path("generate/", portal.generate, name="generate"),
     path("library/", portal.library, name="library"),
-    path("library/status/", portal.library_status, name="library_status"),
+    path("library/status/", live.library_status, name="library_status"),
     path("generations/<uuid:pk>/", portal.job_detail, name="job_detail"),
     path("generations/<uuid:pk>/cancel/", portal.job_cancel, name="job_cancel"),
     path("generations/<uuid:pk>/rerun/", portal.job_rerun, name="job_rerun"),
@@ -19,6 +19,12 @@ urlpatterns = [
         RedirectView.as_view(url="/generations/%(rest)s", permanent=True, query_string=True),
         name="jobs_moved",
     ),
+    path("library/collections/", portal.collection_create_view, name="collection_create"),
+    path("library/collections/<int:pk>/rename/", portal.collection_rename_view, name="collection_rename"),
+    path("library/collections/<int:pk>/delete/", portal.collection_delete_view, name="collection_delete"),
+    path("library/collections/<int:pk>/outputs/<uuid:output_pk>/", portal.collection_output, name="collection_output"),
+    path("outputs/<uuid:pk>/favourite/", portal.output_favourite, name="output_favourite"),
+    path("outputs/<uuid:pk>/program/", portal.output_program, name="output_program"),
     path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
     path("staff/trace/", trace.trace, name="trace"),

@@ -85,6 +85,29 @@ def public_gallery_entry(slug: str) -> GalleryEntry:
         raise Http404(gettext("Not in the gallery.")) from exc
 
 
+def program_feed():
+    """The program feed, for members only (inside the NDA, never public): approved outputs their owners chose
+    to show, whose owners are in good standing, newest approval first. Read from the database every time, so
+    a withdrawn approval or a suspension takes an output off at once."""
+    return (
+        Output.objects.filter(Q(shown_to_program=True) & _publicly_visible_output())
+        .select_related("owner", "job")
+        .annotate(approved_at=_approved_at("pk"))
+        .order_by("-approved_at", "-pk")
+    )
+
+
+def program_feed_output(output_id) -> Output:
+    try:
+        return program_feed().get(pk=output_id)
+    except (Output.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(gettext("Not on the program feed.")) from exc
+
+
+def _publicly_visible_output() -> Q:
+    return Q(review_status=ReviewStatus.APPROVED) & _owner_in_good_standing("owner")
+
+
 def share_links_for_user(user):
     """Share links a member manages: of their own outputs, or every link for staff."""
     links = ShareLink.objects.select_related("output")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import notes, public, queue, reasons, sharing
+from review.views import feed, notes, public, queue, reasons, sharing
 
 app_name = "review"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("outputs/<uuid:pk>/share/", sharing.output_share, name="output_share"),
     path("outputs/<uuid:pk>/gallery/", sharing.output_gallery, name="output_gallery"),
     path("shares/<int:pk>/revoke/", sharing.share_revoke, name="share_revoke"),
+    # The program feed: members only, inside the NDA.
+    path("program/", feed.feed, name="program_feed"),
+    path("program/<uuid:pk>/video/", feed.feed_video, name="program_feed_video"),
+    path("program/<uuid:pk>/poster/", feed.feed_poster, name="program_feed_poster"),
     # Public: no sign-in, the same for everyone (see accessprogram.middleware.PUBLIC_PREFIXES).
     path("s/<str:slug>/", public.share_page, name="share_page"),
     path("s/<str:slug>/media/", public.share_media, name="share_media"),

@@ -11,6 +11,7 @@ from accessprogram.models import Resolution
 from generation.access import remixable_outputs_for_user
 from generation.models import GenerationJob, GenerationModel, Output
 from generation.services.presets import ASPECT_RATIOS
+from generation.services.queue import QueueEstimate, queue_estimate
 from generation.services.submit import PROMPT_MAX, SEED_MAX, VARIATION_CHOICES, style_presets_offered
 
 
@@ -87,7 +88,15 @@ class OutputSummarySerializer(serializers.ModelSerializer):
         return reverse("output-media", kwargs={"pk": output.pk})
 
 
+def _iso(value) -> str | None:
+    return serializers.DateTimeField().to_representation(value) if value is not None else None
+
+
 class GenerationJobSerializer(serializers.ModelSerializer):
+    """A job: its parameters, state and progress, where it stands in the queue, and its output once stored."""
+
+    # A list passes every job's estimate in the context ("estimates", from one `queue_estimates` call).
+
     model = serializers.CharField(source="model.name")
     style_preset = serializers.CharField(source="style_preset.name", allow_null=True, read_only=True)
     final_prompt = serializers.CharField(source="model_prompt", help_text=gettext_lazy("The prompt the model got."))
@@ -95,12 +104,19 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     remix_of = serializers.UUIDField(source="remix_of_id", allow_null=True)
     progress = serializers.SerializerMethodField()
     output = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField()
+    estimated_start = serializers.SerializerMethodField()
+    estimated_finish = serializers.SerializerMethodField()
 
     class Meta:
         model = GenerationJob
         fields = [
             "id",
             "status",
+            "phase",
+            "queue_position",
+            "estimated_start",
+            "estimated_finish",
             "prompt",
             "negative_prompt",
             "model",
@@ -131,6 +147,50 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "cancel_requested_at",
             "output",
         ]
+
+    def _estimate(self, job: GenerationJob) -> QueueEstimate | None:
+        estimates = self.context.get("estimates")
+        if estimates is not None:
+            return estimates.get(job.pk)
+        own = self.context.setdefault("own_estimates", {})
+        if job.pk not in own:
+            own[job.pk] = None if job.is_terminal else queue_estimate(job)
+        return own[job.pk]
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            allow_null=True,
+            min_value=1,
+            help_text=gettext_lazy(
+                "Place in the queue as the fair-share scheduler will serve it (1 = next); null once running or ended."
+            ),
+        )
+    )
+    def get_queue_position(self, job: GenerationJob) -> int | None:
+        estimate = self._estimate(job)
+        return estimate.position if estimate else None
+
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True,
+            help_text=gettext_lazy(
+                "When the job should start (when it started, once running), from measured recent service times "
+                "of its model and resolution and the live GPU workers; null once ended."
+            ),
+        )
+    )
+    def get_estimated_start(self, job: GenerationJob) -> str | None:
+        estimate = self._estimate(job)
+        return _iso(estimate.estimated_start) if estimate else None
+
+    @extend_schema_field(
+        serializers.DateTimeField(
+            allow_null=True, help_text=gettext_lazy("When the job should be ready; null once ended.")
+        )
+    )
+    def get_estimated_finish(self, job: GenerationJob) -> str | None:
+        estimate = self._estimate(job)
+        return _iso(estimate.estimated_finish) if estimate else None
 
     def get_progress(self, job: GenerationJob) -> dict:
         return {"step": job.progress_step, "total": job.progress_total, "percent": job.progress_percent}

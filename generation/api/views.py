@@ -23,6 +23,7 @@ from generation.api.serializers import (
     OutputSerializer,
 )
 from generation.infrastructure.media_responses import output_media_response
+from generation.services.queue import queue_estimates
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_jobs_submit
 
 
@@ -59,7 +60,12 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         ]
     )
     def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        jobs = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(jobs)
+        shown = list(page if page is not None else jobs)
+        context = {**self.get_serializer_context(), "estimates": queue_estimates(shown)}
+        data = GenerationJobSerializer(shown, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     @extend_schema(request=GenerationSubmitSerializer, responses={201: GenerationSubmissionSerializer})
     def create(self, request):

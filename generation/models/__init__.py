@@ -8,6 +8,7 @@ from generation.models.jobs import (
     Output,
     ReviewStatus,
 )
+from generation.models.library import Collection
 from generation.models.styles import StylePreset
 from generation.models.tracing import TraceRequest
 from generation.models.workers import GpuWorker, WorkerState
@@ -15,6 +16,7 @@ from generation.models.workers import GpuWorker, WorkerState
 __all__ = [
     "ACTIVE_STATUSES",
     "TERMINAL_STATUSES",
+    "Collection",
     "GenerationJob",
     "GenerationModel",
     "GpuWorker",

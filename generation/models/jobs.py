@@ -161,6 +161,10 @@ class Output(models.Model):
     review_status = models.CharField(
         max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, db_index=True
     )
+    # The owner's choices in their library: a star, and showing an approved output to the program's feed
+    # (the feed also re-checks the approval and the owner's standing on every read).
+    favourite = models.BooleanField(default=False)
+    shown_to_program = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,15 +1,16 @@
-"""The tester's portal: the composer (presets, variations, remix), the library with live progress, a player."""
+"""The tester's portal: the composer (presets, variations, remix), the library (filters, favourites, collections),
+a job's page with live progress, cancel, re-run."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import JsonResponse
+from django.db.models import Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -22,13 +23,24 @@ from accessprogram.views.common import add_domain_error, domain_error_text
 from generation.access import (
     job_for_user,
     jobs_for_user,
+    output_for_user,
     remixable_output_for_user,
     remixable_outputs_for_user,
     remixes_of,
     variation_siblings,
 )
-from generation.forms import GenerateForm, LibrarySearchForm
-from generation.models import ACTIVE_STATUSES
+from generation.forms import CollectionForm, GenerateForm, LibraryFilterForm
+from generation.models import Collection, GenerationModel
+from generation.services.library import (
+    collection_add_output,
+    collection_create,
+    collection_delete,
+    collection_remove_output,
+    collection_rename,
+    output_favourite_set,
+    output_show_to_program,
+)
+from generation.services.queue import queue_estimate, queue_estimates
 from generation.services.quota import quota_for
 from generation.services.submit import (
     GenerationRequest,
@@ -39,6 +51,7 @@ from generation.services.submit import (
     generation_settings_of,
     style_presets_offered,
 )
+from generation.views.live import live_state, phase_steps
 
 
 def _remix_initial(output) -> dict:
@@ -95,63 +108,73 @@ def generate(request):
     )
 
 
+LIBRARY_PAGE_SIZE = 24
+_SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "oldest": ("created_at", "pk"),
+    # A job without an output is no favourite: it sorts with the unstarred, newest first.
+    "favourites": (Coalesce("output__favourite", Value(False)).desc(), "-created_at", "-pk"),
+}
+
+
+# Each filter of the library's form, and the lookup it applies to the tester's jobs.
+_FILTER_LOOKUPS = {
+    "q": "prompt__icontains",
+    "status": "status",
+    "review": "output__review_status",
+    "model": "model",
+    "since": "created_at__date__gte",
+    "until": "created_at__date__lte",
+    "favourites": "output__favourite",
+    "collection": "output__collections",
+}
+
+
+def _filtered_jobs(jobs, filters: dict):
+    lookups = {
+        _FILTER_LOOKUPS[name]: value
+        for name, value in filters.items()
+        if name in _FILTER_LOOKUPS and value not in (None, "", False)
+    }
+    return jobs.filter(**lookups).order_by(*_SORTS[filters.get("sort") or "newest"])
+
+
 @tester_required
 def library(request):
-    search = LibrarySearchForm(request.GET or None)
-    jobs = jobs_for_user(request.user)
-    if search.is_valid() and search.cleaned_data["q"]:
-        jobs = jobs.filter(Q(prompt__icontains=search.cleaned_data["q"]))
-    page = Paginator(jobs, 24).get_page(request.GET.get("page"))
+    models = GenerationModel.objects.filter(jobs__owner=request.user).distinct().order_by("name")
+    filters_form = LibraryFilterForm(request.GET, user=request.user, models=models)
+    filters = filters_form.valid_filters()
+    jobs = _filtered_jobs(jobs_for_user(request.user), filters)
+    page = Paginator(jobs, LIBRARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
+    # Cards preview their videos on hover: the page shows them, so the session may fetch them.
+    watch_note_pages(request, output_ids=[str(job.output.pk) for job in shown if _has_output(job)])
+    estimates = queue_estimates(shown)
+    for job in shown:
+        job.live = live_state(job, estimates.get(job.pk))
     cohort = request.user.tester_membership.cohort
+    kept = request.GET.copy()
+    kept.pop("page", None)
     return render(
         request,
         "generation/library.html",
-        {"page": page, "search": search, "quota": quota_for(request.user, cohort), "query": search.data.get("q", "")},
-    )
-
-
-@tester_required
-def library_status(request):
-    """Progress of the tester's unfinished jobs (and any that just finished), for the library's polling."""
-    ids = [i for i in request.GET.get("ids", "").split(",") if i][:100]
-    jobs = list(jobs_for_user(request.user).filter(Q(status__in=ACTIVE_STATUSES) | Q(pk__in=_valid_uuids(ids))))
-    # The page's script plays the finished videos it is given here, as if their page had just been opened.
-    watch_note_pages(request, output_ids=[str(job.output.pk) for job in jobs if _has_output(job)])
-    return JsonResponse(
         {
-            "jobs": [
-                {
-                    "id": str(job.pk),
-                    "status": job.status,
-                    "status_label": job.get_status_display(),
-                    "step": job.progress_step,
-                    "total": job.progress_total,
-                    "percent": job.progress_percent,
-                    "error": job.error,
-                    "url": reverse("generation:job_detail", args=[job.pk]),
-                    "poster_url": reverse("generation:output_poster", args=[job.output.pk])
-                    if _has_output(job)
-                    else None,
-                    "video_url": reverse("generation:output_video", args=[job.output.pk]) if _has_output(job) else None,
-                }
-                for job in jobs
-            ]
-        }
+            "page": page,
+            "jobs": shown,
+            "filters": filters_form,
+            "filtered": any(value not in (None, "", False) for name, value in filters.items() if name != "sort"),
+            "collections": list(Collection.objects.filter(owner=request.user)),
+            "collection": filters.get("collection"),
+            "collection_form": CollectionForm(),
+            "quota": quota_for(request.user, cohort),
+            "query": kept.urlencode(),
+            "here": request.get_full_path(),
+        },
     )
 
 
 def _has_output(job) -> bool:
     return getattr(job, "output", None) is not None
-
-
-def _valid_uuids(ids: list[str]) -> list[str]:
-    valid = []
-    for value in ids:
-        try:
-            valid.append(str(uuid.UUID(value)))
-        except ValueError:
-            continue
-    return valid
 
 
 @tester_required
@@ -161,15 +184,125 @@ def job_detail(request, pk):
     if output is not None:
         watch_note_pages(request, output_ids=[str(output.pk)])
     panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
-    context = {
-        "job": job,
-        "output": output,
-        "output_panels": panels,
-        "siblings": variation_siblings(request.user, job),
-        "remixes": remixes_of(request.user, output) if output is not None else [],
-        "parent": job.remix_of,
-    }
-    return render(request, "generation/job_detail.html", context)
+    collections = list(Collection.objects.filter(owner=request.user)) if output is not None else []
+    in_collections = set(output.collections.values_list("pk", flat=True)) if output is not None else set()
+    return render(
+        request,
+        "generation/job_detail.html",
+        {
+            "job": job,
+            "output": output,
+            "output_panels": panels,
+            "live": live_state(job, queue_estimate(job)),
+            "phases": phase_steps(job),
+            "collections": [(c, c.pk in in_collections) for c in collections],
+            "quota": quota_for(request.user, request.user.tester_membership.cohort),
+            "siblings": variation_siblings(request.user, job),
+            "remixes": remixes_of(request.user, output) if output is not None else [],
+            "parent": job.remix_of,
+        },
+    )
+
+
+def _back(request, fallback: str):
+    """Back to the page the form was on (a filtered library keeps its filters), never off the site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@tester_required
+@require_POST
+def output_favourite(request, pk):
+    output = output_for_user(request.user, pk)
+    output_favourite_set(output=output, favourite=request.POST.get("favourite") == "1")
+    return _back(request, reverse("generation:job_detail", args=[output.job_id]))
+
+
+@tester_required
+@require_POST
+def output_program(request, pk):
+    output = output_for_user(request.user, pk)
+    if output.owner_id != request.user.pk:
+        raise Http404(gettext("No such output."))
+    shown = request.POST.get("shown") == "1"
+    try:
+        output_show_to_program(actor=Actor.from_request(request), output=output, shown=shown)
+    except DomainError as exc:
+        messages.error(request, domain_error_text(exc))
+    else:
+        messages.success(
+            request,
+            gettext("Shown on the program feed.") if shown else gettext("Taken off the program feed."),
+        )
+    return redirect("generation:job_detail", pk=output.job_id)
+
+
+def _collection_for_user(user, pk) -> Collection:
+    try:
+        return Collection.objects.get(owner=user, pk=pk)
+    except Collection.DoesNotExist as exc:
+        raise Http404(gettext("No such collection.")) from exc
+
+
+@tester_required
+@require_POST
+def collection_create_view(request):
+    form = CollectionForm(request.POST)
+    if form.is_valid():
+        try:
+            collection = collection_create(owner=request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            messages.error(request, domain_error_text(exc))
+        else:
+            messages.success(request, gettext("Collection “%(name)s” created.") % {"name": collection.name})
+            return redirect(f"{reverse('generation:library')}?collection={collection.pk}")
+    else:
+        messages.error(request, gettext("Give the collection a name of at most 80 characters."))
+    return _back(request, reverse("generation:library"))
+
+
+@tester_required
+@require_POST
+def collection_rename_view(request, pk):
+    collection = _collection_for_user(request.user, pk)
+    form = CollectionForm(request.POST)
+    if form.is_valid():
+        try:
+            collection_rename(collection=collection, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            messages.error(request, domain_error_text(exc))
+        else:
+            messages.success(request, gettext("Collection renamed."))
+    else:
+        messages.error(request, gettext("Give the collection a name of at most 80 characters."))
+    return redirect(f"{reverse('generation:library')}?collection={collection.pk}")
+
+
+@tester_required
+@require_POST
+def collection_delete_view(request, pk):
+    collection = _collection_for_user(request.user, pk)
+    collection_delete(collection=collection)
+    messages.success(request, gettext("Collection deleted; its videos stay in your library."))
+    return redirect("generation:library")
+
+
+@tester_required
+@require_POST
+def collection_output(request, pk, output_pk):
+    """Add the output to the collection (`action=add`) or take it out (`action=remove`)."""
+    collection = _collection_for_user(request.user, pk)
+    output = output_for_user(request.user, output_pk)
+    try:
+        if request.POST.get("action") == "remove":
+            collection_remove_output(collection=collection, output=output)
+        else:
+            collection_add_output(collection=collection, output=output)
+    except DomainError as exc:
+        messages.error(request, domain_error_text(exc))
+    return _back(request, reverse("generation:job_detail", args=[output.job_id]))
 
 
 @tester_required
@@ -184,7 +317,7 @@ def job_cancel(request, pk):
         messages.success(
             request, gettext("Cancelled.") if job.status == "queued" else gettext("Stopping at the next step.")
         )
-    return redirect("generation:job_detail", pk=job.pk)
+    return _back(request, reverse("generation:job_detail", args=[job.pk]))
 
 
 def _resubmit(request, pk, *, same_seed: bool):

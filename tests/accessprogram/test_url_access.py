@@ -75,6 +75,12 @@ RULES: dict[str, set[str]] = {
     "generation:job_variation": {ARTIST},
     # A permanent redirect to generation:job_detail and the rest, behind the same NDA gate as every page.
     "generation:jobs_moved": {ANON, ARTIST, REVIEWER, ADMIN},
+    "generation:output_favourite": {ARTIST},
+    "generation:output_program": {ARTIST},
+    "generation:collection_create": {ARTIST},
+    "generation:collection_rename": {ARTIST},
+    "generation:collection_delete": {ARTIST},
+    "generation:collection_output": {ARTIST},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
@@ -108,6 +114,10 @@ RULES: dict[str, set[str]] = {
     "review:output_share": {ARTIST, REVIEWER, ADMIN},
     "review:output_gallery": {ARTIST, REVIEWER, ADMIN},
     "review:share_revoke": {ARTIST, REVIEWER, ADMIN},
+    # The program feed: members inside the NDA, never the public.
+    "review:program_feed": MEMBERS,
+    "review:program_feed_video": MEMBERS,
+    "review:program_feed_poster": MEMBERS,
     "review-queue": {REVIEWER, ADMIN},
     "review-decision": {REVIEWER, ADMIN},
     "output-share": {ARTIST, REVIEWER, ADMIN},
@@ -377,10 +387,14 @@ def revised_output(cast, artist_output):
 @pytest.fixture
 def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revised_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
+    from generation.models import Collection
     from tests.accessprogram.conftest import issue_token
 
     job = artist_output.job
     output, link, entry = shared_output
+    output.shown_to_program = True
+    output.save(update_fields=["shown_to_program"])
+    collection = Collection.objects.create(owner=cast[ARTIST], name="URL test")
     token = issue_token(cast[ARTIST]).token
     # A lifted suspension of a cohort none of the cast is in: a real row, stopping nobody.
     suspension = suspension_create(actor=Actor.system(), scope="cohort", target=other_cohort, reason="URL test")
@@ -429,6 +443,10 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revi
         "review:review_compare": {"output_id": revised_output.pk},
         **{name: {"pk": artist_output.pk} for name in ("review:output_notes", "review:output_revise", "output-notes")},
         **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
+        **{name: {"pk": output.pk} for name in ("review:program_feed_video", "review:program_feed_poster")},
+        **{name: {"pk": artist_output.pk} for name in ("generation:output_favourite", "generation:output_program")},
+        **{name: {"pk": collection.pk} for name in ("generation:collection_rename", "generation:collection_delete")},
+        "generation:collection_output": {"pk": collection.pk, "output_pk": artist_output.pk},
         **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
         **{name: {"pk": token.pk} for name in ("accessprogram:token_revoke", "token-detail")},
@@ -471,6 +489,8 @@ def test_url_access(name, persona, cast, url_args):
         client.get(
             reverse("generation:job_detail", kwargs=url_args["generation:job_detail"])
         )  # a person plays a video from its page
+    if name == "review:program_feed_video":
+        client.get(reverse("review:program_feed"))  # and a feed video from the feed
     response = client.get(url)
     allowed = persona in RULES[name]
     assert reached_view(response) == allowed, (

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from accessprogram.services.context import Actor
+from generation.services.library import output_show_to_program
 from review.services.reviews import review_decide
 from review.services.sharing import gallery_add, share_link_create
 from tests.conftest import make_output
@@ -37,8 +38,10 @@ EXTRA = {
         "/accounts/password/change/",
         "{job}",
         "{share}",
+        "/library/?status=succeeded&sort=favourites",
+        "/program/",
     ],
-    "reviewer": ["/", "/review/", "{review}", "/api/v1/review/queue/", "/api/docs/", "/accounts/2fa/"],
+    "reviewer": ["/", "/review/", "{review}", "/program/", "/api/v1/review/queue/", "/api/docs/", "/accounts/2fa/"],
     "admin": ["/", "/api/v1/suspensions/", "/admin/", "/admin/accessprogram/auditevent/", "{review}"],
 }
 
@@ -69,6 +72,7 @@ def rows(artist, reviewer, demo_generation_model) -> dict[str, str]:
     review_decide(actor=Actor(user=reviewer), output=approved, decision="approve")
     link = share_link_create(actor=Actor(user=artist), output=approved, credit_line="Aiko")
     gallery_add(actor=Actor(user=artist), output=approved, credit_line="Aiko")
+    output_show_to_program(actor=Actor(user=artist), output=approved, shown=True)
     pending = make_output(artist, demo_generation_model)
     return {"share": f"/s/{link.slug}/", "job": f"/generations/{approved.job_id}/", "review": f"/review/{pending.pk}/"}
 
