@@ -89,6 +89,8 @@ def _carries_nul(request: HttpRequest) -> bool:
     return any(
         "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)
     )
+
+
 class CredentialWatchMiddleware:
     """Watches every tester credential (`accessprogram.services.watch`): a session seen from a new network or
     browser is asked for the password again; a request that crosses a threshold contains its credential and

@@ -6,12 +6,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext
 
-from generation.models import GenerationJob, Output
+from generation.models import GenerationJob, InputImage, Output
 
 
 def jobs_for_user(user):
     """The jobs a user may see: their own (staff see outputs through review, not others' jobs here)."""
-    return GenerationJob.objects.filter(owner=user).select_related("model", "output")
+    return GenerationJob.objects.filter(owner=user).select_related("model", "output", "input_image")
 
 
 def job_for_user(user, job_id) -> GenerationJob:
@@ -32,3 +32,12 @@ def output_for_user(user, output_id) -> Output:
         return outputs_for_user(user).get(pk=output_id)
     except (Output.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(gettext("No such output.")) from exc
+
+
+def input_image_for_user(user, image_id) -> InputImage:
+    """A still reaches its owner and staff only: never the public, whatever became of the video."""
+    images = InputImage.objects.all() if user.is_program_staff else InputImage.objects.filter(owner=user)
+    try:
+        return images.get(pk=image_id)
+    except (InputImage.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(gettext("No such still.")) from exc

@@ -104,9 +104,7 @@ def make_signing_files(directory: Path, *, label: str = "Vernissage development"
     files.chain.write_bytes(_pem(leaf) + _pem(ca))
     files.ca.write_bytes(_pem(ca))
     files.key.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     )
     files.key.chmod(0o600)
     return files

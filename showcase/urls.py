@@ -22,8 +22,6 @@ urlpatterns = [
     path("staff/showcase/<int:pk>/jurors/", staff.showcase_admin_jurors, name="showcase_admin_jurors"),
     path("staff/showcase/<int:pk>/close/", staff.showcase_admin_close, name="showcase_admin_close"),
     path("staff/showcase/<int:pk>/publish/", staff.showcase_admin_publish, name="showcase_admin_publish"),
-    path(
-        "staff/showcase/submissions/<int:pk>/select/", staff.showcase_admin_select, name="showcase_admin_select"
-    ),
+    path("staff/showcase/submissions/<int:pk>/select/", staff.showcase_admin_select, name="showcase_admin_select"),
     path("staff/licences/", staff.licence_admin_list, name="licence_admin_list"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from accessprogram.models import Resolution
@@ -24,6 +25,13 @@ class GenerationSubmitSerializer(serializers.Serializer):
     steps = serializers.IntegerField(required=False, min_value=1, max_value=500)
     guidance = serializers.FloatField(required=False, min_value=0, max_value=100)
     seed = serializers.IntegerField(required=False, min_value=0, max_value=SEED_MAX, allow_null=True)
+    image = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The first frame, for image-to-video models (multipart): a PNG, JPEG or WebP still, checked by content."
+        ),
+    )
 
 
 class OutputSummarySerializer(serializers.ModelSerializer):
@@ -56,6 +64,7 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     model = serializers.CharField(source="model.name")
     progress = serializers.SerializerMethodField()
     output = serializers.SerializerMethodField()
+    input_image = serializers.SerializerMethodField()
 
     class Meta:
         model = GenerationJob
@@ -83,11 +92,18 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "cancel_requested_at",
+            "input_image",
             "output",
         ]
 
     def get_progress(self, job: GenerationJob) -> dict:
         return {"step": job.progress_step, "total": job.progress_total, "percent": job.progress_percent}
+
+    def get_input_image(self, job: GenerationJob) -> dict | None:
+        """The still the job starts from (its bytes only through `url`, for the owner and staff)."""
+        if job.input_image is None:
+            return None
+        return {**job.input_image.record, "url": reverse("generation:input_image", args=[job.input_image.pk])}
 
     def get_output(self, job: GenerationJob) -> dict | None:
         output = getattr(job, "output", None)

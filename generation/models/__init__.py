@@ -8,6 +8,7 @@ from generation.models.jobs import (
     Output,
     ReviewStatus,
 )
+from generation.models.stills import InputImage
 from generation.models.tracing import TraceRequest
 from generation.models.workers import GpuWorker, WorkerState
 
@@ -17,6 +18,7 @@ __all__ = [
     "GenerationJob",
     "GenerationModel",
     "GpuWorker",
+    "InputImage",
     "JobPhase",
     "JobStatus",
     "Output",

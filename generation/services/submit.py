@@ -17,9 +17,11 @@ from accessprogram.models import Membership, QuotaUnit, Resolution, User
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.watch_events import watch_note_submission
-from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus
+from generation.infrastructure.storage import delete_quietly
+from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, InputImage, JobStatus
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import quota_for
+from generation.services.stills import CheckedStill, input_image_store, still_check
 from generation.services.transitions import job_transition
 
 PROMPT_MAX = 2000
@@ -38,6 +40,10 @@ class GenerationRequest:
     steps: int | None = None
     guidance: float | None = None
     seed: int | None = None
+    # The first frame, for image-to-video models (which need one): an uploaded file, or a still this tester
+    # stored before (a re-run or a variation of an image-to-video job).
+    image: object | None = None
+    input_image: InputImage | None = None
 
 
 def models_for_cohort(cohort):
@@ -50,7 +56,9 @@ def _enqueue_after_commit(job: GenerationJob) -> None:
     transaction.on_commit(lambda: run_next_job.apply_async())
 
 
-def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:
+def _validated_job(
+    user: User, membership: Membership, request: GenerationRequest
+) -> tuple[GenerationJob, CheckedStill | None]:
     """Check every field against the cohort's and the model's bounds; report all problems at once."""
     cohort = membership.cohort
     errors: dict[str, list[str]] = {}
@@ -94,6 +102,23 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         refuse("num_frames", gettext("Give either a duration or a frame count, not both."))
     if request.seed is not None and not 0 <= request.seed <= SEED_MAX:
         refuse("seed", f"Between 0 and {SEED_MAX}.")
+    still = None
+    if request.image is not None:
+        try:
+            still = still_check(request.image)
+        except InvalidFields as exc:
+            errors.update(exc.errors)
+    elif request.input_image is not None and request.input_image.owner_id != user.pk:
+        refuse("image", gettext("You can only start from your own stills."))
+    has_still = request.image is not None or request.input_image is not None
+    if model is not None and has_still and not model.accepts_image:
+        refuse(
+            "image",
+            gettext("%(name)s makes videos from a prompt alone and takes no still; choose an image-to-video model.")
+            % {"name": model.name},
+        )
+    elif model is not None and not has_still and model.accepts_image:
+        refuse("image", gettext("%(name)s starts every video from a still: add one.") % {"name": model.name})
     if model is None or errors:
         raise InvalidFields(errors)
 
@@ -135,7 +160,7 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         raise InvalidFields(errors)
 
     size = frame_size(request.resolution, request.aspect_ratio, model.family)
-    return GenerationJob(
+    job = GenerationJob(
         owner=user,
         cohort=cohort,
         model=model,
@@ -151,20 +176,27 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         guidance=guidance,
         seed=request.seed if request.seed is not None else secrets.randbelow(SEED_MAX + 1),
         progress_total=steps,
+        input_image=request.input_image if still is None else None,
     )
+    return job, still
 
 
 def generation_job_submit(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
     """Check the prompt against the prompt policy, then validate and queue the job."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
     run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
-    job = _generation_job_queue(actor=actor, user=user, request=request)
+    stored: list[str] = []
+    try:
+        job = _generation_job_queue(actor=actor, user=user, request=request, stored=stored)
+    except BaseException:
+        delete_quietly(*stored)  # a still stored for a submission that was then refused
+        raise
     watch_note_submission(prompt=request.prompt)
     return job
 
 
 @transaction.atomic
-def _generation_job_queue(*, actor: Actor, user: User, request: GenerationRequest) -> GenerationJob:
+def _generation_job_queue(*, actor: Actor, user: User, request: GenerationRequest, stored: list[str]) -> GenerationJob:
     # Lock the tester's membership so concurrent submissions see each other's jobs when counting.
     membership = (
         Membership.objects.select_for_update()
@@ -178,7 +210,7 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
         raise NotAllowed(
             gettext("Your cohort “%(name)s” is paused.") % {"name": membership.cohort.name}, code="cohort_paused"
         )
-    job = _validated_job(user, membership, request)
+    job, still = _validated_job(user, membership, request)
     cohort = membership.cohort
 
     active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_STATUSES).count()
@@ -212,6 +244,9 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
             code="quota_exceeded",
         )
     job.token = actor.token
+    if still is not None:
+        job.input_image = input_image_store(owner=user, still=still)
+        stored.append(job.input_image.key)
     job.save()
     audit_record(
         actor=actor,
@@ -223,6 +258,7 @@ def _generation_job_queue(*, actor: Actor, user: User, request: GenerationReques
             "frames": job.num_frames,
             "steps": job.steps,
             "seed": job.seed,
+            **({"still_sha256": job.input_image.sha256} if job.input_image is not None else {}),
         },
     )
     _enqueue_after_commit(job)

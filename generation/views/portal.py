@@ -20,7 +20,7 @@ from accessprogram.services.context import Actor
 from accessprogram.services.watch import watch_note_pages
 from accessprogram.views.common import add_domain_error, domain_error_text
 from generation.access import job_for_user, jobs_for_user
-from generation.forms import GenerateForm, LibrarySearchForm
+from generation.forms import GenerateForm, LibrarySearchForm, StillForm
 from generation.models import ACTIVE_STATUSES
 from generation.services.quota import quota_for
 from generation.services.submit import GenerationRequest, generation_job_cancel, generation_job_submit
@@ -37,6 +37,7 @@ def _request_from_job(job, *, seed: int | None) -> GenerationRequest:
         steps=job.steps,
         guidance=job.guidance,
         seed=seed,
+        input_image=job.input_image,
     )
 
 
@@ -45,24 +46,25 @@ def generate(request):
     cohort = request.user.tester_membership.cohort
     initial = {"duration_seconds": 1.0, "resolution": "480p", "aspect_ratio": "16:9"}
     form = GenerateForm(request.POST or None, cohort=cohort, initial=initial)
+    still_form = StillForm(request.POST or None, request.FILES or None)
     refused = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and still_form.is_valid():
         try:
             job = generation_job_submit(
                 actor=Actor.from_request(request),
                 user=request.user,
-                request=GenerationRequest(**form.cleaned_data),
+                request=GenerationRequest(**form.cleaned_data, image=still_form.cleaned_data["image"]),
             )
         except DomainError as exc:
-            refused = add_domain_error(form, exc)
+            refused = add_domain_error(form, exc, also=(still_form,))
         else:
             messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
             return redirect(f"{reverse('generation:library')}#job-{job.pk}")
-    status = refused or (400 if form.errors else 200)
+    status = refused or (400 if form.errors or still_form.errors else 200)
     return render(
         request,
         "generation/generate.html",
-        {"form": form, "quota": quota_for(request.user, cohort), "cohort": cohort},
+        {"form": form, "still_form": still_form, "quota": quota_for(request.user, cohort), "cohort": cohort},
         status=status,
     )
 
@@ -133,7 +135,11 @@ def job_detail(request, pk):
     if output is not None:
         watch_note_pages(request, output_ids=[str(output.pk)])
     panels = run_hooks(OUTPUT_PANELS, request=request, output=output) if output is not None else []
-    return render(request, "generation/job_detail.html", {"job": job, "output": output, "output_panels": panels})
+    return render(
+        request,
+        "generation/job_detail.html",
+        {"job": job, "output": output, "output_panels": panels, "still": job.input_image},
+    )
 
 
 @tester_required

@@ -99,4 +99,3 @@ class ShareCreateSerializer(serializers.Serializer):
     passphrase = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False)
     credit_line = serializers.CharField(required=False, allow_blank=True, default="", max_length=CREDIT_MAX)
     show_prompt = serializers.BooleanField(required=False, default=False)
-
