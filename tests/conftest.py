@@ -246,6 +246,51 @@ def demo_generation_model(db, cohort):
     return model
 
 
+@pytest.fixture
+def demo_image_model(db, cohort):
+    """The demo image-to-video model (`build_demo_model` writes it beside the demo model, as `demo-wan-i2v`)."""
+    from generation.models import GenerationModel
+
+    model = GenerationModel.objects.create(
+        name="Wan demo image to video",
+        family="wan-i2v",
+        directory="demo-wan-i2v",
+        version="demo-1",
+        default_steps=4,
+        max_steps=20,
+        default_guidance=5.0,
+        fps=16,
+        max_frames=81,
+    )
+    model.allowed_cohorts.add(cohort)
+    return model
+
+
+def still_bytes(image_format: str = "PNG", *, size: tuple[int, int] = (96, 64), exif=None, **save_options) -> bytes:
+    """A still with a left-to-right colour ramp and a dark square in its top-left quarter."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    width, height = size
+    pixels = np.zeros((height, width, 3), dtype=np.uint8)
+    pixels[..., 0] = np.linspace(40, 250, width, dtype=np.uint8)[None, :]
+    pixels[..., 1] = 180
+    pixels[..., 2] = np.linspace(250, 40, height, dtype=np.uint8)[:, None]
+    pixels[: height // 2, : width // 2] = (10, 10, 30)
+    buffer = io.BytesIO()
+    options = {**save_options, **({"exif": exif} if exif is not None else {})}
+    Image.fromarray(pixels).save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def still_upload(data: bytes | None = None, *, name: str = "still.png", content_type: str = "image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, still_bytes() if data is None else data, content_type=content_type)
+
+
 def make_job(owner: User, model, **fields):
     """A 256×256, 17-frame, 4-step job row as the submit service would write it (queued unless told)."""
     from generation.models import GenerationJob

@@ -11,7 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from generation.models import TraceRequest
-from tests.conftest import client_for
+from generation.services.stills import input_image_store, still_check
+from tests.conftest import client_for, still_upload
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
 PERSONAS = (ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN)
@@ -47,6 +48,8 @@ RULES: dict[str, set[str]] = {
     "generation:job_variation": {ARTIST},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
+    # A still reaches its owner and staff only, before approval and after.
+    "generation:input_image": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
     "generation:trace_result": {ADMIN},
     "generation:fleet": {ADMIN},
@@ -342,6 +345,9 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         "accessprogram:nda_admin_publish": {"pk": nda.pk},
         "accessprogram:nda_admin_evidence": {"pk": nda.pk},
         "accessprogram:cohort_edit": {"pk": cohort.pk},
+        "generation:input_image": {
+            "pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk
+        },
         "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },
