@@ -227,14 +227,13 @@ def as_unsigned(unsigned_tester) -> Client:
     return client_for(unsigned_tester)
 
 
-@pytest.fixture
-def demo_generation_model(db, cohort):
+def _demo_model(cohort, *, name: str, family: str, directory: str):
     from generation.models import GenerationModel
 
     model = GenerationModel.objects.create(
-        name="Wan demo",
-        family="wan",
-        directory="demo-wan",
+        name=name,
+        family=family,
+        directory=directory,
         version="demo-1",
         default_steps=4,
         max_steps=20,
@@ -244,26 +243,17 @@ def demo_generation_model(db, cohort):
     )
     model.allowed_cohorts.add(cohort)
     return model
+
+
+@pytest.fixture
+def demo_generation_model(db, cohort):
+    return _demo_model(cohort, name="Wan demo", family="wan", directory="demo-wan")
 
 
 @pytest.fixture
 def demo_image_model(db, cohort):
     """The demo image-to-video model (`build_demo_model` writes it beside the demo model, as `demo-wan-i2v`)."""
-    from generation.models import GenerationModel
-
-    model = GenerationModel.objects.create(
-        name="Wan demo image to video",
-        family="wan-i2v",
-        directory="demo-wan-i2v",
-        version="demo-1",
-        default_steps=4,
-        max_steps=20,
-        default_guidance=5.0,
-        fps=16,
-        max_frames=81,
-    )
-    model.allowed_cohorts.add(cohort)
-    return model
+    return _demo_model(cohort, name="Wan demo image to video", family="wan-i2v", directory="demo-wan-i2v")
 
 
 def still_bytes(image_format: str = "PNG", *, size: tuple[int, int] = (96, 64), exif=None, **save_options) -> bytes:

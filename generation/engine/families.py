@@ -3,7 +3,7 @@ shapes it can generate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class UnknownFamily(ValueError):
@@ -86,30 +86,17 @@ LTX = PipelineFamily(
     architecture="ltx",
 )
 
-WAN_IMAGE_TO_VIDEO = PipelineFamily(
-    key="wan-i2v",
-    label="Wan 2.1 image to video",
-    pipeline_class_name="WanImageToVideoPipeline",
-    frame_step=4,
-    resolution_multiple=16,
-    default_fps=16,
-    frame_rate_argument=None,
-    vae_in_full_precision=True,
-    takes_image=True,
-    architecture="wan",
+# Image to video shares its text-to-video sibling's transformer, VAE and shape rules, with another pipeline class.
+WAN_IMAGE_TO_VIDEO = replace(
+    WAN, key="wan-i2v", label="Wan 2.1 image to video", pipeline_class_name="WanImageToVideoPipeline", takes_image=True
 )
 
-LTX_IMAGE_TO_VIDEO = PipelineFamily(
+LTX_IMAGE_TO_VIDEO = replace(
+    LTX,
     key="ltx-i2v",
     label="LTX-Video image to video",
     pipeline_class_name="LTXImageToVideoPipeline",
-    frame_step=8,
-    resolution_multiple=32,
-    default_fps=24,
-    frame_rate_argument="frame_rate",
-    vae_in_full_precision=False,
     takes_image=True,
-    architecture="ltx",
 )
 
 FAMILIES: dict[str, PipelineFamily] = {

@@ -7,35 +7,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('generation', '0005_prompt_trigram_search'),
+        ("generation", "0005_prompt_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='generationmodel',
-            name='family',
-            field=models.CharField(choices=[('wan', 'Wan 2.1 / 2.2'), ('ltx', 'LTX-Video'), ('wan-i2v', 'Wan 2.1 image to video'), ('ltx-i2v', 'LTX-Video image to video')], default='wan', max_length=8),
+            model_name="generationmodel",
+            name="family",
+            field=models.CharField(
+                choices=[
+                    ("wan", "Wan 2.1 / 2.2"),
+                    ("ltx", "LTX-Video"),
+                    ("wan-i2v", "Wan 2.1 image to video"),
+                    ("ltx-i2v", "LTX-Video image to video"),
+                ],
+                default="wan",
+                max_length=8,
+            ),
         ),
         migrations.CreateModel(
-            name='InputImage',
+            name="InputImage",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('content_type', models.CharField(max_length=32)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size_bytes', models.PositiveIntegerField()),
-                ('width', models.PositiveSmallIntegerField()),
-                ('height', models.PositiveSmallIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='input_images', to=settings.AUTH_USER_MODEL)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("key", models.CharField(max_length=255, unique=True)),
+                ("content_type", models.CharField(max_length=32)),
+                ("sha256", models.CharField(max_length=64)),
+                ("size_bytes", models.PositiveIntegerField()),
+                ("width", models.PositiveSmallIntegerField()),
+                ("height", models.PositiveSmallIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="input_images",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='generationjob',
-            name='input_image',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to='generation.inputimage'),
+            model_name="generationjob",
+            name="input_image",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="jobs",
+                to="generation.inputimage",
+            ),
         ),
     ]

@@ -345,9 +345,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, cont
         "accessprogram:nda_admin_publish": {"pk": nda.pk},
         "accessprogram:nda_admin_evidence": {"pk": nda.pk},
         "accessprogram:cohort_edit": {"pk": cohort.pk},
-        "generation:input_image": {
-            "pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk
-        },
+        "generation:input_image": {"pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk},
         "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },

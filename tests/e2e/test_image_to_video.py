@@ -20,8 +20,13 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def document_width(page) -> int:
-    return page.evaluate("() => document.documentElement.scrollWidth")
+def shots_at_both_widths(story, page, label: str) -> None:
+    """A screenshot at desktop and at phone width, where the page must be no wider than the screen."""
+    story.shot(page, f"{label}-1280")
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+    story.shot(page, f"{label}-390")
+    page.set_viewport_size(DESKTOP)
 
 
 def test_an_artist_starts_a_video_from_a_still(
@@ -45,11 +50,7 @@ def test_an_artist_starts_a_video_from_a_still(
     expect(preview).to_be_visible()
     assert preview.evaluate("(img) => img.src.startsWith('data:image/jpeg') && img.naturalWidth === 640")
     expect(page.locator("[data-still-name]")).to_have_text("harbour.jpg")
-    story.shot(page, "composer-with-still-1280")
-    page.set_viewport_size(PHONE)
-    assert document_width(page) <= PHONE["width"]
-    story.shot(page, "composer-with-still-390")
-    page.set_viewport_size(DESKTOP)
+    shots_at_both_widths(story, page, "composer-with-still")
 
     page.get_by_role("button", name="Generate").click()
     expect(page).to_have_url(re.compile(r"/library/#job-"))
@@ -68,7 +69,4 @@ def test_an_artist_starts_a_video_from_a_still(
     expect(shown).to_be_visible()
     assert shown.evaluate("(img) => img.complete && img.naturalWidth === 640 && img.naturalHeight === 426")
     expect(page.locator("[data-still] figcaption")).to_contain_text("640×426")
-    story.shot(page, "job-with-still-1280")
-    page.set_viewport_size(PHONE)
-    assert document_width(page) <= PHONE["width"]
-    story.shot(page, "job-with-still-390")
+    shots_at_both_widths(story, page, "job-with-still")

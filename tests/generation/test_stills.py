@@ -186,3 +186,12 @@ def test_reviewers_see_the_still_but_the_public_never_does(
     share_page = client.get(f"/s/{link.slug}/")
     assert share_page.status_code == 200 and "/stills/" not in share_page.content.decode()
     assert client.get(still_url).status_code == 302  # to the sign-in page, never the bytes
+
+
+def test_a_re_run_and_a_variation_start_from_the_same_still(demo_image_model, as_artist):
+    first = GenerationJob.objects.get(pk=submit(as_artist, still_upload()).json()["id"])
+    for action in ("rerun", "variation"):
+        assert as_artist.post(f"/jobs/{first.pk}/{action}/").status_code == 302
+    again = GenerationJob.objects.exclude(pk=first.pk)
+    assert again.count() == 2 and {job.input_image_id for job in again} == {first.input_image_id}
+    assert InputImage.objects.count() == 1, "the still is stored once"
