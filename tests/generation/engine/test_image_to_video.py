@@ -104,15 +104,24 @@ def test_an_ltx_image_to_video_directory_runs_through_the_same_path(tmp_path):
             T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=1, num_heads=4)
         ),
         transformer=LTXVideoTransformer3DModel(
-            in_channels=8, out_channels=8, num_attention_heads=4, attention_head_dim=8, cross_attention_dim=32,
-            num_layers=1, caption_channels=32,
-        ),  # fmt: skip
+            in_channels=8,
+            out_channels=8,
+            num_attention_heads=4,
+            attention_head_dim=8,
+            cross_attention_dim=32,
+            num_layers=1,
+            caption_channels=32,
+        ),
         vae=AutoencoderKLLTXVideo(
-            latent_channels=8, block_out_channels=(8, 8, 8, 8), decoder_block_out_channels=(8, 8, 8, 8),
-            layers_per_block=(1, 1, 1, 1, 1), decoder_layers_per_block=(1, 1, 1, 1, 1),
+            latent_channels=8,
+            block_out_channels=(8, 8, 8, 8),
+            decoder_block_out_channels=(8, 8, 8, 8),
+            layers_per_block=(1, 1, 1, 1, 1),
+            decoder_layers_per_block=(1, 1, 1, 1, 1),
             spatio_temporal_scaling=(True, True, False, False),
-            decoder_spatio_temporal_scaling=(True, True, False, False), patch_size=1,
-        ),  # fmt: skip
+            decoder_spatio_temporal_scaling=(True, True, False, False),
+            patch_size=1,
+        ),
         scheduler=FlowMatchEulerDiscreteScheduler(),
     ).save_pretrained(tmp_path / "ltx-i2v")
 
