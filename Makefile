@@ -33,7 +33,8 @@ DEMO_MODEL := var/models/demo-wan
 run: $(STAMP)
 	mkdir -p var/broker/queue var/broker/processed
 	$(PY) manage.py migrate --noinput
-	test -f $(DEMO_MODEL)/model_index.json || $(PY) manage.py build_demo_model $(DEMO_MODEL)
+	test -f $(DEMO_MODEL)/model_index.json -a -f $(DEMO_MODEL)-i2v/model_index.json || \
+		$(PY) manage.py build_demo_model $(DEMO_MODEL)
 	$(PY) manage.py seed_demo
 	@echo "Vernissage is starting at http://$(ADDR)/ (Ctrl-C stops the site and its worker)"
 	@trap 'kill 0' EXIT INT TERM; \

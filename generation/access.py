@@ -6,12 +6,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext
 
-from generation.models import GenerationJob, Output
+from generation.models import GenerationJob, InputImage, Output
 
 
 def jobs_for_user(user):
     """The jobs a user may see: their own (staff see outputs through review, not others' jobs here)."""
-    return GenerationJob.objects.filter(owner=user).select_related("model", "output", "style_preset", "remix_of__job")
+    return GenerationJob.objects.filter(owner=user).select_related(
+        "model", "output", "style_preset", "remix_of__job", "input_image"
+    )
 
 
 def job_for_user(user, job_id) -> GenerationJob:
@@ -57,3 +59,12 @@ def variation_siblings(user, job: GenerationJob) -> list[GenerationJob]:
 def remixes_of(user, output: Output) -> list[GenerationJob]:
     """The jobs remixed from this output that this user may see."""
     return list(jobs_for_user(user).filter(remix_of=output).order_by("created_at"))
+
+
+def input_image_for_user(user, image_id) -> InputImage:
+    """A still reaches its owner and staff only: never the public, whatever became of the video."""
+    images = InputImage.objects.all() if user.is_program_staff else InputImage.objects.filter(owner=user)
+    try:
+        return images.get(pk=image_id)
+    except (InputImage.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404(gettext("No such still.")) from exc

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accessprogram.models import Cohort, Resolution
 from generation.models import Collection, GenerationModel, JobStatus, Output, ReviewStatus, StylePreset
 from generation.models.library import COLLECTION_NAME_MAX
 from generation.services.presets import ASPECT_RATIOS, resolution_allowed
+from generation.services.stills import STILL_FORMATS, STILL_MAX_BYTES, STILL_MAX_PIXELS
 from generation.services.submit import PROMPT_MAX, SEED_MAX, VARIATION_CHOICES, models_for_cohort
 
 
@@ -26,6 +27,15 @@ class StylePresetSelect(forms.Select):
             if preset.description:
                 option["attrs"]["title"] = preset.description
         return option
+
+
+class ModelChoice(forms.ModelChoiceField):
+    """Models by name; an image-to-video model says it starts from a still."""
+
+    def label_from_instance(self, obj: GenerationModel) -> str:
+        if obj.accepts_image:
+            return gettext("%(model)s (starts from a still)") % {"model": obj}
+        return str(obj)
 
 
 class GenerateForm(forms.Form):
@@ -55,9 +65,7 @@ class GenerateForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "segmented"}),
         label=gettext_lazy("Variations"),
     )
-    model = forms.ModelChoiceField(
-        queryset=GenerationModel.objects.none(), empty_label=None, label=gettext_lazy("Model")
-    )
+    model = ModelChoice(queryset=GenerationModel.objects.none(), empty_label=None, label=gettext_lazy("Model"))
     resolution = forms.ChoiceField(choices=Resolution.choices, label=gettext_lazy("Resolution"))
     aspect_ratio = forms.ChoiceField(choices=[(a, a) for a in ASPECT_RATIOS], label=gettext_lazy("Aspect ratio"))
     duration_seconds = forms.FloatField(
@@ -223,3 +231,20 @@ class StylePresetForm(forms.ModelForm):
             "negative_prompt": forms.Textarea(attrs={"rows": 2}),
             "generation_models": forms.CheckboxSelectMultiple,
         }
+
+
+class StillForm(forms.Form):
+    """The optional first frame, in a block of its own beside the composer. The service checks its content."""
+
+    image = forms.FileField(
+        required=False,
+        label=gettext_lazy("First frame (optional)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(kind for kind, _, _ in STILL_FORMATS.values())}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["image"].help_text = gettext(
+            "A PNG, JPEG or WebP still of at most %(megabytes)s MB and %(side)s×%(side)s pixels, for models that "
+            "start from a still. It is cropped to the video's frame; its metadata (camera, location) is removed."
+        ) % {"megabytes": STILL_MAX_BYTES // (1024 * 1024), "side": int(STILL_MAX_PIXELS**0.5)}

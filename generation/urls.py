@@ -27,6 +27,7 @@ urlpatterns = [
     path("outputs/<uuid:pk>/program/", portal.output_program, name="output_program"),
     path("outputs/<uuid:pk>/video/", media.output_video, name="output_video"),
     path("outputs/<uuid:pk>/poster/", media.output_poster, name="output_poster"),
+    path("stills/<uuid:pk>/", media.input_image, name="input_image"),
     path("staff/trace/", trace.trace, name="trace"),
     path("staff/trace/<uuid:pk>/", trace.trace_result, name="trace_result"),
     path("staff/fleet/", ops.fleet, name="fleet"),

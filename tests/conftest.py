@@ -227,14 +227,13 @@ def as_unsigned(unsigned_tester) -> Client:
     return client_for(unsigned_tester)
 
 
-@pytest.fixture
-def demo_generation_model(db, cohort):
+def _demo_model(cohort, *, name: str, family: str, directory: str):
     from generation.models import GenerationModel
 
     model = GenerationModel.objects.create(
-        name="Wan demo",
-        family="wan",
-        directory="demo-wan",
+        name=name,
+        family=family,
+        directory=directory,
         version="demo-1",
         default_steps=4,
         max_steps=20,
@@ -244,6 +243,42 @@ def demo_generation_model(db, cohort):
     )
     model.allowed_cohorts.add(cohort)
     return model
+
+
+@pytest.fixture
+def demo_generation_model(db, cohort):
+    return _demo_model(cohort, name="Wan demo", family="wan", directory="demo-wan")
+
+
+@pytest.fixture
+def demo_image_model(db, cohort):
+    """The demo image-to-video model (`build_demo_model` writes it beside the demo model, as `demo-wan-i2v`)."""
+    return _demo_model(cohort, name="Wan demo image to video", family="wan-i2v", directory="demo-wan-i2v")
+
+
+def still_bytes(image_format: str = "PNG", *, size: tuple[int, int] = (96, 64), exif=None, **save_options) -> bytes:
+    """A still with a left-to-right colour ramp and a dark square in its top-left quarter."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    width, height = size
+    pixels = np.zeros((height, width, 3), dtype=np.uint8)
+    pixels[..., 0] = np.linspace(40, 250, width, dtype=np.uint8)[None, :]
+    pixels[..., 1] = 180
+    pixels[..., 2] = np.linspace(250, 40, height, dtype=np.uint8)[:, None]
+    pixels[: height // 2, : width // 2] = (10, 10, 30)
+    buffer = io.BytesIO()
+    options = {**save_options, **({"exif": exif} if exif is not None else {})}
+    Image.fromarray(pixels).save(buffer, format=image_format, **options)
+    return buffer.getvalue()
+
+
+def still_upload(data: bytes | None = None, *, name: str = "still.png", content_type: str = "image/png"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, still_bytes() if data is None else data, content_type=content_type)
 
 
 def make_job(owner: User, model, **fields):

@@ -21,10 +21,14 @@ def domain_error_text(error: DomainError) -> str:
     return " ".join(message for _, message in domain_error_messages(error))
 
 
-def add_domain_error(form: forms.Form, error: DomainError) -> int:
-    """Show a service's refusal on the fields it names (or the whole form); the HTTP status its class gives."""
+def add_domain_error(form: forms.Form, error: DomainError, *, also: tuple[forms.Form, ...] = ()) -> int:
+    """Show a service's refusal on the fields it names (or the whole form); the HTTP status its class gives.
+
+    A page with more than one form passes the others in `also`: a field one of them holds gets its message.
+    """
     for field, message in domain_error_messages(error):
-        form.add_error(field if field in form.fields else None, message)
+        holder = next((other for other in also if field in other.fields), form)
+        holder.add_error(field if field in holder.fields else None, message)
     return error.status_code
 
 

@@ -35,6 +35,13 @@ class GenerationSubmitSerializer(serializers.Serializer):
         allow_null=True,
         help_text=gettext_lazy("Left out: random. With variations, the first uses this seed and the next seed+1, …"),
     )
+    image = serializers.FileField(
+        required=False,
+        allow_null=True,
+        help_text=gettext_lazy(
+            "The first frame, for image-to-video models (multipart): a PNG, JPEG or WebP still, checked by content."
+        ),
+    )
     # The composer's choices (kept apart from the fields above so other inputs can join without a clash).
     style_preset = serializers.SlugRelatedField(
         slug_field="name",
@@ -107,6 +114,7 @@ class GenerationJobSerializer(serializers.ModelSerializer):
     queue_position = serializers.SerializerMethodField()
     estimated_start = serializers.SerializerMethodField()
     estimated_finish = serializers.SerializerMethodField()
+    input_image = serializers.SerializerMethodField()
 
     class Meta:
         model = GenerationJob
@@ -145,6 +153,7 @@ class GenerationJobSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "cancel_requested_at",
+            "input_image",
             "output",
         ]
 
@@ -194,6 +203,12 @@ class GenerationJobSerializer(serializers.ModelSerializer):
 
     def get_progress(self, job: GenerationJob) -> dict:
         return {"step": job.progress_step, "total": job.progress_total, "percent": job.progress_percent}
+
+    def get_input_image(self, job: GenerationJob) -> dict | None:
+        """The still the job starts from (its bytes only through `url`, for the owner and staff)."""
+        if job.input_image is None:
+            return None
+        return {**job.input_image.record, "url": reverse("generation:input_image", args=[job.input_image.pk])}
 
     def get_output(self, job: GenerationJob) -> dict | None:
         output = getattr(job, "output", None)

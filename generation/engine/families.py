@@ -1,8 +1,9 @@
-"""Pipeline families: which diffusers pipeline a model directory holds and the shapes it can generate."""
+"""Pipeline families: which diffusers pipeline a model directory holds, whether it starts from a still, and the
+shapes it can generate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 class UnknownFamily(ValueError):
@@ -11,7 +12,7 @@ class UnknownFamily(ValueError):
 
 @dataclass(frozen=True)
 class PipelineFamily:
-    """What the engine needs to know about one kind of text-to-video pipeline.
+    """What the engine needs to know about one kind of video pipeline.
 
     Frame counts follow the VAE's temporal compression: `frame_step * k + 1` frames for k >= 0.
     Width and height must be multiples of `resolution_multiple` (VAE stride times transformer patch).
@@ -27,6 +28,10 @@ class PipelineFamily:
     frame_rate_argument: str | None
     # Wan's VAE is trained and documented in float32; running it in bf16 visibly degrades colours.
     vae_in_full_precision: bool
+    # The text-to-video family whose transformer and VAE it shares, and so the frame sizes it was trained at.
+    architecture: str
+    # Image-to-video pipelines take a still as the first frame (`image=`) and need one for every video.
+    takes_image: bool = False
 
     def is_valid_frame_count(self, num_frames: int) -> bool:
         return num_frames >= 1 and (num_frames - 1) % self.frame_step == 0
@@ -66,6 +71,7 @@ WAN = PipelineFamily(
     default_fps=16,
     frame_rate_argument=None,
     vae_in_full_precision=True,
+    architecture="wan",
 )
 
 LTX = PipelineFamily(
@@ -77,9 +83,25 @@ LTX = PipelineFamily(
     default_fps=24,
     frame_rate_argument="frame_rate",
     vae_in_full_precision=False,
+    architecture="ltx",
 )
 
-FAMILIES: dict[str, PipelineFamily] = {family.key: family for family in (WAN, LTX)}
+# Image to video shares its text-to-video sibling's transformer, VAE and shape rules, with another pipeline class.
+WAN_IMAGE_TO_VIDEO = replace(
+    WAN, key="wan-i2v", label="Wan 2.1 image to video", pipeline_class_name="WanImageToVideoPipeline", takes_image=True
+)
+
+LTX_IMAGE_TO_VIDEO = replace(
+    LTX,
+    key="ltx-i2v",
+    label="LTX-Video image to video",
+    pipeline_class_name="LTXImageToVideoPipeline",
+    takes_image=True,
+)
+
+FAMILIES: dict[str, PipelineFamily] = {
+    family.key: family for family in (WAN, LTX, WAN_IMAGE_TO_VIDEO, LTX_IMAGE_TO_VIDEO)
+}
 
 FAMILY_CHOICES: list[tuple[str, str]] = [(family.key, family.label) for family in FAMILIES.values()]
 

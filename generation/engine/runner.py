@@ -1,4 +1,5 @@
-"""Load a diffusers text-to-video pipeline from a local directory and run one generation on it.
+"""Load a diffusers video pipeline from a local directory and run one generation on it (from text, or from a
+still as the first frame for the image-to-video families).
 
 Importing this module is cheap: torch and diffusers are imported by `load_pipeline`, so the web side
 may import the exceptions and result types. Nothing is ever downloaded (`HF_HUB_OFFLINE=1`).
@@ -34,6 +35,10 @@ class GenerationOutOfMemory(Exception):
 
 class PipelineMismatch(ValueError):
     """The directory holds a different pipeline from the one its family promises."""
+
+
+class StillMismatch(ValueError):
+    """An image-to-video family was given no still, or a text-to-video family was given one."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ def warm_up(loaded: LoadedPipeline) -> float:
         steps=2,
         guidance=5.0,
         seed=0,
+        image=np.full((side, side, 3), 128, dtype=np.uint8) if family.takes_image else None,
     )
     return time.monotonic() - started
 
@@ -132,16 +138,26 @@ def generate(
     seed: int,
     on_step: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    image: np.ndarray | None = None,
 ) -> GenerationResult:
     """Run the pipeline once; the same seed on the same device and weights gives the same frames.
 
     `on_step(done, total)` is called after every denoising step; `should_cancel()` is asked before the
     first and after every step, and a True answer raises GenerationCancelled without decoding the video.
+    `image` (uint8 RGB, height x width x 3, any size) is the first frame for an image-to-video family: it is
+    scaled to cover the frame and centre-cropped, conditions the pipeline, and is the video's first frame.
     """
     import torch
 
     family = loaded.family
     family.check_shape(width=width, height=height, num_frames=num_frames)
+    if family.takes_image != (image is not None):
+        raise StillMismatch(
+            f"{family.label} needs a still as the first frame"
+            if family.takes_image
+            else f"{family.label} makes videos from text only and takes no still"
+        )
+    first_frame = fit_to_frame(image, width=width, height=height) if image is not None else None
     if should_cancel is not None and should_cancel():
         raise GenerationCancelled("cancelled before the first denoising step")
 
@@ -153,6 +169,7 @@ def generate(
         return {}
 
     frame_rate_arguments = {family.frame_rate_argument: family.default_fps} if family.frame_rate_argument else {}
+    image_arguments = {"image": _as_pil(first_frame)} if first_frame is not None else {}
     loaded.step_cache.prepare(loaded.pipeline, steps)
     try:
         output = loaded.pipeline(
@@ -168,6 +185,7 @@ def generate(
             callback_on_step_end=after_step,
             callback_on_step_end_tensor_inputs=[],
             **frame_rate_arguments,
+            **image_arguments,
         )
     except torch.cuda.OutOfMemoryError:
         loaded.step_cache.reset(loaded.pipeline)
@@ -175,7 +193,11 @@ def generate(
         loaded.step_cache.reset(loaded.pipeline)
         raise
     else:
-        return GenerationResult(frames=frames_to_uint8(output.frames[0]), fps=family.default_fps)
+        frames = frames_to_uint8(output.frames[0])
+        if first_frame is not None:
+            # The still is the first frame as the artist gave it, not the VAE's reconstruction of it.
+            frames[0] = first_frame
+        return GenerationResult(frames=frames, fps=family.default_fps)
     # Freed here, outside the except block, where the traceback no longer pins the failed step's tensors.
     gc.collect()
     torch.cuda.empty_cache()
@@ -195,3 +217,22 @@ def frames_to_uint8(video: torch.Tensor) -> np.ndarray:
 
     frames = video.mul(255.0).round_().clamp_(0, 255).to(dtype=torch.uint8).permute(0, 2, 3, 1)
     return frames.contiguous().cpu().numpy()
+
+
+def fit_to_frame(image: np.ndarray, *, width: int, height: int) -> np.ndarray:
+    """Scale `image` (uint8 RGB) to cover width x height, keeping its proportions, and crop the centre."""
+    from PIL import Image
+
+    source = Image.fromarray(image)
+    scale = max(width / source.width, height / source.height)
+    scaled = source.resize(
+        (max(width, round(source.width * scale)), max(height, round(source.height * scale))), Image.Resampling.LANCZOS
+    )
+    left, top = (scaled.width - width) // 2, (scaled.height - height) // 2
+    return np.asarray(scaled.crop((left, top, left + width, top + height)).convert("RGB"), dtype=np.uint8).copy()
+
+
+def _as_pil(frame: np.ndarray):
+    from PIL import Image
+
+    return Image.fromarray(frame)

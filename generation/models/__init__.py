@@ -9,6 +9,7 @@ from generation.models.jobs import (
     ReviewStatus,
 )
 from generation.models.library import Collection
+from generation.models.stills import InputImage
 from generation.models.styles import StylePreset
 from generation.models.tracing import TraceRequest
 from generation.models.workers import GpuWorker, WorkerState
@@ -20,6 +21,7 @@ __all__ = [
     "GenerationJob",
     "GenerationModel",
     "GpuWorker",
+    "InputImage",
     "JobPhase",
     "JobStatus",
     "Output",

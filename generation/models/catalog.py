@@ -8,11 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models import Cohort
+from generation.engine.families import get_family
 
 
 class PipelineFamily(models.TextChoices):
     WAN = "wan", "Wan 2.1 / 2.2"
     LTX = "ltx", "LTX-Video"
+    WAN_IMAGE_TO_VIDEO = "wan-i2v", "Wan 2.1 image to video"
+    LTX_IMAGE_TO_VIDEO = "ltx-i2v", "LTX-Video image to video"
 
 
 class AttentionBackend(models.TextChoices):
@@ -92,6 +95,11 @@ class GenerationModel(models.Model):
             raise ValidationError(
                 {"step_cache_ratios": _("MagCache needs the checkpoint's published magnitude ratios (numbers).")}
             )
+
+    @property
+    def accepts_image(self) -> bool:
+        """An image-to-video model: every job on it starts from a still, and only these take one."""
+        return get_family(self.family).takes_image
 
     @property
     def performance_options(self) -> dict:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from accessprogram.models import AccessToken, Cohort
 from generation.models.catalog import GenerationModel
+from generation.models.stills import InputImage
 from generation.models.styles import StylePreset
 
 
@@ -49,6 +50,8 @@ class GenerationJob(models.Model):
     )
     prompt = models.TextField()
     negative_prompt = models.TextField(blank=True)
+    # The still that is the first frame, for image-to-video models.
+    input_image = models.ForeignKey(InputImage, null=True, blank=True, on_delete=models.PROTECT, related_name="jobs")
     resolution = models.CharField(max_length=8)
     aspect_ratio = models.CharField(max_length=8)
     width = models.PositiveSmallIntegerField()

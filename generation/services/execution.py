@@ -38,6 +38,7 @@ from generation.engine.runner import (
 )
 from generation.infrastructure.storage import delete_quietly, output_keys, store_file
 from generation.models import GenerationJob, GenerationModel, JobPhase, JobStatus, Output
+from generation.services.stills import still_pixels
 from generation.services.transitions import job_transition
 
 logger = logging.getLogger(__name__)
@@ -286,6 +287,7 @@ def _generate(job: GenerationJob, progress: _Progress, loaded: LoadedPipeline):
             seed=job.seed,
             on_step=progress.on_step,
             should_cancel=progress.should_cancel,
+            image=still_pixels(job.input_image) if job.input_image_id else None,
         )
     except GenerationCancelled:
         _finish(job, JobStatus.CANCELLED, error="Cancelled while running.", gpu_seconds=time.monotonic() - started)
@@ -370,6 +372,8 @@ def _record_output(job: GenerationJob, meta, output_id: uuid.UUID, forensic_id: 
                 "steps": locked.steps,
                 "guidance": locked.guidance,
                 "seed": locked.seed,
+                # The still the video starts from is part of its record.
+                "input_image": job.input_image.record if job.input_image_id else None,
             },
             model_name=job.model.name,
             model_version=job.model.version,

@@ -33,7 +33,7 @@ def _snap(value: float, multiple: int) -> int:
 
 
 def frame_size(resolution: str, aspect_ratio: str, family: str) -> FrameSize:
-    native = NATIVE_SIZES.get((family, Resolution(resolution), aspect_ratio))
+    native = NATIVE_SIZES.get((get_family(family).architecture, Resolution(resolution), aspect_ratio))
     if native is not None:
         return FrameSize(*native)
     short = SHORT_SIDE[Resolution(resolution)]

@@ -20,9 +20,19 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.watch_events import watch_note_submission
 from generation.access import remixable_output_for_user
-from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus, Output, StylePreset
+from generation.infrastructure.storage import delete_quietly
+from generation.models import (
+    ACTIVE_STATUSES,
+    GenerationJob,
+    GenerationModel,
+    InputImage,
+    JobStatus,
+    Output,
+    StylePreset,
+)
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import QuotaStatus, quota_for
+from generation.services.stills import CheckedStill, input_image_store, still_check
 from generation.services.transitions import job_transition
 
 PROMPT_MAX = 2000
@@ -48,6 +58,10 @@ class GenerationRequest:
     style_preset: StylePreset | None = None
     variations: int = 1
     remix_of: Output | None = None
+    # The first frame, for image-to-video models (which need one): an uploaded file, or a still this tester
+    # stored before (a re-run or a variation of an image-to-video job).
+    image: object | None = None
+    input_image: InputImage | None = None
 
 
 def generation_settings_of(job: GenerationJob) -> dict:
@@ -62,6 +76,7 @@ def generation_settings_of(job: GenerationJob) -> dict:
         "steps": job.steps,
         "guidance": job.guidance,
         "style_preset": preset,
+        "input_image": job.input_image,
     }
 
 
@@ -113,7 +128,9 @@ def _joined(*parts: str) -> str:
     return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
-def _validated_job(user: User, membership: Membership, request: GenerationRequest) -> GenerationJob:
+def _validated_job(
+    user: User, membership: Membership, request: GenerationRequest
+) -> tuple[GenerationJob, CheckedStill | None]:
     """Check every field against the cohort's and the model's bounds; report all problems at once."""
     cohort = membership.cohort
     errors: dict[str, list[str]] = {}
@@ -183,6 +200,23 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
             gettext("With %(count)s variations, the seed is at most %(seed_max)s.")
             % {"count": request.variations, "seed_max": SEED_MAX - request.variations + 1},
         )
+    still = None
+    if request.image is not None:
+        try:
+            still = still_check(request.image)
+        except InvalidFields as exc:
+            errors.update(exc.errors)
+    elif request.input_image is not None and request.input_image.owner_id != user.pk:
+        refuse("image", gettext("You can only start from your own stills."))
+    has_still = request.image is not None or request.input_image is not None
+    if model is not None and has_still and not model.accepts_image:
+        refuse(
+            "image",
+            gettext("%(name)s makes videos from a prompt alone and takes no still; choose an image-to-video model.")
+            % {"name": model.name},
+        )
+    elif model is not None and not has_still and model.accepts_image:
+        refuse("image", gettext("%(name)s starts every video from a still: add one.") % {"name": model.name})
     if model is None or errors:
         raise InvalidFields(errors)
 
@@ -224,7 +258,7 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         raise InvalidFields(errors)
 
     size = frame_size(request.resolution, request.aspect_ratio, model.family)
-    return GenerationJob(
+    job = GenerationJob(
         owner=user,
         cohort=cohort,
         model=model,
@@ -244,7 +278,9 @@ def _validated_job(user: User, membership: Membership, request: GenerationReques
         guidance=guidance,
         seed=request.seed if request.seed is not None else secrets.randbelow(SEED_MAX + 1),
         progress_total=steps,
+        input_image=request.input_image if still is None else None,
     )
+    return job, still
 
 
 def _variations(job: GenerationJob, *, count: int, seed_given: bool) -> list[GenerationJob]:
@@ -274,7 +310,12 @@ def generation_jobs_submit(*, actor: Actor, user: User, request: GenerationReque
     """Check the prompt against the prompt policy, then validate and queue the submission's 1, 2 or 4 jobs."""
     # Outside the queueing transaction: a blocked prompt is recorded even though the submission is refused.
     run_hooks(PROMPT_SUBMITTED, actor=actor, user=user, prompt=request.prompt)
-    jobs = _generation_jobs_queue(actor=actor, user=user, request=request)
+    stored: list[str] = []
+    try:
+        jobs = _generation_jobs_queue(actor=actor, user=user, request=request, stored=stored)
+    except BaseException:
+        delete_quietly(*stored)  # a still stored for a submission that was then refused
+        raise
     watch_note_submission(prompt=request.prompt)
     return jobs
 
@@ -334,7 +375,9 @@ def _refuse_over_budget(*, quota: QuotaStatus, cost: float, wanted: int, cohort:
 
 
 @transaction.atomic
-def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationRequest) -> list[GenerationJob]:
+def _generation_jobs_queue(
+    *, actor: Actor, user: User, request: GenerationRequest, stored: list[str]
+) -> list[GenerationJob]:
     # Lock the tester's membership so concurrent submissions see each other's jobs when counting.
     membership = (
         Membership.objects.select_for_update()
@@ -348,7 +391,7 @@ def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationReque
         raise NotAllowed(
             gettext("Your cohort “%(name)s” is paused.") % {"name": membership.cohort.name}, code="cohort_paused"
         )
-    job = _validated_job(user, membership, request)
+    job, still = _validated_job(user, membership, request)
     cohort = membership.cohort
     wanted = request.variations
 
@@ -359,6 +402,9 @@ def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationReque
     _refuse_over_budget(quota=quota_for(user, cohort), cost=cost, wanted=wanted, cohort=cohort)
 
     job.token = actor.token
+    if still is not None:
+        job.input_image = input_image_store(owner=user, still=still)
+        stored.append(job.input_image.key)
     jobs = _variations(job, count=wanted, seed_given=request.seed is not None)
     for variation in jobs:
         variation.save()
@@ -375,6 +421,7 @@ def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationReque
                 "style_preset": variation.style_preset.name if variation.style_preset else None,
                 "variation": f"{variation.variation_index}/{variation.variation_count}",
                 "remix_of": str(variation.remix_of_id) if variation.remix_of_id else None,
+                **({"still_sha256": job.input_image.sha256} if job.input_image is not None else {}),
             },
         )
         _enqueue_after_commit(variation)

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from accessprogram.access import member_required
 from accessprogram.services.watch import MEDIA_WITHOUT_PAGE, watch_media_refused
-from generation.access import output_for_user
-from generation.infrastructure.media_responses import output_media_response
+from generation.access import input_image_for_user, output_for_user
+from generation.infrastructure.media_responses import media_response, output_media_response
 
 
 @member_required
@@ -21,3 +21,11 @@ def output_video(request, pk):
 @member_required
 def output_poster(request, pk):
     return output_media_response(request, output_for_user(request.user, pk), part="poster")
+
+
+@member_required
+def input_image(request, pk):
+    """The still an image-to-video job started from, for its owner and staff."""
+    still = input_image_for_user(request.user, pk)
+    extension = still.key.rsplit(".", 1)[-1]
+    return media_response(request, still.key, content_type=still.content_type, filename=f"still-{still.pk}.{extension}")

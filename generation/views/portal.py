@@ -29,7 +29,7 @@ from generation.access import (
     remixes_of,
     variation_siblings,
 )
-from generation.forms import CollectionForm, GenerateForm, LibraryFilterForm
+from generation.forms import CollectionForm, GenerateForm, LibraryFilterForm, StillForm
 from generation.models import Collection, GenerationModel
 from generation.services.library import (
     collection_add_output,
@@ -78,17 +78,21 @@ def generate(request):
     form = GenerateForm(
         request.POST or None, cohort=cohort, presets=style_presets_offered(), remixable=remixable, initial=initial
     )
+    still_form = StillForm(request.POST or None, request.FILES or None)
     refused = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and still_form.is_valid():
         remix = form.cleaned_data["remix_of"]
+        image = still_form.cleaned_data["image"]
+        # A remix of an image-to-video output starts from the same still unless the tester gives a new one.
+        kept_still = remix.job.input_image if remix is not None and image is None else None
         try:
             jobs = generation_jobs_submit(
                 actor=Actor.from_request(request),
                 user=request.user,
-                request=GenerationRequest(**form.cleaned_data),
+                request=GenerationRequest(**form.cleaned_data, image=image, input_image=kept_still),
             )
         except DomainError as exc:
-            refused = add_domain_error(form, exc)
+            refused = add_domain_error(form, exc, also=(still_form,))
         else:
             if len(jobs) == 1:
                 messages.success(request, gettext("Queued. Your video appears in the library as it renders."))
@@ -99,11 +103,17 @@ def generate(request):
                     % {"count": len(jobs)},
                 )
             return redirect(f"{reverse('generation:library')}#job-{jobs[0].pk}")
-    status = refused or (400 if form.errors else 200)
+    status = refused or (400 if form.errors or still_form.errors else 200)
     return render(
         request,
         "generation/generate.html",
-        {"form": form, "quota": quota_for(request.user, cohort), "cohort": cohort, "remix": remix},
+        {
+            "form": form,
+            "still_form": still_form,
+            "quota": quota_for(request.user, cohort),
+            "cohort": cohort,
+            "remix": remix,
+        },
         status=status,
     )
 
@@ -200,6 +210,7 @@ def job_detail(request, pk):
             "siblings": variation_siblings(request.user, job),
             "remixes": remixes_of(request.user, output) if output is not None else [],
             "parent": job.remix_of,
+            "still": job.input_image,
         },
     )
 

@@ -89,6 +89,9 @@ def manifest_for(output: Output, review: Review, approved_at) -> dict:
     """The manifest definition: what made the video and who let it out."""
     approvals = review.decisions.filter(decision=Decision.APPROVE).select_related("reviewer")
     roles = sorted({"admin" if d.reviewer.is_program_admin else "reviewer" for d in approvals})
+    still = (output.parameters or {}).get("input_image")
+    # An image-to-video output names the still it started from by its digest (never its bytes).
+    first_frame = {"first_frame": {k: still[k] for k in ("sha256", "width", "height")}} if still else {}
     return {
         "claim_generator_info": [CLAIM_GENERATOR],
         "title": f"vernissage-{output.short_id}.mp4",
@@ -117,6 +120,7 @@ def manifest_for(output: Output, review: Review, approved_at) -> dict:
                     "approved_at": approved_at.isoformat(),
                     "approvals": len(approvals),
                     "reviewer_roles": roles,
+                    **first_frame,
                 },
             },
         ],

@@ -124,6 +124,8 @@ def review_item(request, output_id):
             "review": review,
             "output": output,
             "job": output.job,
+            # The still an image-to-video output started from: reviewers judge the video against it.
+            "still": output.job.input_image,
             "decisions": review.decisions.select_related("reviewer", "reason"),
             "history": history,
             "versions": versions,

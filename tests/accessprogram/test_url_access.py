@@ -11,8 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from generation.models import StylePreset, TraceRequest
+from generation.services.stills import input_image_store, still_check
 from review.models import ReasonCode
-from tests.conftest import client_for
+from tests.conftest import client_for, still_upload
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
 PERSONAS = (ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN)
@@ -83,6 +84,8 @@ RULES: dict[str, set[str]] = {
     "generation:collection_output": {ARTIST},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
+    # A still reaches its owner and staff only, before approval and after.
+    "generation:input_image": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
     "generation:trace_result": {ADMIN},
     "generation:fleet": {ADMIN},
@@ -414,6 +417,7 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revi
         "accessprogram:nda_admin_evidence": {"pk": nda.pk},
         "accessprogram:cohort_edit": {"pk": cohort.pk},
         "generation:style_edit": {"pk": StylePreset.objects.create(name="URL test").pk},
+        "generation:input_image": {"pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk},
         "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },

@@ -15,11 +15,12 @@ from support.processes import CeleryProcess, wait_until
 
 @pytest.fixture(scope="session")
 def demo_models_dir(tmp_path_factory) -> Path:
-    """GENERATION_MODELS_DIR holding the demo model under `demo-wan`, built once per test session."""
-    from generation.engine.demo_model import build_demo_model
+    """GENERATION_MODELS_DIR holding the demo models under `demo-wan` and `demo-wan-i2v`, built once per session."""
+    from generation.engine.demo_model import build_demo_image_model, build_demo_model, image_to_video_path
 
     models_dir = tmp_path_factory.mktemp("models")
     build_demo_model(models_dir / "demo-wan")
+    build_demo_image_model(image_to_video_path(models_dir / "demo-wan"))
     return models_dir
 
 

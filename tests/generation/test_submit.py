@@ -181,3 +181,4 @@ def test_wan_presets_use_its_native_sizes():
     assert frame_size("480p", "9:16", "wan") == FrameSize(480, 832)
     assert frame_size("720p", "16:9", "wan") == FrameSize(1280, 720)
     assert frame_size("480p", "16:9", "ltx") == FrameSize(864, 480)
+    assert frame_size("480p", "16:9", "wan-i2v") == FrameSize(832, 480), "image to video keeps Wan's sizes"

@@ -68,9 +68,20 @@ def test_an_approval_signs_the_video_with_the_model_and_the_approval(artist_outp
     assert approval["reviewer_roles"] == ["reviewer"] and approval["approvals"] == 1
     assert approval["approved_at"] == review.decided_at.isoformat()
     assert approval["model_version"] == artist_output.model_version
+    assert "first_frame" not in approval, "a video made from text alone names no still"
 
     original = _stored(artist_output.video_key, tmp_path)
     assert _frames(signed) == _frames(original) == 4, "signing adds a manifest and leaves the video alone"
+
+
+def test_an_image_to_video_output_names_its_still_by_digest(artist_output, reviewer, tmp_path):
+    still = {"id": "0" * 32, "sha256": "ab" * 32, "width": 640, "height": 426}
+    artist_output.parameters = {"input_image": still}
+    artist_output.save(update_fields=["parameters"])
+    approve(artist_output, reviewer)
+    signed = _stored(SignedCopy.objects.get(output=artist_output).video_key, tmp_path)
+    approval = _assertion(_manifest(signed), APPROVAL_ASSERTION)
+    assert approval["first_frame"] == {"sha256": "ab" * 32, "width": 640, "height": 426}
 
 
 def test_the_public_gets_the_signed_copy_and_the_owner_the_original(approved_output, tmp_path):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accessprogram.models import AuditEvent, Cohort, Invitation, Membership, NdaVersion, User
 from contributions.models import RateCard
+from generation.models import GenerationModel
 from showcase.management.commands.seed_demo import DEMO_PASSWORD, DEMO_PEOPLE
 
 
@@ -41,6 +42,12 @@ def test_it_seeds_the_demo_program(db):
     assert set(Invitation.objects.values_list("status", flat=True)) == {"accepted"}
     card = RateCard.current()
     assert card is not None and card.lines.filter(kind="bug", severity="high").exists()
+    # Both demo models, as `build_demo_model` writes them, for the demo cohort; one starts from a still.
+    models = {
+        model.directory: model for model in GenerationModel.objects.filter(allowed_cohorts__name="Founding artists")
+    }
+    assert set(models) == {"demo-wan", "demo-wan-i2v"}
+    assert models["demo-wan-i2v"].accepts_image and not models["demo-wan"].accepts_image
 
 
 def test_it_is_idempotent(db):

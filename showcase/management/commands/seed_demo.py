@@ -159,19 +159,24 @@ class Command(BaseCommand):
                 shown_sha256=nda.text_sha256,
                 clause_answers={"confidentiality": True},
             )
-        demo_model, _ = GenerationModel.objects.get_or_create(
-            name="Wan demo",
-            defaults={
-                "family": PipelineFamily.WAN,
-                "directory": DEMO_MODEL_DIRECTORY,
-                "version": "demo-1",
-                "default_steps": 4,
-                "max_steps": 20,
-                "fps": 16,
-                "max_frames": 81,
-            },
-        )
-        demo_model.allowed_cohorts.add(cohort)
+        # `build_demo_model` writes the image-to-video pipeline beside the text-to-video one.
+        for name, family, directory in (
+            ("Wan demo", PipelineFamily.WAN, DEMO_MODEL_DIRECTORY),
+            ("Wan demo image to video", PipelineFamily.WAN_IMAGE_TO_VIDEO, f"{DEMO_MODEL_DIRECTORY}-i2v"),
+        ):
+            demo_model, _ = GenerationModel.objects.get_or_create(
+                name=name,
+                defaults={
+                    "family": family,
+                    "directory": directory,
+                    "version": "demo-1",
+                    "default_steps": 4,
+                    "max_steps": 20,
+                    "fps": 16,
+                    "max_frames": 81,
+                },
+            )
+            demo_model.allowed_cohorts.add(cohort)
         if RateCard.current() is None:
             self._publish_demo_rate_card(system)
         if not PolicyRule.objects.filter(kind=RuleKind.TERM, pattern=DEMO_POLICY_TERM).exists():

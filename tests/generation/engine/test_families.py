@@ -11,8 +11,20 @@ def test_it_knows_wan_and_ltx_pipelines():
     assert set(FAMILIES) >= {"wan", "ltx"}
 
 
+def test_the_image_to_video_families_take_a_still_and_share_their_architecture():
+    import diffusers
+
+    for key, pipeline, architecture in (
+        ("wan-i2v", "WanImageToVideoPipeline", "wan"),
+        ("ltx-i2v", "LTXImageToVideoPipeline", "ltx"),
+    ):
+        family = get_family(key)
+        assert family.takes_image and family.pipeline_class_name == pipeline and hasattr(diffusers, pipeline)
+        assert family.architecture == architecture and not get_family(architecture).takes_image
+
+
 def test_it_refuses_an_unknown_family_by_name():
-    with pytest.raises(UnknownFamily, match="'sora'.*ltx, wan"):
+    with pytest.raises(UnknownFamily, match="'sora'.*ltx, ltx-i2v, wan, wan-i2v"):
         get_family("sora")
 
 
