@@ -104,11 +104,11 @@ def test_an_artist_picks_a_style_asks_for_two_variations_and_remixes_one(
     # Then the remix names its parent, and the parent lists the remix
     remix = GenerationJob.objects.get(remix_of=jobs[1].output)
     assert (remix.prompt, remix.seed, remix.style_preset) == (REMIX_PROMPT, jobs[1].seed, preset)
-    tester.goto(f"/jobs/{remix.pk}/")
+    tester.goto(f"/generations/{remix.pk}/")
     lineage = tester.locator("p[data-remix-of]")
     expect(lineage).to_contain_text(f"Remix of output {jobs[1].output.short_id}")
     shot_at_both_widths(story, tester, "remix-page")
     lineage.get_by_role("link").click()
-    expect(tester).to_have_url(re.compile(rf"/jobs/{jobs[1].pk}/$"))
+    expect(tester).to_have_url(re.compile(rf"/generations/{jobs[1].pk}/$"))
     expect(tester.locator("[data-remixes]")).to_contain_text(REMIX_PROMPT)
     shot_at_both_widths(story, tester, "parent-page")

@@ -57,7 +57,7 @@ def test_an_artist_starts_a_video_from_a_still(
     job = GenerationJob.objects.get(owner=artist)
     assert job.input_image is not None and job.model == demo_image_model
 
-    page.goto(f"/jobs/{job.pk}/")
+    page.goto(f"/generations/{job.pk}/")
     try:
         page.wait_for_selector(".player video", timeout=120_000)
     except PlaywrightTimeout:

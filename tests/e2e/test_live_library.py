@@ -70,7 +70,7 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
     job_page = tester.context.new_page()
     job_page.on("pageerror", lambda error: story.problems.append(f"job page: uncaught {error}"))
     job_page.on("console", lambda message: story._console("job page", message))
-    job_page.goto(f"/jobs/{job.pk}/")
+    job_page.goto(f"/generations/{job.pk}/")
     expect(job_page.locator(".phases li.current")).to_have_text("Queued")
     expect(job_page.locator("[data-queue]")).to_contain_text("Next in line")
     job_page.evaluate(WATCH_PHASES)
@@ -136,7 +136,7 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
     tester.get_by_label("Name of the new collection").fill("Windy days")
     tester.get_by_role("button", name="Create").click()
     expect(tester.get_by_role("link", name="Windy days")).to_have_attribute("aria-current", "page")
-    tester.goto(f"/jobs/{job.pk}/")
+    tester.goto(f"/generations/{job.pk}/")
     tester.get_by_role("listitem").filter(has_text="Windy days").get_by_role("button", name="Add").click()
     expect(tester.get_by_role("listitem").filter(has_text="Windy days").get_by_role("button")).to_have_text("Remove")
 

@@ -72,7 +72,7 @@ def test_a_tester_is_told_of_the_approval_and_marks_it_read(
     # Then the notification page says what was decided, links to the job, and marks it read
     tester.locator(".notifications-link").click()
     title = f"Output {output.short_id} was approved"
-    expect(tester.get_by_role("link", name=title)).to_have_attribute("href", f"/jobs/{output.job_id}/")
+    expect(tester.get_by_role("link", name=title)).to_have_attribute("href", f"/generations/{output.job_id}/")
     assert document_width(tester) <= PHONE["width"]
     story.shot(tester, "phone-notifications")
     tester.set_viewport_size(DESKTOP)
@@ -150,7 +150,7 @@ def pages(admin_user, artist, reviewer, demo_generation_model, cohort, reason_co
     )
     return {
         "share": f"/s/{link.slug}/",
-        "job": f"/jobs/{approved.job_id}/",
+        "job": f"/generations/{approved.job_id}/",
         "review": f"/review/{pending.pk}/",
         "report": f"/feedback/{report.pk}/",
         "cohort": f"/staff/cohorts/{Cohort.objects.get(pk=cohort.pk).pk}/",

@@ -129,7 +129,7 @@ def test_a_reviewer_notes_requests_changes_compares_the_revision_and_approves(
     # Then the tester sees the note on their job page's timeline, with its drawing, and answers with a revision
     tester = story.person("tester")
     sign_in(tester, artist.email)
-    tester.goto(f"/jobs/{first.job_id}/")
+    tester.goto(f"/generations/{first.job_id}/")
     expect(tester.locator(".review-panel")).to_contain_text("Clear the fog so the lamp reads.")
     marker = tester.locator(".timeline .marker.range")
     expect(marker).to_have_count(1)
@@ -144,7 +144,7 @@ def test_a_reviewer_notes_requests_changes_compares_the_revision_and_approves(
     revision_form.get_by_role("button", name="Submit revision").click()
     expect(tester.get_by_role("status")).to_contain_text("Revision queued with the same seed")
     revision = Revision.objects.get()
-    expect(tester).to_have_url(re.compile(rf"/jobs/{revision.job_id}/$"))
+    expect(tester).to_have_url(re.compile(rf"/generations/{revision.job_id}/$"))
     (finished,) = wait_for_terminal([revision.job_id], worker=worker)
     assert finished.status == "succeeded", finished.error
     second = Output.objects.get(job_id=revision.job_id)

@@ -162,7 +162,7 @@ def test_the_composer_takes_a_still_and_the_job_page_shows_it(demo_generation_mo
     response = as_artist.post("/generate/", {**form, "image": still_upload()})
     assert response.status_code == 302
     job = GenerationJob.objects.get()
-    page = as_artist.get(f"/jobs/{job.pk}/").content.decode()
+    page = as_artist.get(f"/generations/{job.pk}/").content.decode()
     assert f'src="/stills/{job.input_image.pk}/"' in page
 
 
@@ -191,7 +191,7 @@ def test_reviewers_see_the_still_but_the_public_never_does(
 def test_a_re_run_and_a_variation_start_from_the_same_still(demo_image_model, as_artist):
     first = GenerationJob.objects.get(pk=submit(as_artist, still_upload()).json()["id"])
     for action in ("rerun", "variation"):
-        assert as_artist.post(f"/jobs/{first.pk}/{action}/").status_code == 302
+        assert as_artist.post(f"/generations/{first.pk}/{action}/").status_code == 302
     again = GenerationJob.objects.exclude(pk=first.pk)
     assert again.count() == 2 and {job.input_image_id for job in again} == {first.input_image_id}
     assert InputImage.objects.count() == 1, "the still is stored once"
