@@ -150,6 +150,8 @@ def test_revoking_a_token_or_a_share_link_asks_first_with_script_or_without(
     # The share link on the video's page, the same way.
     tester.goto(f"/generations/{output.job_id}/")
     tester.get_by_role("button", name="Revoke").click()
+    expect(tester.get_by_role("dialog")).to_contain_text("Revoke this share link?")
+    shoot_at_both_widths(story, tester, "share-link-dialog")
     tester.get_by_role("dialog").get_by_role("button", name="Revoke the link").click()
     expect(tester.get_by_text("Share link revoked.")).to_be_visible()
     assert ShareLink.objects.get(pk=link.pk).revoked_at is not None
