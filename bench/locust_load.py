@@ -46,7 +46,7 @@ class TesterPages(FastHttpUser):
     @task
     def job(self):
         job = random.choice(self.tester["jobs"])
-        self.client.get(f"/jobs/{job}/", headers=self.headers, name="tester: /jobs/<id>/")
+        self.client.get(f"/generations/{job}/", headers=self.headers, name="tester: /generations/<id>/")
 
 
 class ApiSubmit(FastHttpUser):

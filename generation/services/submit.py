@@ -76,7 +76,6 @@ def generation_settings_of(job: GenerationJob) -> dict:
         "steps": job.steps,
         "guidance": job.guidance,
         "style_preset": preset,
-        "input_image": job.input_image,
     }
 
 
@@ -90,7 +89,7 @@ def generation_request_from_job(
         settings["prompt"] = prompt
     if negative_prompt is not None:
         settings["negative_prompt"] = negative_prompt
-    return GenerationRequest(**settings, num_frames=job.num_frames, seed=seed)
+    return GenerationRequest(**settings, num_frames=job.num_frames, seed=seed, input_image=job.input_image)
 
 
 def models_for_cohort(cohort):

@@ -82,7 +82,10 @@ NOT_PAGES = {
 # Pages that differ with the person (their own dashboard, navigation, forms): walked as everyone who reaches
 # them. Every other page is walked once, as the first of WALKERS who reaches it.
 PER_PERSON = {"accessprogram:dashboard", "accessprogram:nda", "accessprogram:account_preferences"}
-WALKERS = (ARTIST, REVIEWER, ADMIN, ANON, UNSIGNED)
+# The matrix's cast has no red-teamer (their pages' rule is empty there): this walk adds one for them.
+RED_TEAMER = "red_teamer"
+RED_TEAM_PAGES = {"contributions:finding_list", "contributions:finding_new", "contributions:finding_detail"}
+WALKERS = (ARTIST, REVIEWER, ADMIN, ANON, UNSIGNED, RED_TEAMER)
 # Account pages (allauth's, without a name in the matrix), by path.
 OTHER_PAGES = {
     ANON: ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"],
@@ -97,10 +100,10 @@ def portal_pages(args: dict) -> dict[str, list[tuple[str, str]]]:
         who: [(path, path) for path in OTHER_PAGES.get(who, [])] for who in WALKERS
     }
     for name, people in sorted(RULES.items()):
-        if ":" not in name or name in NOT_PAGES or not people:
+        if ":" not in name or name in NOT_PAGES or not (people or name in RED_TEAM_PAGES):
             continue
         path = reverse(name, kwargs=args.get(name))
-        walkers = [who for who in WALKERS if who in people]
+        walkers = [RED_TEAMER] if name in RED_TEAM_PAGES else [who for who in WALKERS if who in people]
         for who in walkers if name in PER_PERSON else walkers[:1]:
             walks[who].append((name, path))
     return walks

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from generation.models import GpuWorker, JobStatus, WorkerState
+from generation.models import GpuWorker, JobStatus, TraceRequest, WorkerState
 from tests.e2e.conftest import sign_in
 from tests.generation.conftest import wait_for
 
@@ -39,3 +39,19 @@ def test_staff_see_a_warm_worker_on_the_fleet_page_and_in_the_metrics(
     assert f'vernissage_worker_heartbeat_age_seconds{{device="cpu",worker="{worker.name}"}}' in body
     assert 'vernissage_jobs_total{outcome="succeeded"} 0.0' in body
     assert JobStatus.QUEUED not in {w.state for w in GpuWorker.objects.all()}
+
+
+@pytest.mark.browser
+def test_a_pending_trace_shows_its_result_in_place_without_reloading(story, admin_user):
+    trace = TraceRequest.objects.create(requested_by=admin_user, clip_key="traces/x", clip_name="leak.mp4")
+    admin = story.person("admin")
+    sign_in(admin, admin_user.email, totp=True)
+    admin.goto(f"/staff/trace/{trace.pk}/")
+    expect(admin.get_by_role("status")).to_contain_text("A worker is decoding the clip")
+    admin.evaluate("() => { window.__samePage = true; }")
+
+    TraceRequest.objects.filter(pk=trace.pk).update(status=TraceRequest.Status.FAILED, error="Not a video file.")
+
+    expect(admin.get_by_role("status")).to_contain_text("Not a video file.", timeout=10_000)
+    assert admin.evaluate("() => window.__samePage === true")
+    story.shot(admin, "trace-result-in-place")
