@@ -17,6 +17,7 @@ MAX_PROMPT_TOKENS = 512
 def build_demo_model(path: Path) -> None:
     """Write the demo pipeline to `path` with `save_pretrained`; the same call always writes the same weights."""
     os.environ["HF_HUB_OFFLINE"] = "1"
+    # Here, not at the top: diffusers and transformers read HF_HUB_OFFLINE when imported.
     import torch
     from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanPipeline, WanTransformer3DModel
     from transformers import UMT5Config, UMT5EncoderModel
@@ -80,6 +81,7 @@ def build_demo_model(path: Path) -> None:
 
 def _build_tokenizer():
     """A byte-level tokenizer: every prompt maps to distinct ids, with T5's pad, eos and unk tokens."""
+    # Imported by build_demo_model, after HF_HUB_OFFLINE is set.
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 

@@ -20,6 +20,7 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.watch_events import watch_note_submission
 from generation.access import remixable_output_for_user
+from generation.infrastructure.queue import send_run_next_job
 from generation.models import ACTIVE_STATUSES, GenerationJob, GenerationModel, JobStatus, Output, StylePreset
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
 from generation.services.quota import QuotaStatus, quota_for
@@ -88,9 +89,7 @@ def style_presets_offered():
 
 
 def _enqueue_after_commit(job: GenerationJob) -> None:
-    from generation.tasks import run_next_job
-
-    transaction.on_commit(lambda: run_next_job.apply_async())
+    transaction.on_commit(send_run_next_job)
 
 
 def _with_preset_defaults(request: GenerationRequest) -> GenerationRequest:

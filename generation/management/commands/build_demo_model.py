@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from generation.engine.demo_model import build_demo_model
+
 
 class Command(BaseCommand):
     help = "Build the demo model (a tiny random Wan pipeline) into PATH, fully offline."
@@ -12,7 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path: Path, **options):
-        from generation.engine.demo_model import build_demo_model
-
         build_demo_model(path)
         self.stdout.write(f"Demo model written to {path}")
