@@ -88,10 +88,6 @@ def style_presets_offered():
     return StylePreset.objects.filter(is_active=True).prefetch_related("generation_models")
 
 
-def _enqueue_after_commit(job: GenerationJob) -> None:
-    transaction.on_commit(send_run_next_job)
-
-
 def _with_preset_defaults(request: GenerationRequest) -> GenerationRequest:
     """Fill the settings the request leaves out from its preset, then from the composer's own defaults."""
     preset = request.style_preset
@@ -376,7 +372,7 @@ def _generation_jobs_queue(*, actor: Actor, user: User, request: GenerationReque
                 "remix_of": str(variation.remix_of_id) if variation.remix_of_id else None,
             },
         )
-        _enqueue_after_commit(variation)
+        transaction.on_commit(send_run_next_job)  # one message per job: each says a GPU may take one
     return jobs
 
 
