@@ -8,6 +8,7 @@ class AccessProgramConfig(AppConfig):
     verbose_name = "Access program"
 
     def ready(self) -> None:
+        # Here, not at the top: roles imports models, which load only after every app's config.
         from accessprogram.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, dispatch_uid="accessprogram.ensure_role_groups")

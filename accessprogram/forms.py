@@ -10,6 +10,7 @@ from django.utils.translation import gettext, gettext_lazy
 from accessprogram.adapter import pending_invitation
 from accessprogram.localization import time_zone_names
 from accessprogram.models import Cohort, Invitation, NdaVersion, Role
+from accessprogram.services.nda import ClauseSpec, TranslationSpec
 
 MAX_CSV_BYTES = 1024 * 1024
 
@@ -121,8 +122,6 @@ class NdaDraftForm(forms.Form):
     )
 
     def clean_clauses(self):
-        from accessprogram.services.nda import ClauseSpec
-
         specs = []
         for number, line in enumerate(self.cleaned_data["clauses"].splitlines(), start=1):
             if not line.strip():
@@ -189,8 +188,6 @@ class NdaTranslationForm(forms.Form):
         return texts
 
     def spec(self):
-        from accessprogram.services.nda import TranslationSpec
-
         data = self.cleaned_data
         return TranslationSpec(data["language"], data["title"], data["body_markdown"], data["clauses"])
 

@@ -2,7 +2,7 @@
 
 Content: slow pans and zooms over scikit-image's photographs with camera noise (832x480, 3 s at 16 fps),
 and the demo model's outputs (256x256). Each marked output is encoded as the product encodes it (CRF 18),
-decoded, put through every attack of `tests/generation/engine/leaks.py` (geometry with OpenCV, encodes
+decoded, put through every attack of `support/leaks.py` (geometry with OpenCV, encodes
 with PyAV's FFmpeg: libx264 and libx265) and traced with `decode_forensic`, which is given nothing but
 the frames. Then: clips without our mark or with another key's, which must name nobody; the mark's PSNR;
 embedding seconds per 1080p frame on one core; seconds to trace a 10-second 1080p clip on two cores.
@@ -23,7 +23,7 @@ FPS = 16
 
 
 def run(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
-    from tests.generation.engine.leaks import ATTACKS
+    from support.leaks import ATTACKS
 
     for mark in marks:
         print(f"\n## (d) tracing, {mark} mark: {count} photo pans and {demo_count} demo-model outputs per attack")
@@ -47,7 +47,7 @@ def run(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> N
 def _attack_trials(count: int, content: str, rng, mark: str) -> dict:
     from generation.engine.encode import encode_mp4, read_frames
     from generation.engine.watermark import MAX_PAYLOAD_ID, decode_forensic, embed_forensic
-    from tests.generation.engine.leaks import ATTACKS
+    from support.leaks import ATTACKS
 
     results = {name: [0, 0, []] for name in ATTACKS}
     psnrs = []
@@ -76,7 +76,7 @@ def _attack_trials(count: int, content: str, rng, mark: str) -> dict:
 
 
 def _photo_clip(rng, *, width: int = 832, height: int = 480, frames: int = 48):
-    from tests.generation.engine.leaks import photo_pan
+    from support.leaks import photo_pan
 
     return photo_pan(rng, frames=frames, width=width, height=height)
 
@@ -112,7 +112,7 @@ def _demo_clips(count: int, rng) -> list[np.ndarray]:
 def _unmarked(count: int, rng) -> None:
     """Photo pans without a mark, or with another key's, through a random attack: none may name anyone."""
     from generation.engine.watermark import MAX_PAYLOAD_ID, TILE_KEY, embed_tile_bits, payload_bits, read_tiled_mark
-    from tests.generation.engine.leaks import ATTACKS, reencode
+    from support.leaks import ATTACKS, reencode
 
     attacks = list(ATTACKS.values())
     named, highest, started = 0, 0.0, time.perf_counter()

@@ -367,7 +367,7 @@ def finish_job(job):
     from accessprogram.services.context import Actor
     from generation.models import JobStatus, Output
     from review.services.reviews import review_enqueue
-    from tests.conftest import tiny_mp4
+    from support.media import tiny_mp4
 
     video = tiny_mp4("")
     video_key, poster_key = f"outputs/{job.pk}/video.mp4", f"outputs/{job.pk}/poster.jpg"

@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext, gettext_lazy
 
 from contributions.models import (
+    LedgerStatus,
     PolicyRule,
     QuestionKind,
     RateCardLine,
@@ -22,6 +23,7 @@ from contributions.models import (
 )
 from contributions.services.findings import FindingDecision
 from contributions.services.reports import SCREENSHOTS_PER_REPORT
+from generation.access import outputs_for_user
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -129,8 +131,6 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from generation.access import outputs_for_user
-
         self.fields["output"].queryset = outputs_for_user(user).order_by("-created_at")
 
     def clean_parameters(self):
@@ -190,8 +190,6 @@ class LedgerFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from contributions.models import LedgerStatus
-
         self.fields["status"].choices = [("", gettext("Any status")), *LedgerStatus.choices]
 
 

@@ -1,4 +1,5 @@
-"""Celery tasks. Thin: claim or load rows, call services. Torch is imported only inside the GPU task."""
+"""Celery tasks. Thin: claim or load rows, call services. Services never import this module: they enqueue by task
+name through `generation.infrastructure.queue`, and only the workers load it (torch stays inside the engine)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
+
+from generation.models import TraceRequest, WorkerState
+from generation.services.execution import generation_job_execute, generation_job_fail, loaded_model_id
+from generation.services.fleet import worker_heartbeat
+from generation.services.reconcile import generation_jobs_reconcile
+from generation.services.scheduling import generation_job_claim_next
+from generation.services.trace import trace_request_run
+from generation.worker import is_warm_gpu_worker
 
 logger = logging.getLogger(__name__)
 
@@ -25,12 +34,6 @@ def run_next_job(self) -> str | None:
     The task returns when denoising and decoding are done; marks, encoding and storing continue on the
     post-processing thread while the next message's job denoises.
     """
-    from generation.models import WorkerState
-    from generation.services.execution import generation_job_execute, generation_job_fail, loaded_model_id
-    from generation.services.fleet import worker_heartbeat
-    from generation.services.scheduling import generation_job_claim_next
-    from generation.worker import is_warm_gpu_worker
-
     worker = self.request.hostname or "worker"
     job = generation_job_claim_next(worker=worker, loaded_model_id=loaded_model_id())
     if job is None:
@@ -50,17 +53,12 @@ def run_next_job(self) -> str | None:
 
 @shared_task(ignore_result=True)
 def reconcile_jobs() -> dict:
-    from generation.services.reconcile import generation_jobs_reconcile
-
     return generation_jobs_reconcile().__dict__
 
 
 @shared_task(acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=2, max_retries=5)
 def run_trace_request(request_id: str) -> None:
     """Decode a staff trace request's clip (invisible-watermark needs torch, so never in a web process)."""
-    from generation.models import TraceRequest
-    from generation.services.trace import trace_request_run
-
     request = TraceRequest.objects.select_related("requested_by").filter(pk=request_id).first()
     if request is None:
         return

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 import time
 
+from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.db.models import Count, Q
 
 from generation.models import GenerationModel, JobStatus, WorkerState
+from generation.services.fleet import WorkerPulse, worker_heartbeat, worker_started
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +50,6 @@ def on_worker_ready(sender=None, **kwargs) -> None:
     global _pulse
     if sender is None or not _is_gpu_worker(sender):
         return
-    from generation.services.fleet import WorkerPulse, worker_heartbeat, worker_started
-
     name = worker_name(sender)
     worker_started(name)
     _pulse = WorkerPulse(name, interval=max(0.2, settings.GENERATION_STALE_SECONDS / 5)).start()
@@ -63,9 +63,9 @@ def on_worker_ready(sender=None, **kwargs) -> None:
 
 def warm_start(name: str, model: GenerationModel) -> float:
     """Load `model` and run the warm-up; seconds spent. The fleet row says loading, then warming, then idle."""
+    # Only a GPU worker needs the engine (numpy, PyAV); every process imports this module in ready().
     from generation.engine.runner import warm_up
     from generation.services.execution import pipeline_for
-    from generation.services.fleet import worker_heartbeat
 
     started = time.monotonic()
     worker_heartbeat(name, state=WorkerState.LOADING)
@@ -81,8 +81,7 @@ def on_worker_shutdown(sender=None, **kwargs) -> None:
     """Finish the video being post-processed (a warm shutdown loses nothing), then mark the worker stopped."""
     if _pulse is None:
         return
-    from generation.services.execution import post_processor
-    from generation.services.fleet import worker_heartbeat
+    from generation.services.execution import post_processor  # the engine, as in warm_start
 
     post_processor.drain()
     _pulse.stop()
@@ -90,7 +89,5 @@ def on_worker_shutdown(sender=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from celery.signals import worker_ready, worker_shutdown
-
     worker_ready.connect(on_worker_ready, weak=False, dispatch_uid="generation.worker_ready")
     worker_shutdown.connect(on_worker_shutdown, weak=False, dispatch_uid="generation.worker_shutdown")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -13,6 +11,7 @@ from accessprogram.models import Cohort, Role, User
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_accept, invitation_create
 from accessprogram.services.nda import ClauseSpec, TranslationSpec, nda_accept, nda_create_draft, nda_publish
+from support.media import tiny_mp4
 
 PASSWORD = "correct-horse-battery-staple"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -300,25 +299,6 @@ def make_job(owner: User, model, **fields):
         "progress_total": 4,
     }
     return GenerationJob.objects.create(owner=owner, model=model, **(defaults | fields))
-
-
-@functools.cache
-def tiny_mp4(label: str = "") -> bytes:
-    """A real H.264 MP4 of four 32x32 frames whose colours come from `label`: different labels, different bytes."""
-    import hashlib
-    import tempfile
-    from pathlib import Path
-
-    import numpy as np
-
-    from generation.engine.encode import encode_mp4
-
-    seed = int.from_bytes(hashlib.sha256(label.encode()).digest()[:4], "big")
-    frames = np.random.default_rng(seed).integers(0, 256, size=(4, 32, 32, 3), dtype=np.uint8)
-    with tempfile.TemporaryDirectory() as workdir:
-        path = Path(workdir) / "tiny.mp4"
-        encode_mp4(frames, 16, path)
-        return path.read_bytes()
 
 
 def make_output(owner: User, model, *, video: bytes | None = None, job=None):

@@ -1,4 +1,5 @@
-"""The apps form layers: import-linter checks every import, function-level ones too, against the contract."""
+"""The apps form layers and no app's modules import each other in a loop: import-linter checks every import,
+function-level ones too, against the contracts in pyproject.toml."""
 
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from accessprogram import hooks
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_no_app_imports_from_an_app_above_it(monkeypatch):
+def test_no_app_imports_from_an_app_above_it_nor_in_a_loop(monkeypatch):
     monkeypatch.chdir(ROOT)
     assert lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True) == 0
 

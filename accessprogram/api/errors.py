@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.views.defaults import bad_request as site_bad_request
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as site_server_error
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -82,10 +85,6 @@ UNAVAILABLE_RETRY_SECONDS = 5
 
 
 def _backing_service_down(exc: BaseException | None) -> bool:
-    from django.db import InterfaceError, OperationalError
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-
     return isinstance(exc, (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import redis
 from django.conf import settings
 
 KEY_PREFIX = "vern:"
@@ -81,8 +82,6 @@ return sizes
 
 class RedisCounters:
     def __init__(self, url: str) -> None:
-        import redis
-
         self.client = redis.Redis.from_url(url)
         self._hit = self.client.register_script(_HIT_SCRIPT)
         self._observe = self.client.register_script(_OBSERVE_SCRIPT)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -93,8 +94,8 @@ class User(AbstractUser):
     def tester_membership(self):
         """The active tester membership, or None for staff and former testers."""
         if "_membership" not in self.__dict__:
-            from accessprogram.models.program import Membership
-
+            # By name: program.py imports this module (for Role), so this one never imports it.
+            Membership = apps.get_model("accessprogram", "Membership")
             self.__dict__["_membership"] = (
                 Membership.objects.select_related("cohort", "cohort__program")
                 .filter(user=self, status=Membership.Status.ACTIVE)

@@ -26,7 +26,7 @@ from accessprogram.models import AccessToken, AnomalyThresholds, Suspension, Sus
 from accessprogram.services.audit import audit_record, audited_save
 from accessprogram.services.context import Actor
 from accessprogram.services.suspensions import suspension_active_for, suspension_active_of, suspension_create
-from accessprogram.services.watch_events import WATCH_SIGNALS, watch_key
+from accessprogram.services.watch_events import ANOMALY_SIGNALS, anomaly_key
 
 SIGNALS = {
     "client_ips": ("max_client_ips", "distinct client IP addresses"),
@@ -34,6 +34,7 @@ SIGNALS = {
     "user_agents": ("max_user_agents", "distinct user agents"),
     "requests": ("max_requests", "requests"),
 }
+assert tuple(SIGNALS) == ANOMALY_SIGNALS  # lifting a suspension empties exactly these windows
 EVIDENCE_MEMBERS = 50
 
 
@@ -67,7 +68,7 @@ def portal_origin() -> str:
 
 
 def _key(token: AccessToken, signal: str) -> str:
-    return f"anomaly:{token.pk}:{signal}"
+    return anomaly_key(token.pk, signal)
 
 
 def anomaly_observe(*, token: AccessToken, ip: str | None, user_agent: str, origin: str) -> list[Anomaly]:
@@ -94,13 +95,6 @@ def anomaly_observe(*, token: AccessToken, ip: str | None, user_agent: str, orig
         if observed > limit:
             findings.append(Anomaly(signal, observed, limit, window))
     return findings
-
-
-def anomaly_forget(token: AccessToken) -> None:
-    """Empty a token's windows, the watch's too (when its suspension is lifted, so old evidence does not trip
-    it again)."""
-    watched = [watch_key("token", str(token.pk), signal) for signal in WATCH_SIGNALS]
-    counters().forget([_key(token, signal) for signal in SIGNALS] + watched)
 
 
 def _evidence(token: AccessToken, findings: list[Anomaly], actor: Actor, origin: str) -> dict:

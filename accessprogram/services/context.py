@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest
 
+from accessprogram.models import AccessToken
+
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client address, trusting X-Forwarded-For only through TRUSTED_PROXY_COUNT proxies."""
@@ -33,8 +35,6 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest) -> Actor:
-        from accessprogram.models import AccessToken
-
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
         auth = getattr(request, "auth", None)
         return cls(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from accessprogram.errors import Conflict, DomainError, NotAllowed
 from accessprogram.hooks import JOBS_COUNT, JOBS_STOP, StoppedJobs, run_hooks
 from accessprogram.infrastructure.email_notices import program_admin_emails, send_notice
+from accessprogram.infrastructure.redis_counters import counters
 from accessprogram.localization import lazy_message
 from accessprogram.models import (
     AccessToken,
@@ -34,6 +35,7 @@ from accessprogram.models.suspensions import SCOPE_FIELDS
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.notifications import notify_each
+from accessprogram.services.watch_events import token_windows
 
 SUSPENDED_MESSAGES = {
     SuspensionScope.TOKEN: gettext_lazy("This token is suspended; its owner has been told why."),
@@ -339,10 +341,8 @@ def suspension_lift(*, actor: Actor, suspension: Suspension, reason: str = "") -
     suspension.lifted_by = actor.user
     suspension.save(update_fields=["lifted_at", "lifted_by"])
     if suspension.scope == SuspensionScope.TOKEN:
-        from accessprogram.services.anomalies import anomaly_forget  # anomalies builds on this module
-
         # Lifting is a judgement that the token's recent use was fine: start its windows afresh.
-        transaction.on_commit(lambda: anomaly_forget(suspension.token))
+        transaction.on_commit(lambda: counters().forget(token_windows(suspension.token_id)))
     audit_record(
         actor=actor,
         action="suspension.lifted",

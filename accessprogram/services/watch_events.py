@@ -1,4 +1,5 @@
-"""What the request being served did that the credential watch counts (`accessprogram.services.watch`).
+"""What the request being served did that the credential watch counts (`accessprogram.services.watch`), and the
+names of the Redis windows kept per credential.
 
 Services deep in a request (a job submitted) note events here without knowing the request; the watch counts
 them against the request's credential once the request is answered. Outside a request, noting does nothing.
@@ -12,6 +13,8 @@ import uuid
 
 # The signals the watch counts per credential (their thresholds are in accessprogram.services.watch).
 WATCH_SIGNALS = ("requests", "submissions", "prompts", "refusals", "headless", "blind_media")
+# The signals the anomaly detector counts per token (accessprogram.services.anomalies).
+ANOMALY_SIGNALS = ("client_ips", "networks", "user_agents", "requests")
 _events: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar("watch_events", default=None)
 
 
@@ -44,3 +47,16 @@ def watch_note_submission(*, prompt: str) -> None:
 def watch_key(kind: str, key: str, signal: str) -> str:
     """The Redis window of one signal of one credential (`kind` "session" or "token")."""
     return f"watch:{kind}:{key}:{signal}"
+
+
+def anomaly_key(token_id: object, signal: str) -> str:
+    """The Redis window of one anomaly signal of one token."""
+    return f"anomaly:{token_id}:{signal}"
+
+
+def token_windows(token_id: object) -> list[str]:
+    """Every Redis window kept for one token, the anomaly detector's and the watch's: what lifting its suspension
+    empties, so old evidence does not trip it again."""
+    return [anomaly_key(token_id, signal) for signal in ANOMALY_SIGNALS] + [
+        watch_key("token", str(token_id), signal) for signal in WATCH_SIGNALS
+    ]

@@ -13,7 +13,7 @@ from accessprogram.forms import CohortForm
 from accessprogram.models import Cohort
 from accessprogram.services.context import Actor
 from accessprogram.services.members import cohort_save
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 
 
 def _cohort_form_page(request, cohort: Cohort | None):
@@ -31,7 +31,7 @@ def _cohort_form_page(request, cohort: Cohort | None):
         request,
         "accessprogram/staff/cohorts.html",
         {"form": form, "cohorts": cohorts, "editing": cohort},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

@@ -29,7 +29,14 @@ def add_domain_error(form: forms.Form, error: DomainError, *, also: tuple[forms.
     for field, message in domain_error_messages(error):
         holder = next((other for other in also if field in other.fields), form)
         holder.add_error(field if field in holder.fields else None, message)
+    form.refusal_status = error.status_code
     return error.status_code
+
+
+def form_status(form: forms.Form) -> int:
+    """The status of a page that shows `form`: 200, 400 for bad input, or the status of the service's refusal
+    `add_domain_error` put on it."""
+    return getattr(form, "refusal_status", 400) if form.errors else 200
 
 
 # The second step of a dangerous action posts this field; the first step only shows what the action reaches.

@@ -22,7 +22,7 @@ from accessprogram.services.invitations import (
     invitation_resend,
     invitation_revoke,
 )
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 
 
 def invitation_accept(request, token: str):
@@ -70,7 +70,7 @@ def invitation_list(request):
         request,
         "accessprogram/staff/invitations.html",
         {"form": form, "filters": filters, "page": page},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -99,7 +99,7 @@ def invitation_import(request):
         request,
         "accessprogram/staff/invitation_import.html",
         {"form": form, "problems": problems},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

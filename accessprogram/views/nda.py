@@ -31,7 +31,7 @@ from accessprogram.services.nda import (
     nda_text_for_reader,
     nda_translation_save,
 )
-from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed, form_status
 
 
 def _safe_next(request) -> str | None:
@@ -87,7 +87,7 @@ def nda_view(request):
         "previously_accepted": NdaAcceptance.objects.filter(user=request.user).exists(),
         "next": _safe_next(request) or "",
     }
-    return render(request, "accessprogram/nda.html", context, status=400 if form.errors else 200)
+    return render(request, "accessprogram/nda.html", context, status=form_status(form))
 
 
 @login_required
@@ -124,7 +124,7 @@ def nda_admin_list(request):
         request,
         "accessprogram/staff/nda_list.html",
         {"form": form, "versions": versions},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -149,7 +149,7 @@ def nda_admin_detail(request, pk: int):
         "missing_languages": nda_missing_languages(nda),
         "translation_form": form,
     }
-    return render(request, "accessprogram/staff/nda_detail.html", context, status=400 if form.errors else 200)
+    return render(request, "accessprogram/staff/nda_detail.html", context, status=form_status(form))
 
 
 @program_admin_required

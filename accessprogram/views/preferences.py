@@ -16,7 +16,7 @@ from django.views.i18n import set_language
 from accessprogram.errors import DomainError
 from accessprogram.localization import time_zone_names
 from accessprogram.services.preferences import OPTIONAL_EMAIL_KINDS, user_preferences_update
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 
 
 class PreferencesForm(forms.Form):
@@ -84,4 +84,4 @@ def preferences(request):
             else:
                 response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
             return response
-    return render(request, "accessprogram/preferences.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "accessprogram/preferences.html", {"form": form}, status=form_status(form))

@@ -25,7 +25,7 @@ from accessprogram.services.suspensions import (
     suspension_reach_count,
     suspension_resolve_target,
 )
-from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed, form_status
 
 
 class SuspensionForm(forms.Form):
@@ -155,7 +155,7 @@ def suspension_list(request):
             )
             return redirect("accessprogram:suspension_list")
     thresholds_form = ThresholdsForm(instance=AnomalyThresholds.current())
-    return _page(request, form=form, thresholds_form=thresholds_form, status=400 if form.errors else 200)
+    return _page(request, form=form, thresholds_form=thresholds_form, status=form_status(form))
 
 
 @program_admin_required

@@ -20,7 +20,7 @@ from accessprogram.models.tokens import SELF_SERVICE_SCOPES
 from accessprogram.services.context import Actor
 from accessprogram.services.tokens import token_create, token_grant_download, token_revoke, tokens_for_user
 from accessprogram.services.watch import session_password_at
-from accessprogram.views.common import add_domain_error, confirmation_page, confirmed
+from accessprogram.views.common import add_domain_error, confirmation_page, confirmed, form_status
 
 
 class TokenForm(forms.Form):
@@ -64,7 +64,7 @@ def token_list(request):
         request,
         "accessprogram/tokens.html",
         {"form": form, "tokens": tokens, "issued": issued},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy
 
@@ -49,8 +50,6 @@ class SurveyQuestion(models.Model):
         return self.text
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if self.kind == QuestionKind.CHOICE and len(self.choice_list) < 2:
             raise ValidationError({"choices": gettext("A choice question needs at least two choices, one per line.")})
 

@@ -12,7 +12,7 @@ from accessprogram.access import reviewer_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.localization import format_money_local
 from accessprogram.services.context import Actor
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 from contributions.access import finding_for_user, findings_for_user, is_red_teamer, ledger_entry_for
 from contributions.forms import FindingDecisionForm, FindingForm
 from contributions.models import Finding, FindingStatus
@@ -60,7 +60,7 @@ def finding_new(request):
         else:
             messages.success(request, gettext("Finding #%(pk)s was filed for validation.") % {"pk": finding.pk})
             return redirect("contributions:finding_detail", pk=finding.pk)
-    return render(request, "contributions/finding_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "contributions/finding_new.html", {"form": form}, status=form_status(form))
 
 
 @tester_required
@@ -86,7 +86,7 @@ def finding_detail(request, pk: int):
         request,
         "contributions/finding_detail.html",
         {"finding": finding, "form": form, "ledger_entry": ledger_entry_for(finding)},
-        status=400 if form is not None and form.errors else 200,
+        status=200 if form is None else form_status(form),
     )
 
 
@@ -137,5 +137,5 @@ def staff_finding_detail(request, pk: int):
         request,
         "contributions/staff/finding_detail.html",
         {"finding": finding, "form": form, "ledger_entry": ledger_entry_for(finding)},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

@@ -16,7 +16,7 @@ from accessprogram.errors import DomainError
 from accessprogram.localization import speaking_to
 from accessprogram.models import User
 from accessprogram.services.context import Actor
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 from contributions.access import ledger_for_user
 from contributions.forms import LedgerAdvanceForm, LedgerFilterForm, SessionHoursForm, StatementForm
 from contributions.models import LEDGER_NEXT_STATUS, LedgerEntry, RateCard
@@ -104,7 +104,7 @@ def staff_ledger(request):
         request,
         hours_form=hours_form,
         statement_form=StatementForm(auto_id=STATEMENT_IDS),
-        status=400 if hours_form.errors else 200,
+        status=form_status(hours_form),
     )
 
 

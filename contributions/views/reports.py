@@ -13,7 +13,7 @@ from accessprogram.access import member_required, reviewer_required, tester_requ
 from accessprogram.errors import DomainError
 from accessprogram.localization import format_money_local
 from accessprogram.services.context import Actor
-from accessprogram.views.common import add_domain_error
+from accessprogram.views.common import add_domain_error, form_status
 from contributions.access import ledger_entry_for, report_for_user, reports_for_user, screenshot_for_user
 from contributions.forms import ReplyForm, ReportForm, TriageForm
 from contributions.models import Report, ReportStatus, ReportType
@@ -69,7 +69,7 @@ def report_new(request):
         request,
         "contributions/report_new.html",
         {"form": form, "output": output},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -169,7 +169,7 @@ def staff_report_detail(request, pk: int):
             "reply_form": reply_form,
             "ledger_entry": ledger_entry_for(report),
         },
-        status=400 if (triage_form.errors or reply_form.errors) else 200,
+        status=max(form_status(triage_form), form_status(reply_form)),
     )
 
 

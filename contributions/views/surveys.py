@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accessprogram.access import program_admin_required, tester_required
 from accessprogram.errors import DomainError
 from accessprogram.services.context import Actor
-from accessprogram.views.common import add_domain_error, domain_error_text
+from accessprogram.views.common import add_domain_error, domain_error_text, form_status
 from contributions.access import survey_for_tester, surveys_for_tester
 from contributions.forms import SurveyAnswerForm, SurveyForm, SurveyQuestionForm
 from contributions.models import Survey, SurveyQuestion, SurveyResponse
@@ -48,8 +48,7 @@ def survey_answer(request, pk: int):
                     actor=Actor.from_request(request), tester=request.user, survey=survey, answers=form.cleaned_data
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status_code
+                status = add_domain_error(form, exc)
             else:
                 messages.success(request, gettext("Thank you: your answers are recorded."))
                 return redirect("contributions:survey_list")
@@ -75,7 +74,7 @@ def staff_survey_list(request):
         request,
         "contributions/staff/survey_list.html",
         {"surveys": surveys, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 

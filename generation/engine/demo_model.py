@@ -37,6 +37,7 @@ def build_demo_model(path: Path) -> None:
 def build_demo_image_model(path: Path) -> None:
     """Write the image-to-video demo pipeline (Wan 2.1 image to video) to `path`, as reproducibly."""
     os.environ["HF_HUB_OFFLINE"] = "1"
+    # Here, not at the top: diffusers and transformers read HF_HUB_OFFLINE when imported.
     import torch
     from diffusers import WanImageToVideoPipeline
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModel
@@ -126,6 +127,7 @@ def _wan_components(*, in_channels: int, image_dim: int | None) -> dict:
 
 def _build_tokenizer():
     """A byte-level tokenizer: every prompt maps to distinct ids, with T5's pad, eos and unk tokens."""
+    # Imported by build_demo_model, after HF_HUB_OFFLINE is set.
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 

@@ -75,6 +75,7 @@ def _compile_block_parts(transformer, **compile_kwargs) -> None:
 
 def step_cache_config(options: PerformanceOptions, steps: int):
     """The diffusers cache configuration for a run of `steps` steps, or None when no cache is set."""
+    # diffusers (and torch with it) only where a pipeline runs, after the runner set HF_HUB_OFFLINE.
     from diffusers import FirstBlockCacheConfig, MagCacheConfig, TaylorSeerCacheConfig
 
     if options.step_cache == "first_block":

@@ -64,6 +64,7 @@ def load_pipeline(
 ) -> LoadedPipeline:
     """Load the pipeline saved in `path`: CUDA in bf16 when a GPU is present, else CPU in float32."""
     os.environ["HF_HUB_OFFLINE"] = "1"
+    # Here, not at the top: diffusers reads HF_HUB_OFFLINE when imported, and only a GPU worker loads torch.
     import torch
     from diffusers import DiffusionPipeline
 
@@ -98,7 +99,7 @@ def load_pipeline(
 
 def release_device_memory() -> None:
     """Return a dropped pipeline's memory to the GPU before another loads: two models may not fit at once."""
-    import torch
+    import torch  # only where a pipeline runs: every worker imports this module through generation.tasks
 
     gc.collect()
     if torch.cuda.is_available():
@@ -147,7 +148,7 @@ def generate(
     `image` (uint8 RGB, height x width x 3, any size) is the first frame for an image-to-video family: it is
     scaled to cover the frame and centre-cropped, conditions the pipeline, and is the video's first frame.
     """
-    import torch
+    import torch  # only where a pipeline runs: every worker imports this module through generation.tasks
 
     family = loaded.family
     family.check_shape(width=width, height=height, num_frames=num_frames)
@@ -213,7 +214,7 @@ def frames_to_uint8(video: torch.Tensor) -> np.ndarray:
     Converted on the device, so the copy to the host is a quarter of the float32 video (about 97 MB instead
     of 390 MB for 832x480x81) and the CPU makes no float temporaries.
     """
-    import torch
+    import torch  # only where a pipeline runs: every worker imports this module through generation.tasks
 
     frames = video.mul(255.0).round_().clamp_(0, 255).to(dtype=torch.uint8).permute(0, 2, 3, 1)
     return frames.contiguous().cpu().numpy()

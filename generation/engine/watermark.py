@@ -48,6 +48,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
@@ -181,8 +182,6 @@ def embed_forensic(frames: np.ndarray, payload_id: int, *, mark: str = "grid") -
 
 def embed_tile_bits(frames: np.ndarray, bits: np.ndarray, *, key: int = TILE_KEY) -> np.ndarray:
     """The tiled mark carrying any 64 bits: `embed_forensic`'s work, open to tests of the check."""
-    import cv2
-
     count, height, width = frames.shape[:3]
     if height * width < MIN_FRAME_PIXELS:
         raise ValueError(f"frames of {width}x{height} are too small for the forensic mark (at least 256x256 pixels)")
@@ -204,8 +203,6 @@ def _strength_share(frame: np.ndarray, width: int, height: int) -> np.ndarray:
     Flat areas get TILE_STRENGTH_FLAT, busy ones TILE_STRENGTH_TEXTURED. Measured on a quarter-size copy
     (the mark's chips are 4 pixels wide), so it costs little at 1080p.
     """
-    import cv2
-
     small = cv2.cvtColor(cv2.resize(frame, (width // 4, height // 4), interpolation=cv2.INTER_AREA), cv2.COLOR_RGB2GRAY)
     activity = cv2.blur(np.abs(cv2.Laplacian(small, cv2.CV_32F)), (5, 5))
     floor = TILE_STRENGTH_FLAT / TILE_STRENGTH_TEXTURED
@@ -274,8 +271,6 @@ def _band_pass(luma: np.ndarray) -> np.ndarray:
 
     Finer detail is what encoders quantise away and block edges; coarser is the picture itself.
     """
-    import cv2
-
     band = cv2.GaussianBlur(luma, (0, 0), BAND_FINE) - cv2.GaussianBlur(luma, (0, 0), BAND_COARSE)
     spread = 1.4826 * float(np.median(np.abs(band)))
     if not spread > 1e-3:
@@ -322,8 +317,6 @@ def _working_luma(frames: np.ndarray) -> np.ndarray:
     """The clip's mean luma, black bars cut away, halved until it has fewer than 720 rows or columns."""
     luma = _luma_sum(frames) / len(frames)
     luma = _without_bars(luma)
-    import cv2
-
     while min(luma.shape) >= 720:
         luma = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
     return luma
@@ -345,8 +338,6 @@ def _without_bars(luma: np.ndarray) -> np.ndarray:
 
 def _tile_periods(residual: np.ndarray) -> list[tuple[float, float]]:
     """The likeliest (row, column) periods of the tile: peaks of the residual's autocorrelation off the axes."""
-    import cv2
-
     height, width = residual.shape
     spectrum = np.fft.rfft2(residual, s=(2 * height, 2 * width))
     power = (np.abs(spectrum) ** 2).astype(np.float32)
@@ -385,8 +376,6 @@ def _vertex(values: np.ndarray) -> float:
 
 def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iterator[_TileReading]:
     """Resample the picture to the tile's own scale, fold its band into one tile, read it in both orientations."""
-    import cv2
-
     height, width = luma.shape
     size = (
         max(TILE_PIXELS, round(width * TILE_PIXELS / period[1])),
@@ -457,8 +446,6 @@ def read_spread_mark(frames: np.ndarray, *, original_sizes: Sequence[tuple[int, 
 
 
 def _embed_bits(frames: np.ndarray, bits: np.ndarray, *, key: int = FORENSIC_KEY) -> np.ndarray:
-    import cv2
-
     count, height, width = frames.shape[:3]
     if height * width < MIN_FRAME_PIXELS:
         raise ValueError(f"frames of {width}x{height} are too small for the forensic mark (at least 256x256 pixels)")
@@ -499,15 +486,11 @@ def _layout(rows: int, columns: int, *, key: int = FORENSIC_KEY) -> _Layout:
 
 
 def _luma(frame: np.ndarray) -> np.ndarray:
-    import cv2
-
     return cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
 
 def _luma_sum(frames: np.ndarray) -> np.ndarray:
     """The luma of the frames' sum: the mark is the same in every frame, the picture is not."""
-    import cv2
-
     total = np.zeros(frames.shape[1:], dtype=np.float32)
     for frame in frames:
         total += frame
@@ -534,8 +517,6 @@ _HIGH_PASS = _high_pass_kernel()
 
 def _residual(luma: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """Cell means of the luma on a (rows, columns) grid spanning the frame, less what the neighbours predict."""
-    import cv2
-
     rows, columns = shape
     means = cv2.resize(luma, (columns, rows), interpolation=cv2.INTER_AREA)
     return cv2.filter2D(means, -1, _HIGH_PASS, borderType=cv2.BORDER_REFLECT)
@@ -553,8 +534,6 @@ def _bit_means(residuals: np.ndarray, layout: _Layout) -> np.ndarray:
 @lru_cache(maxsize=64)
 def _gain(width: int, height: int, key: int) -> float:
     """What one unit of amplitude adds to a bit's mean, through interpolation, cell means and high-pass."""
-    import cv2
-
     layout = _layout(*_grid_shape(width, height), key=key)
     unit = cv2.resize(layout.signs, (width, height), interpolation=cv2.INTER_LINEAR)
     return float(_bit_means(_residual(unit, layout.shape)[None], layout).mean())
@@ -581,8 +560,7 @@ def _read_spread(luma_sum: np.ndarray, frame_count: int, layout: _Layout) -> Dec
 
 def embed_legacy_forensic(frames: np.ndarray, payload_id: int) -> np.ndarray:
     """The mark outputs carried before the spread mark; kept so the legacy decoder can be checked against it."""
-    import cv2
-    from imwatermark import WatermarkEncoder
+    from imwatermark import WatermarkEncoder  # only the legacy mark needs it, and it imports torch (about 4 s)
 
     encoder = WatermarkEncoder()
     encoder.set_watermark("bits", payload_bits(payload_id).tolist())
@@ -634,8 +612,7 @@ def _legacy_readings(frames: np.ndarray, sizes: Sequence[tuple[int, int]]) -> It
 
 
 def _majority_vote(frames: np.ndarray) -> DecodeResult:
-    import cv2
-    from imwatermark import WatermarkDecoder
+    from imwatermark import WatermarkDecoder  # only the legacy mark needs it, and it imports torch (about 4 s)
 
     decoder = WatermarkDecoder("bits", PAYLOAD_BITS)
     votes = np.stack(
@@ -658,8 +635,6 @@ def _majority_vote(frames: np.ndarray) -> DecodeResult:
 
 
 def _resize(frames: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    import cv2
-
     shrinking = size[0] < frames.shape[2]
     interpolation = cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
     return np.stack([cv2.resize(frame, size, interpolation=interpolation) for frame in frames])

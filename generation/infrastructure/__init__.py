@@ -1,1 +1,2 @@
-"""What generation runs on, apart from its rules: output storage and HTTP media responses with Range."""
+"""What generation runs on, apart from its rules: output storage, HTTP media responses with Range, and the
+messages that wake the workers."""

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accessprogram.models import Resolution
 from generation.models.catalog import GenerationModel
-from generation.services.presets import ASPECT_RATIOS
+
+# The aspect ratios a job may have; generation.services.presets turns them into frame sizes.
+ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 
 
 class StylePreset(models.Model):

@@ -32,7 +32,7 @@ class GpuFigures:
 def gpu_figures(index: int = 0) -> GpuFigures:
     """This machine's GPU `index` as NVML sees it, or empty figures where there is no NVIDIA driver."""
     try:
-        import pynvml
+        import pynvml  # nvidia-ml-py is a worker package (requirements/worker.txt)
 
         pynvml.nvmlInit()
         handle = pynvml.nvmlDeviceGetHandleByIndex(index)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from accessprogram.models.program import RESOLUTION_ORDER, Resolution
 from generation.engine.families import get_family
+from generation.models.styles import ASPECT_RATIOS  # noqa: F401 -- defined with the models, offered here with the sizes
 
-ASPECT_RATIOS = ("16:9", "9:16", "1:1")
 # The short side of each preset, in pixels; the long side follows from the aspect ratio.
 SHORT_SIDE = {Resolution.P256: 256, Resolution.P480: 480, Resolution.P720: 720, Resolution.P1080: 1080}
 

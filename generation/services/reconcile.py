@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accessprogram.celery import app
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
+from generation.infrastructure.queue import send_run_next_job
 from generation.infrastructure.storage import delete_quietly, output_keys
 from generation.models import GenerationJob, JobStatus
 from generation.services.transitions import job_transition
@@ -62,8 +64,6 @@ def _recover_stale_jobs() -> tuple[int, int, int]:
 
 def _waiting_messages() -> int | None:
     """Messages waiting in the GPU queue, or None when the broker cannot say."""
-    from accessprogram.celery import app
-
     try:
         queue = app.amqp.queues[settings.GENERATION_QUEUE]
         with app.connection_for_write() as connection:
@@ -75,14 +75,12 @@ def _waiting_messages() -> int | None:
 
 
 def generation_jobs_reconcile() -> ReconcileReport:
-    from generation.tasks import run_next_job
-
     requeued, failed, cancelled = _recover_stale_jobs()
     queued = GenerationJob.objects.filter(status=JobStatus.QUEUED).count()
     waiting = _waiting_messages()
     missing = 0 if waiting is None else max(0, queued - waiting)
     for _ in range(missing):
-        run_next_job.apply_async()
+        send_run_next_job()
     report = ReconcileReport(requeued, failed, cancelled, missing)
     if requeued or failed or cancelled or missing:
         logger.info("Reconciled generation jobs: %s", report)

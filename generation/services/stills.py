@@ -120,7 +120,7 @@ def input_image_store(*, owner: User, still: CheckedStill) -> InputImage:
 
 def still_pixels(input_image: InputImage) -> np.ndarray:
     """The stored still as uint8 RGB (height, width, 3), for the worker."""
-    import numpy as np
+    import numpy as np  # the worker's requirements only: web processes never call this
 
     with default_storage.open(input_image.key, "rb") as handle:
         return np.asarray(Image.open(io.BytesIO(handle.read())).convert("RGB"), dtype=np.uint8).copy()

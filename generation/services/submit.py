@@ -20,6 +20,7 @@ from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from accessprogram.services.watch_events import watch_note_submission
 from generation.access import remixable_output_for_user
+from generation.infrastructure.queue import send_run_next_job
 from generation.infrastructure.storage import delete_quietly
 from generation.models import (
     ACTIVE_STATUSES,
@@ -99,12 +100,6 @@ def models_for_cohort(cohort):
 def style_presets_offered():
     """The active presets, in the admins' order, each with the models it applies to."""
     return StylePreset.objects.filter(is_active=True).prefetch_related("generation_models")
-
-
-def _enqueue_after_commit(job: GenerationJob) -> None:
-    from generation.tasks import run_next_job
-
-    transaction.on_commit(lambda: run_next_job.apply_async())
 
 
 def _with_preset_defaults(request: GenerationRequest) -> GenerationRequest:
@@ -423,7 +418,7 @@ def _generation_jobs_queue(
                 **({"still_sha256": job.input_image.sha256} if job.input_image is not None else {}),
             },
         )
-        _enqueue_after_commit(variation)
+        transaction.on_commit(send_run_next_job)  # one message per job: each says a GPU may take one
     return jobs
 
 

@@ -17,6 +17,7 @@ from accessprogram.models import Resolution
 from accessprogram.services.audit import audit_record
 from accessprogram.services.context import Actor
 from generation.engine.families import FAMILIES
+from generation.infrastructure.queue import send_run_trace_request
 from generation.models import Output, TraceRequest
 from generation.services.presets import ASPECT_RATIOS, frame_size
 
@@ -90,6 +91,7 @@ def preset_sizes() -> list[tuple[int, int]]:
 
 def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
     """Decode the clip's forensic mark and name its output, or nobody: the one path of the page and the command."""
+    # PyAV, numpy and OpenCV are worker packages (requirements/worker.txt); web processes import this module.
     from generation.engine.encode import read_frames
     from generation.engine.watermark import decode_forensic
 
@@ -120,14 +122,12 @@ def trace_clip(*, actor: Actor, path: Path) -> TraceResult:
 @transaction.atomic
 def trace_request_create(*, actor: Actor, upload: UploadedFile) -> TraceRequest:
     """Keep the uploaded clip privately and hand its decoding to a worker."""
-    from generation.tasks import run_trace_request
-
     request = TraceRequest(requested_by=actor.user, clip_name=Path(upload.name or "clip").name[:200])
     request.clip_key = f"traces/{request.pk}/clip{Path(request.clip_name).suffix[:10]}"
     default_storage.save(request.clip_key, upload)
     request.save()
     audit_record(actor=actor, action="generation.trace_requested", target=request, details={"clip": request.clip_name})
-    transaction.on_commit(lambda: run_trace_request.delay(str(request.pk)))
+    transaction.on_commit(lambda: send_run_trace_request(str(request.pk)))
     return request
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from kombu import Connection
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from accessprogram.access import program_admin_required
@@ -40,8 +41,6 @@ def _database_answers() -> bool:
 
 
 def _broker_answers() -> bool:
-    from kombu import Connection
-
     try:
         with Connection(
             settings.CELERY_BROKER_URL, transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS

@@ -18,6 +18,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+import c2pa
+from cryptography import x509
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -26,6 +28,7 @@ from django.utils.translation import gettext
 
 from accessprogram.errors import DomainError
 from generation.models import Output
+from review.certificates import make_signing_files
 from review.models import Decision, Review, SignedCopy
 
 log = logging.getLogger(__name__)
@@ -47,23 +50,17 @@ def signed_video_key(output: Output, review: Review) -> str:
 
 def _ensure_dev_certificates() -> None:
     if settings.C2PA_DEV_CERTIFICATES and not Path(settings.C2PA_SIGNING_CERT).exists():
-        from review.certificates import make_signing_files
-
         make_signing_files(Path(settings.C2PA_DEV_DIR))
 
 
 @cache
 def _signer_material(cert_path: str, key_path: str) -> tuple[bytes, bytes, str]:
-    from cryptography import x509
-
     chain, key = Path(cert_path).read_bytes(), Path(key_path).read_bytes()
     subject = x509.load_pem_x509_certificates(chain)[0].subject.rfc4514_string()
     return chain, key, subject
 
 
 def _signer():
-    import c2pa
-
     _ensure_dev_certificates()
     try:
         chain, key, subject = _signer_material(str(settings.C2PA_SIGNING_CERT), str(settings.C2PA_SIGNING_KEY))
@@ -129,8 +126,6 @@ def manifest_for(output: Output, review: Review, approved_at) -> dict:
 
 def sign_approved_output(output: Output, review: Review) -> SignedCopy:
     """Sign the approved output's MP4 and store the signed copy. Call inside the approval's transaction."""
-    import c2pa
-
     approved_at = review.decided_at or timezone.now()
     signer, subject = _signer()
     manifest = manifest_for(output, review, approved_at)
@@ -169,8 +164,6 @@ def sign_approved_output(output: Output, review: Review) -> SignedCopy:
 
 
 def _trust_context():
-    import c2pa
-
     anchors = settings.C2PA_TRUST_ANCHORS
     if not anchors or not Path(anchors).exists():
         return None
@@ -182,8 +175,6 @@ def _trust_context():
 def read_credentials(path: Path) -> tuple[str, str]:
     """(validation state, active manifest label) of a file: "Trusted" when its chain ends at a configured
     trust anchor, "Valid" when the signature and hashes check but the issuer is not one we trust."""
-    import c2pa
-
     context = _trust_context()
     with c2pa.Reader(str(path), context=context) as reader:
         manifest = json.loads(reader.json())

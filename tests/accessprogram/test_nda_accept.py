@@ -91,7 +91,7 @@ def test_it_refuses_without_a_required_clause(as_unsigned, unsigned_tester, nda)
 def test_it_refuses_a_stale_fingerprint(as_unsigned, unsigned_tester, nda):
     response = _sign(as_unsigned, nda, shown_sha256="0" * 64)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "changed while you were reading" in response.context["form"].non_field_errors()[0]
     assert not NdaAcceptance.objects.filter(user=unsigned_tester).exists()
     assert not AuditEvent.objects.filter(action="nda.accepted", actor=unsigned_tester).exists()
@@ -103,7 +103,7 @@ def test_it_refuses_a_form_signed_before_a_new_version_was_published(as_unsigned
 
     response = _sign(as_unsigned, nda, shown_sha256=shown)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert not NdaAcceptance.objects.filter(user=unsigned_tester).exists()
 
 

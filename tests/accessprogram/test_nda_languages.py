@@ -60,7 +60,7 @@ def test_the_english_fingerprint_does_not_sign_the_japanese_text(as_unsigned, un
         },
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert not NdaAcceptance.objects.filter(user=unsigned_tester).exists()
 
 

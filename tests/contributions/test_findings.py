@@ -120,7 +120,7 @@ def test_dismissing_needs_a_reason_the_red_teamer_sees(finding, as_reviewer, as_
 def test_a_decided_finding_is_not_decided_again(finding, as_reviewer, rate_card):
     decide(as_reviewer, finding, decision="validate")
     response = decide(as_reviewer, finding, decision="dismiss", reason="Changed my mind")
-    assert response.status_code == 400 and "Only submitted findings" in response.content.decode()
+    assert response.status_code == 409 and "Only submitted findings" in response.content.decode()
     finding.refresh_from_db()
     assert finding.status == "validated" and LedgerEntry.objects.count() == 1
 

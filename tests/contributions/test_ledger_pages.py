@@ -123,7 +123,7 @@ def test_bad_session_hours_get_a_form_error(rate_card, as_admin, artist, fields)
 def test_session_hours_without_a_rate_are_refused(as_admin, artist):
     body = {"tester": artist.email, "held_on": "2025-03-04", "hours": "2"}
     response = as_admin.post(reverse("contributions:staff_ledger"), body)
-    assert response.status_code == 400 and "no rate" in response.content.decode()
+    assert response.status_code == 409 and "no rate" in response.content.decode()
     assert not SessionRecord.objects.exists()
 
 

@@ -152,22 +152,22 @@ def test_a_duplicate_links_another_report(as_artist, as_reviewer, bug):
 
 
 @pytest.mark.parametrize(
-    ("fields", "message"),
+    ("fields", "message", "status"),
     [
-        ({"status": "duplicate"}, "Name the original report"),
-        ({"status": "duplicate", "duplicate_of": "SELF"}, "cannot be a duplicate of itself"),
-        ({"status": "duplicate", "duplicate_of": 999999}, "There is no report #999999"),
-        ({"status": "triaged", "duplicate_of": "OTHER"}, "Only a duplicate links an original"),
-        ({"status": "new"}, "already new"),
-        ({"status": "shelved"}, "Select a valid choice"),
+        ({"status": "duplicate"}, "Name the original report", 400),
+        ({"status": "duplicate", "duplicate_of": "SELF"}, "cannot be a duplicate of itself", 400),
+        ({"status": "duplicate", "duplicate_of": 999999}, "There is no report #999999", 400),
+        ({"status": "triaged", "duplicate_of": "OTHER"}, "Only a duplicate links an original", 400),
+        ({"status": "new"}, "already new", 409),
+        ({"status": "shelved"}, "Select a valid choice", 400),
     ],
 )
-def test_bad_triage_gets_a_form_error_and_changes_nothing(as_artist, as_reviewer, bug, fields, message):
+def test_bad_triage_gets_a_form_error_and_changes_nothing(as_artist, as_reviewer, bug, fields, message, status):
     file_report(as_artist, title="Other")
     other = Report.objects.exclude(pk=bug.pk).get()
     fields = {k: (bug.pk if v == "SELF" else other.pk if v == "OTHER" else v) for k, v in fields.items()}
     response = triage(as_reviewer, bug, **fields)
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.content.decode()
     bug.refresh_from_db()
     assert bug.status == "new" and bug.duplicate_of is None
@@ -176,7 +176,7 @@ def test_bad_triage_gets_a_form_error_and_changes_nothing(as_artist, as_reviewer
 def test_a_final_status_does_not_move_back(as_reviewer, bug):
     triage(as_reviewer, bug, status="wont_fix")
     response = triage(as_reviewer, bug, status="triaged")
-    assert response.status_code == 400 and "cannot become triaged" in response.content.decode()
+    assert response.status_code == 409 and "cannot become triaged" in response.content.decode()
 
 
 def test_a_duplicate_of_a_duplicate_is_refused(as_artist, as_reviewer, bug):

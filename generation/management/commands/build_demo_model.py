@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from generation.engine.demo_model import build_demo_image_model, build_demo_model, image_to_video_path
+
 
 class Command(BaseCommand):
     help = (
@@ -15,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args, path: Path, **options):
-        from generation.engine.demo_model import build_demo_image_model, build_demo_model, image_to_video_path
-
         build_demo_model(path)
         self.stdout.write(f"Demo model written to {path}")
         build_demo_image_model(image_to_video_path(path))

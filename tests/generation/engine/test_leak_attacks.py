@@ -11,8 +11,7 @@ import pytest
 
 from generation.engine.encode import encode_mp4, read_frames
 from generation.engine.watermark import decode_forensic, embed_forensic
-
-from .leaks import ATTACKS, photo_pan
+from support.leaks import ATTACKS, photo_pan
 
 PAYLOAD_IDS = (0x1D_2E_3F_40_51_62, 0x7A_0B_1C_2D_3E_4F, 0x05_16_27_38_49_5A)
 GEOMETRY = (

@@ -27,9 +27,9 @@ from generation.engine.watermark import (
     read_spread_mark,
     read_tiled_mark,
 )
+from support.leaks import photo_pan
 
 from .helpers import reencode, synthetic_scene
-from .leaks import photo_pan
 
 PAYLOAD_ID = 0x5EC2E7_1D0A17
 # What the trace page passes for outputs marked before the tiled mark: the preset sizes (and every output's).
