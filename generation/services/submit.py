@@ -32,6 +32,7 @@ from generation.models import (
     StylePreset,
 )
 from generation.services.presets import ASPECT_RATIOS, frame_size, frames_for, resolution_allowed
+from generation.services.queue import service_profile
 from generation.services.quota import QuotaStatus, quota_for
 from generation.services.stills import CheckedStill, input_image_store, still_check
 from generation.services.transitions import job_transition
@@ -335,6 +336,21 @@ def _refuse_over_active_limit(*, active: int, wanted: int, cohort: Cohort) -> No
     raise LimitReached(message, retry_after_seconds=30, code="too_many_active_jobs")
 
 
+def _budget_cost(job: GenerationJob, *, cohort: Cohort, wanted: int) -> float:
+    """What one job of a submission takes from the budget, as far as it is known before it runs: its length for a
+    budget in seconds of video; for GPU-seconds, the measured time of recent jobs of that model and size, when the
+    submission asks for several variations and the model has a history (a single job still runs while any budget
+    is left, and nothing is refused on a guess)."""
+    if cohort.quota_unit == QuotaUnit.VIDEO_SECONDS:
+        return job.num_frames / job.fps
+    profile = service_profile()
+    if wanted < 2 or job.model_id not in profile.per_model_pixel:
+        return 0.0
+    return profile.job_seconds(
+        model_id=job.model_id, resolution=job.resolution, width=job.width, height=job.height, num_frames=job.num_frames
+    )
+
+
 def _refuse_over_budget(*, quota: QuotaStatus, cost: float, wanted: int, cohort: Cohort) -> None:
     if quota.remaining > 0 and cost * wanted <= quota.remaining:
         return
@@ -392,7 +408,7 @@ def _generation_jobs_queue(
     # Each variation is a job like any other: all of them fit under both limits, or none is queued.
     active = GenerationJob.objects.filter(owner=user, status__in=ACTIVE_STATUSES).count()
     _refuse_over_active_limit(active=active, wanted=wanted, cohort=cohort)
-    cost = job.num_frames / job.fps if cohort.quota_unit == QuotaUnit.VIDEO_SECONDS else 0.0
+    cost = _budget_cost(job, cohort=cohort, wanted=wanted)
     _refuse_over_budget(quota=quota_for(user, cohort), cost=cost, wanted=wanted, cohort=cohort)
 
     job.token = actor.token

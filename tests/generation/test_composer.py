@@ -101,6 +101,28 @@ def test_variations_count_against_the_budget_each_and_the_refusal_says_how_many_
         submit(artist)  # 2.125 s used: one more would pass the 3 s budget
 
 
+def test_variations_under_a_gpu_seconds_budget_are_priced_from_measured_jobs_of_that_model(
+    demo_generation_model, artist, artist2, cohort
+):
+    cohort.quota_unit = QuotaUnit.GPU_SECONDS
+    cohort.quota_amount = 30
+    cohort.max_active_jobs = 10
+    cohort.save()
+    # Another tester's finished jobs of the same model and size took 10 s each: a variation is priced at 10 GPU-s.
+    finished = timezone.now()
+    for _ in range(3):
+        job = make_job(artist2, demo_generation_model)
+        GenerationJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.SUCCEEDED, started_at=finished - timezone.timedelta(seconds=10), finished_at=finished
+        )
+    with pytest.raises(LimitReached) as refused:
+        submit(artist, variations=4)
+    assert refused.value.code == "quota_exceeded"
+    assert "enough for 3" in refused.value.message and not GenerationJob.objects.filter(owner=artist).exists()
+    assert len(submit(artist, variations=2)) == 2
+    assert len(submit(artist)) == 1  # a single job is never refused on an estimate while budget is left
+
+
 def test_another_testers_single_job_is_not_starved_behind_four_variations(demo_generation_model, artist, artist2):
     # Given a tester whose four variations are queued first…
     variations = submit(artist, variations=4)
