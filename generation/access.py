@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext
 
-from generation.models import GenerationJob, InputImage, Output
+from accessprogram.models import Membership
+from accessprogram.services.suspensions import suspension_reach
+from generation.models import GenerationJob, InputImage, Output, ReviewStatus
 
 
 def jobs_for_user(user):
     """The jobs a user may see: their own (staff see outputs through review, not others' jobs here)."""
     return GenerationJob.objects.filter(owner=user).select_related(
-        "model", "output", "style_preset", "remix_of__job", "input_image"
+        "model", "output", "style_preset", "remix_of__job", "remix_of__owner", "input_image"
     )
 
 
@@ -36,9 +39,24 @@ def output_for_user(user, output_id) -> Output:
         raise Http404(gettext("No such output.")) from exc
 
 
+def owner_in_good_standing(owner_path: str) -> Q:
+    """The same rule as `is_suspended`, as a filter, so a page reads it in its one query: the owner is active,
+    holds an active membership and no suspension reaches them."""
+    active_membership = Membership.objects.filter(user=OuterRef(owner_path), status=Membership.Status.ACTIVE)
+    return Q(**{f"{owner_path}__is_active": True}) & Q(Exists(active_membership)) & ~suspension_reach(user=owner_path)
+
+
+def on_program_feed() -> Q:
+    """Outputs on the program feed (members only, never public): approved, shown by their owner, whose owner is
+    in good standing. Read every time, so a withdrawn approval or a suspension takes an output off at once."""
+    return Q(shown_to_program=True, review_status=ReviewStatus.APPROVED) & owner_in_good_standing("owner")
+
+
 def remixable_outputs_for_user(user):
-    """Outputs this tester may open in the composer as the start of a new job: today, their own."""
-    return Output.objects.select_related("job", "job__model", "job__style_preset").filter(owner=user)
+    """Outputs this tester may open in the composer as the start of a new job: their own, and the program feed's."""
+    return Output.objects.select_related("job", "job__model", "job__style_preset", "owner").filter(
+        Q(owner=user) | on_program_feed()
+    )
 
 
 def remixable_output_for_user(user, output_id) -> Output:
@@ -59,6 +77,12 @@ def variation_siblings(user, job: GenerationJob) -> list[GenerationJob]:
 def remixes_of(user, output: Output) -> list[GenerationJob]:
     """The jobs remixed from this output that this user may see."""
     return list(jobs_for_user(user).filter(remix_of=output).order_by("created_at"))
+
+
+def remixes_by_others(user, output: Output) -> int:
+    """How many times other members remixed this output from the program feed: the original's credit on its own
+    page, a count only (their jobs stay theirs)."""
+    return GenerationJob.objects.filter(remix_of=output).exclude(owner=user).count()
 
 
 def input_image_for_user(user, image_id) -> InputImage:

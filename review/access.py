@@ -8,14 +8,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from accessprogram.models import Membership
-from accessprogram.services.suspensions import is_suspended, suspension_reach
+from accessprogram.services.suspensions import is_suspended
+from generation.access import on_program_feed, owner_in_good_standing
 from generation.models import Output, ReviewStatus
 from review.models import Decision, GalleryEntry, Note, Review, ReviewDecision, ReviewState, Revision, ShareLink
 
@@ -30,12 +31,6 @@ def owner_is_suspended(owner) -> bool:
     )
 
 
-def _owner_in_good_standing(owner_path: str) -> Q:
-    """The same rule as owner_is_suspended, as a filter, so a public page reads it in its one query."""
-    active_membership = Membership.objects.filter(user=OuterRef(owner_path), status=Membership.Status.ACTIVE)
-    return Q(**{f"{owner_path}__is_active": True}) & Q(Exists(active_membership)) & ~suspension_reach(user=owner_path)
-
-
 def _approved_at(output_path: str) -> Subquery:
     return Subquery(
         Review.objects.filter(output=OuterRef(output_path), state=ReviewState.APPROVED)
@@ -45,7 +40,7 @@ def _approved_at(output_path: str) -> Subquery:
 
 
 def _publicly_visible(output_path: str) -> Q:
-    return Q(**{f"{output_path}__review_status": ReviewStatus.APPROVED}) & _owner_in_good_standing(
+    return Q(**{f"{output_path}__review_status": ReviewStatus.APPROVED}) & owner_in_good_standing(
         f"{output_path}__owner"
     )
 
@@ -90,7 +85,7 @@ def program_feed():
     to show, whose owners are in good standing, newest approval first. Read from the database every time, so
     a withdrawn approval or a suspension takes an output off at once."""
     return (
-        Output.objects.filter(Q(shown_to_program=True) & _publicly_visible_output())
+        Output.objects.filter(on_program_feed())
         .select_related("owner", "job")
         .annotate(approved_at=_approved_at("pk"))
         .order_by("-approved_at", "-pk")
@@ -102,10 +97,6 @@ def program_feed_output(output_id) -> Output:
         return program_feed().get(pk=output_id)
     except (Output.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404(gettext("Not on the program feed.")) from exc
-
-
-def _publicly_visible_output() -> Q:
-    return Q(review_status=ReviewStatus.APPROVED) & _owner_in_good_standing("owner")
 
 
 def share_links_for_user(user):

@@ -26,6 +26,7 @@ from generation.access import (
     output_for_user,
     remixable_output_for_user,
     remixable_outputs_for_user,
+    remixes_by_others,
     remixes_of,
     variation_siblings,
 )
@@ -84,7 +85,8 @@ def generate(request):
         remix = form.cleaned_data["remix_of"]
         image = still_form.cleaned_data["image"]
         # A remix of an image-to-video output starts from the same still unless the tester gives a new one.
-        kept_still = remix.job.input_image if remix is not None and image is None else None
+        own_remix = remix is not None and remix.owner_id == request.user.pk
+        kept_still = remix.job.input_image if own_remix and image is None else None
         try:
             jobs = generation_jobs_submit(
                 actor=Actor.from_request(request),
@@ -209,6 +211,7 @@ def job_detail(request, pk):
             "quota": quota_for(request.user, request.user.tester_membership.cohort),
             "siblings": variation_siblings(request.user, job),
             "remixes": remixes_of(request.user, output) if output is not None else [],
+            "remixed_by_others": remixes_by_others(request.user, output) if output is not None else 0,
             "parent": job.remix_of,
             "still": job.input_image,
         },

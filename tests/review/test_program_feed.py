@@ -114,3 +114,27 @@ def test_a_feed_video_asked_for_without_its_page_is_refused(shown, artist2):
     relay = client_for(artist2)
 
     assert relay.get(reverse("review:program_feed_video", args=[shown.pk])).status_code == 403
+
+
+def test_a_member_remixes_a_feed_output_and_both_pages_credit_the_original(shown, artist, artist2, reviewer):
+    from generation.models import GenerationJob
+    from generation.services.submit import GenerationRequest, generation_jobs_submit
+
+    remixer = client_for(artist2)
+    composer = remixer.get(reverse("generation:generate"), {"remix": shown.pk})
+    assert composer.status_code == 200 and composer.context["form"].initial["prompt"] == shown.job.prompt
+
+    request = GenerationRequest(prompt="the same harbour at night", remix_of=shown, num_frames=17, resolution="256p")
+    (child,) = generation_jobs_submit(actor=Actor(user=artist2), user=artist2, request=request)
+    assert child.remix_of == shown
+    child_page = remixer.get(reverse("generation:job_detail", args=[child.pk])).content.decode()
+    assert "data-remix-of" in child_page and "by Aiko Artist, from the program feed" in child_page
+    # The original's page credits the remix with a count: the remixer's own video stays theirs.
+    original_page = client_for(artist).get(reverse("generation:job_detail", args=[shown.job_id])).content.decode()
+    assert "Remixed once by another member of the program." in original_page
+    assert reverse("generation:job_detail", args=[child.pk]) not in original_page
+
+    # Taken off the feed, the original can no longer be remixed by others.
+    review_decide(actor=Actor(user=reviewer), output=shown, decision="withdraw")
+    assert remixer.get(reverse("generation:generate"), {"remix": shown.pk}).status_code == 404
+    assert GenerationJob.objects.filter(remix_of=shown).count() == 1
