@@ -1,7 +1,7 @@
 """The GPU fleet: each worker writes its own row (state, loaded model, current job, GPU figures); staff read it.
 
-Importable by web processes: nothing here touches torch. GPU figures come from NVML (nvidia-ml-py) when
-the machine has an NVIDIA driver, and are simply absent otherwise.
+Importable by web processes: nothing here touches torch. GPU figures come from NVML, read in
+`generation.infrastructure.nvml`.
 """
 
 from __future__ import annotations
@@ -16,35 +16,10 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from generation.infrastructure.nvml import gpu_figures
 from generation.models import GenerationJob, GenerationModel, GpuWorker, JobStatus, WorkerState
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class GpuFigures:
-    device: str = ""
-    memory_used_bytes: int | None = None
-    memory_total_bytes: int | None = None
-    utilisation_percent: float | None = None
-
-
-def gpu_figures(index: int = 0) -> GpuFigures:
-    """This machine's GPU `index` as NVML sees it, or empty figures where there is no NVIDIA driver."""
-    try:
-        import pynvml  # nvidia-ml-py is a worker package (requirements/worker.txt)
-
-        pynvml.nvmlInit()
-        handle = pynvml.nvmlDeviceGetHandleByIndex(index)
-        memory = pynvml.nvmlDeviceGetMemoryInfo(handle)
-        return GpuFigures(
-            device=str(pynvml.nvmlDeviceGetName(handle)),
-            memory_used_bytes=int(memory.used),
-            memory_total_bytes=int(memory.total),
-            utilisation_percent=float(pynvml.nvmlDeviceGetUtilizationRates(handle).gpu),
-        )
-    except Exception:  # noqa: BLE001 -- no library, no driver or no such GPU: nothing to report
-        return GpuFigures(device="cpu")
 
 
 def worker_heartbeat(
