@@ -102,7 +102,8 @@ class ReasonCodeForm(forms.ModelForm):
 
 
 class RevisionForm(forms.Form):
-    """The tester's answer to a request for changes: the prompt, prefilled; every other setting and the seed kept."""
+    """The tester's answer to a request for changes: the prompt, steps and guidance, prefilled and open to change;
+    the model, size, length and seed kept, so the versions compare."""
 
     prompt = forms.CharField(
         max_length=PROMPT_MAX, widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Revised prompt")
@@ -113,3 +114,5 @@ class RevisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label=gettext_lazy("Negative prompt"),
     )
+    steps = forms.IntegerField(required=False, min_value=1, label=gettext_lazy("Steps"))
+    guidance = forms.FloatField(required=False, min_value=0, label=gettext_lazy("Guidance"))

@@ -59,7 +59,13 @@ def notes_panel(*, request, output) -> str:
             "revision_request": request_open,
             "revision_form": (
                 RevisionForm(
-                    auto_id="revision_%s", initial={"prompt": job.prompt, "negative_prompt": job.negative_prompt}
+                    auto_id="revision_%s",
+                    initial={
+                        "prompt": job.prompt,
+                        "negative_prompt": job.negative_prompt,
+                        "steps": job.steps,
+                        "guidance": job.guidance,
+                    },
                 )
                 if request_open is not None
                 else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
@@ -35,21 +37,26 @@ def _open_request_or_refuse(actor: Actor, output: Output) -> Review:
     return review
 
 
-def revision_submit(*, actor: Actor, output: Output, prompt: str, negative_prompt: str = "") -> Revision:
-    """Submit the revision: the original's model, size, frames, steps, guidance and seed, with the new prompt.
+def revision_submit(
+    *,
+    actor: Actor,
+    output: Output,
+    prompt: str,
+    negative_prompt: str = "",
+    steps: int | None = None,
+    guidance: float | None = None,
+) -> Revision:
+    """Submit the revision: the original's model, size, frames and seed, with the new prompt and, where given,
+    other steps or guidance (a remix of the output, kept comparable with it).
 
     The job goes through generation's submit (prompt policy, bounds, quota) like any other; when its output is
     stored it enters the queue linked to this revision (`revision_link_output`). The submit runs outside this
     service's transaction on purpose: a prompt the policy blocks is recorded even though it is refused.
     """
     _open_request_or_refuse(actor, output)
-    job = generation_job_submit(
-        actor=actor,
-        user=actor.user,
-        request=generation_request_from_job(
-            output.job, seed=output.seed, prompt=prompt, negative_prompt=negative_prompt
-        ),
-    )
+    request = generation_request_from_job(output.job, seed=output.seed, prompt=prompt, negative_prompt=negative_prompt)
+    changed = {name: value for name, value in (("steps", steps), ("guidance", guidance)) if value is not None}
+    job = generation_job_submit(actor=actor, user=actor.user, request=replace(request, **changed))
     return _revision_record(actor=actor, output=output, job=job)
 
 

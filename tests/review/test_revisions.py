@@ -49,6 +49,35 @@ def test_a_revision_keeps_the_settings_and_seed_and_links_the_request(changes_re
     assert AuditEvent.objects.filter(action="review.revision_submitted").exists()
 
 
+def test_a_revision_may_change_steps_and_guidance_but_not_the_seed_or_size(changes_requested, as_artist):
+    original = changes_requested.job
+    response = as_artist.post(
+        reverse("review:output_revise", args=[changes_requested.pk]),
+        {"prompt": "a lighthouse, clear night", "steps": original.steps + 1, "guidance": 2.5},
+    )
+    assert response.status_code == 302
+    job = Revision.objects.get().job
+    assert (job.steps, job.guidance) == (original.steps + 1, 2.5)
+    assert (job.seed, job.num_frames, job.width, job.height) == (
+        changes_requested.seed,
+        original.num_frames,
+        original.width,
+        original.height,
+    )
+
+
+def test_a_revision_beyond_the_models_bounds_is_refused_and_nothing_is_queued(changes_requested, as_artist):
+    model = changes_requested.job.model
+    response = as_artist.post(
+        reverse("review:output_revise", args=[changes_requested.pk]),
+        {"prompt": "a lighthouse", "steps": model.max_steps + 1},
+        follow=True,
+    )
+    assert response.status_code == 200 and not Revision.objects.exists()
+    assert "steps" in response.content.decode()
+    assert GenerationJob.objects.count() == 1
+
+
 def test_the_finished_revision_enters_the_queue_linked_and_flagged(changes_requested, reviewer, as_reviewer):
     revision = revise(changes_requested)
     new = make_output(changes_requested.owner, revision.job.model, job=revision.job)
