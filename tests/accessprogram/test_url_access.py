@@ -11,7 +11,22 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from generation.models import TraceRequest
-from tests.conftest import client_for
+from tests.conftest import (
+    client_for,
+    make_admin_user,
+    make_artist,
+    make_cohort,
+    make_current_nda,
+    make_demo_generation_model,
+    make_output,
+    make_red_teamer,
+    make_reviewer,
+    make_unsigned_tester,
+)
+
+# Every test of the matrix starts from the same rows, made once for the module (tests.conftest.module_rows):
+# each request runs in the test's own transaction, rolled back after it.
+pytestmark = pytest.mark.django_db
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
 PERSONAS = (ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN)
@@ -207,17 +222,46 @@ def test_every_rule_names_a_real_url():
     assert set(RULES) <= names, f"Rules for URLs that no longer exist: {set(RULES) - names}"
 
 
-@pytest.fixture
-def cast(admin_user, reviewer, artist, unsigned_tester):
-    return {ANON: None, UNSIGNED: unsigned_tester, ARTIST: artist, REVIEWER: reviewer, ADMIN: admin_user}
+@pytest.fixture(scope="module")
+def program_rows(module_rows):
+    """The cast, and a row for every URL that names one: made once, each test rolls back to them."""
+    return module_rows(_program_rows)
 
 
-@pytest.fixture
-def shared_output(cast, artist_output):
+def _program_rows():
+    nda = make_current_nda(Actor.system())
+    admin_user, reviewer = make_admin_user(), make_reviewer()
+    cohort = make_cohort("Founding artists")
+    cast = {
+        ANON: None,
+        UNSIGNED: make_unsigned_tester(cohort),
+        ARTIST: make_artist(cohort, nda),
+        REVIEWER: reviewer,
+        ADMIN: admin_user,
+    }
+    other_cohort = make_cohort("Red team")
+    artist_output = make_output(cast[ARTIST], make_demo_generation_model(cohort))
+    shared_output = _shared_output(cast, artist_output)
+    contributions = _contributions(cast, cohort, make_red_teamer(other_cohort, nda))
+    showcase = _showcase(cast, shared_output)
+    url_args = _url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase)
+    return cast, url_args
+
+
+@pytest.fixture(scope="module")
+def cast(program_rows):
+    return program_rows[0]
+
+
+@pytest.fixture(scope="module")
+def url_args(program_rows):
+    return program_rows[1]
+
+
+def _shared_output(cast, artist_output):
     """An approved output of the artist's, with a live share link and a gallery entry."""
     from review.services.reviews import review_decide
     from review.services.sharing import gallery_add, share_link_create
-    from tests.conftest import make_output
 
     output = make_output(cast[ARTIST], artist_output.job.model)
     review_decide(actor=Actor(user=cast[REVIEWER]), output=output, decision="approve")
@@ -226,8 +270,7 @@ def shared_output(cast, artist_output):
     return output, link, entry
 
 
-@pytest.fixture
-def contributions(cast, cohort, red_teamer):
+def _contributions(cast, cohort, red_teamer):
     """A bug report with a screenshot and a ledger entry (the artist's), a red-teamer's finding, an open survey."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -267,8 +310,7 @@ def contributions(cast, cohort, red_teamer):
     }
 
 
-@pytest.fixture
-def showcase(cast, shared_output):
+def _showcase(cast, shared_output):
     """An open call judged by the reviewer, with the artist's approved output submitted, and a licence request."""
     from datetime import timedelta
 
@@ -318,8 +360,7 @@ def showcase(cast, shared_output):
     }
 
 
-@pytest.fixture
-def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase):
+def _url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
     from tests.accessprogram.conftest import issue_token
 
