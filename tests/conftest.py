@@ -236,11 +236,15 @@ def artist(db, cohort, nda) -> User:
     return make_artist(cohort, nda)
 
 
-@pytest.fixture
-def artist2(db, cohort, nda) -> User:
+def make_second_artist(cohort: Cohort, nda) -> User:
     return make_member(
         email="bram@vernissage.test", name="Bram Artist", role=Role.ARTIST, cohort=cohort, accept_nda=nda
     )
+
+
+@pytest.fixture
+def artist2(db, cohort, nda) -> User:
+    return make_second_artist(cohort, nda)
 
 
 @pytest.fixture
