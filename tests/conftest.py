@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -305,6 +306,32 @@ def make_demo_generation_model(cohort: Cohort):
 @pytest.fixture
 def demo_generation_model(db, cohort):
     return make_demo_generation_model(cohort)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The shared cast as `module_rows` builders make it: a cohort, the current NDA, staff, an artist, a model."""
+
+    cohort: Cohort
+    nda: object
+    admin_user: User
+    reviewer: User
+    artist: User
+    demo_generation_model: object
+
+
+def make_cast() -> Cast:
+    """The rows the cast's fixtures make, made by plain calls (for a module-scoped fixture)."""
+    cohort = make_cohort("Founding artists")
+    nda = make_current_nda(Actor.system())
+    return Cast(
+        cohort=cohort,
+        nda=nda,
+        admin_user=make_admin_user(),
+        reviewer=make_reviewer(),
+        artist=make_artist(cohort, nda),
+        demo_generation_model=make_demo_generation_model(cohort),
+    )
 
 
 def make_job(owner: User, model, **fields):

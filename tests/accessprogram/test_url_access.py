@@ -11,18 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accessprogram.services.context import Actor
 from accessprogram.services.invitations import invitation_create
 from generation.models import TraceRequest
-from tests.conftest import (
-    client_for,
-    make_admin_user,
-    make_artist,
-    make_cohort,
-    make_current_nda,
-    make_demo_generation_model,
-    make_output,
-    make_red_teamer,
-    make_reviewer,
-    make_unsigned_tester,
-)
+from tests.conftest import client_for, make_cast, make_cohort, make_output, make_red_teamer, make_unsigned_tester
 
 # Every test of the matrix starts from the same rows, made once for the module (tests.conftest.module_rows):
 # each request runs in the test's own transaction, rolled back after it.
@@ -229,18 +218,17 @@ def program_rows(module_rows):
 
 
 def _program_rows():
-    nda = make_current_nda(Actor.system())
-    admin_user, reviewer = make_admin_user(), make_reviewer()
-    cohort = make_cohort("Founding artists")
+    rows = make_cast()
+    cohort, nda = rows.cohort, rows.nda
     cast = {
         ANON: None,
         UNSIGNED: make_unsigned_tester(cohort),
-        ARTIST: make_artist(cohort, nda),
-        REVIEWER: reviewer,
-        ADMIN: admin_user,
+        ARTIST: rows.artist,
+        REVIEWER: rows.reviewer,
+        ADMIN: rows.admin_user,
     }
     other_cohort = make_cohort("Red team")
-    artist_output = make_output(cast[ARTIST], make_demo_generation_model(cohort))
+    artist_output = make_output(cast[ARTIST], rows.demo_generation_model)
     shared_output = _shared_output(cast, artist_output)
     contributions = _contributions(cast, cohort, make_red_teamer(other_cohort, nda))
     showcase = _showcase(cast, shared_output)

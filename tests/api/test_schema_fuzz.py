@@ -37,18 +37,7 @@ from accessprogram.services.tokens import token_grant_download, token_revoke
 from review.services.reviews import review_decide
 from review.services.sharing import share_link_create
 from tests.accessprogram.conftest import bearer, issue_token
-from tests.conftest import (
-    client_for,
-    make_admin_user,
-    make_artist,
-    make_cohort,
-    make_current_nda,
-    make_demo_generation_model,
-    make_job,
-    make_output,
-    make_reviewer,
-    make_second_artist,
-)
+from tests.conftest import client_for, make_cast, make_job, make_output, make_second_artist
 
 # Operations anyone may call: scanners report leaked tokens without an account.
 PUBLIC_OPERATIONS = {"POST /api/v1/leaks/"}
@@ -202,11 +191,9 @@ def program_rows(module_rows) -> dict:
 
 
 def _program_rows() -> dict:
-    cohort = make_cohort("Founding artists")
-    nda = make_current_nda(Actor.system())
-    artist, artist2 = make_artist(cohort, nda), make_second_artist(cohort, nda)
-    admin_user, reviewer = make_admin_user(), make_reviewer()
-    demo_generation_model = make_demo_generation_model(cohort)
+    rows = make_cast()
+    artist, artist2 = rows.artist, make_second_artist(rows.cohort, rows.nda)
+    admin_user, reviewer, demo_generation_model = rows.admin_user, rows.reviewer, rows.demo_generation_model
     pending = make_output(artist, demo_generation_model)
     approved = make_output(artist, demo_generation_model)
     review_decide(actor=Actor(user=reviewer), output=approved, decision="approve")
