@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP
@@ -50,6 +52,32 @@ def _test_client_sends_fetch_metadata(monkeypatch):
     monkeypatch.setattr(RequestFactory, "_base_environ", with_fetch_metadata)
 
 
+@pytest.fixture(scope="module")
+def module_rows(django_db_setup, django_db_blocker):
+    """For a module whose tests all start from the same rows: a transaction open for the whole module.
+
+    A module-scoped fixture makes its rows once with `module_rows(build)` (it calls `build()` and returns what
+    that returns); each test's own transaction (pytest-django's `db`) nests inside as a savepoint, rolled back
+    after the test, so every test starts from exactly those rows, as if it had made them itself. The rows go
+    when the module ends. Only for modules without transactional tests (`transaction=True`, `live_server`):
+    those would empty the tables under the open transaction."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer._from_testcase = True  # as django.test.TestCase marks its own: durable blocks may nest inside
+        outer.__enter__()
+
+    def make(build):
+        with django_db_blocker.unblock():
+            return build()
+
+    yield make
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 def headless_client(**defaults) -> Client:
     """A test client that sends none of a browser's fetch metadata: a script or server, not a person."""
     client = Client(**defaults)
@@ -62,18 +90,20 @@ def system() -> Actor:
     return Actor.system()
 
 
-@pytest.fixture
-def cohort(db) -> Cohort:
+def make_cohort(name: str) -> Cohort:
     from accessprogram.models import Program
 
-    return Cohort.objects.create(program=Program.current(), name="Founding artists")
+    return Cohort.objects.create(program=Program.current(), name=name)
+
+
+@pytest.fixture
+def cohort(db) -> Cohort:
+    return make_cohort("Founding artists")
 
 
 @pytest.fixture
 def other_cohort(db) -> Cohort:
-    from accessprogram.models import Program
-
-    return Cohort.objects.create(program=Program.current(), name="Red team")
+    return make_cohort("Red team")
 
 
 # The agreement in the program's other languages: publishing needs a full text in every offered language.
@@ -126,8 +156,8 @@ def publish_in_every_language(system, draft):
     return nda_publish(actor=system, nda=draft)
 
 
-@pytest.fixture
-def nda(db, system):
+def make_current_nda(system: Actor):
+    """The two-clause agreement in every offered language, published as the current one."""
     draft = nda_create_draft(
         actor=system,
         title="Early-access agreement",
@@ -139,6 +169,11 @@ def nda(db, system):
         translations=NDA_TRANSLATIONS,
     )
     return nda_publish(actor=system, nda=draft)
+
+
+@pytest.fixture
+def nda(db, system):
+    return make_current_nda(system)
 
 
 def make_member(*, email: str, name: str, role: Role, cohort: Cohort | None, accept_nda=None, totp=True) -> User:
@@ -162,41 +197,65 @@ def make_member(*, email: str, name: str, role: Role, cohort: Cohort | None, acc
     return User.objects.get(pk=user.pk)
 
 
-@pytest.fixture
-def admin_user(db, nda) -> User:
+def make_admin_user() -> User:
     return make_member(email="ada@vernissage.test", name="Ada Admin", role=Role.PROGRAM_ADMIN, cohort=None)
 
 
-@pytest.fixture
-def reviewer(db, nda) -> User:
+def make_reviewer() -> User:
     return make_member(email="rui@vernissage.test", name="Rui Reviewer", role=Role.REVIEWER, cohort=None)
 
 
-@pytest.fixture
-def artist(db, cohort, nda) -> User:
+def make_artist(cohort: Cohort, nda) -> User:
     return make_member(
         email="aiko@vernissage.test", name="Aiko Artist", role=Role.ARTIST, cohort=cohort, accept_nda=nda
     )
 
 
+def make_red_teamer(other_cohort: Cohort, nda) -> User:
+    return make_member(
+        email="rosa@vernissage.test", name="Rosa Redteam", role=Role.RED_TEAMER, cohort=other_cohort, accept_nda=nda
+    )
+
+
+def make_unsigned_tester(cohort: Cohort) -> User:
+    """A tester who has not accepted the current NDA."""
+    return make_member(email="nils@vernissage.test", name="Nils Unsigned", role=Role.ARTIST, cohort=cohort)
+
+
 @pytest.fixture
-def artist2(db, cohort, nda) -> User:
+def admin_user(db, nda) -> User:
+    return make_admin_user()
+
+
+@pytest.fixture
+def reviewer(db, nda) -> User:
+    return make_reviewer()
+
+
+@pytest.fixture
+def artist(db, cohort, nda) -> User:
+    return make_artist(cohort, nda)
+
+
+def make_second_artist(cohort: Cohort, nda) -> User:
     return make_member(
         email="bram@vernissage.test", name="Bram Artist", role=Role.ARTIST, cohort=cohort, accept_nda=nda
     )
 
 
 @pytest.fixture
+def artist2(db, cohort, nda) -> User:
+    return make_second_artist(cohort, nda)
+
+
+@pytest.fixture
 def red_teamer(db, other_cohort, nda) -> User:
-    return make_member(
-        email="rosa@vernissage.test", name="Rosa Redteam", role=Role.RED_TEAMER, cohort=other_cohort, accept_nda=nda
-    )
+    return make_red_teamer(other_cohort, nda)
 
 
 @pytest.fixture
 def unsigned_tester(db, cohort, nda) -> User:
-    """A tester who has not accepted the current NDA."""
-    return make_member(email="nils@vernissage.test", name="Nils Unsigned", role=Role.ARTIST, cohort=cohort)
+    return make_unsigned_tester(cohort)
 
 
 def client_for(user: User | None) -> Client:
@@ -244,9 +303,13 @@ def _demo_model(cohort, *, name: str, family: str, directory: str):
     return model
 
 
+def make_demo_generation_model(cohort: Cohort):
+    return _demo_model(cohort, name="Wan demo", family="wan", directory="demo-wan")
+
+
 @pytest.fixture
 def demo_generation_model(db, cohort):
-    return _demo_model(cohort, name="Wan demo", family="wan", directory="demo-wan")
+    return make_demo_generation_model(cohort)
 
 
 @pytest.fixture
@@ -278,6 +341,32 @@ def still_upload(data: bytes | None = None, *, name: str = "still.png", content_
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, still_bytes() if data is None else data, content_type=content_type)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The shared cast as `module_rows` builders make it: a cohort, the current NDA, staff, an artist, a model."""
+
+    cohort: Cohort
+    nda: object
+    admin_user: User
+    reviewer: User
+    artist: User
+    demo_generation_model: object
+
+
+def make_cast() -> Cast:
+    """The rows the cast's fixtures make, made by plain calls (for a module-scoped fixture)."""
+    cohort = make_cohort("Founding artists")
+    nda = make_current_nda(Actor.system())
+    return Cast(
+        cohort=cohort,
+        nda=nda,
+        admin_user=make_admin_user(),
+        reviewer=make_reviewer(),
+        artist=make_artist(cohort, nda),
+        demo_generation_model=make_demo_generation_model(cohort),
+    )
 
 
 def make_job(owner: User, model, **fields):

@@ -13,7 +13,19 @@ from accessprogram.services.invitations import invitation_create
 from generation.models import StylePreset, TraceRequest
 from generation.services.stills import input_image_store, still_check
 from review.models import ReasonCode
-from tests.conftest import client_for, still_upload
+from tests.conftest import (
+    client_for,
+    make_cast,
+    make_cohort,
+    make_output,
+    make_red_teamer,
+    make_unsigned_tester,
+    still_upload,
+)
+
+# Every test of the matrix starts from the same rows, made once for the module (tests.conftest.module_rows):
+# each request runs in the test's own transaction, rolled back after it.
+pytestmark = pytest.mark.django_db
 
 ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN = "anonymous", "unsigned", "artist", "reviewer", "admin"
 PERSONAS = (ANON, UNSIGNED, ARTIST, REVIEWER, ADMIN)
@@ -51,11 +63,6 @@ RULES: dict[str, set[str]] = {
     # The language switcher is on every page, public ones included; preferences are an account page.
     "accessprogram:set_language": set(PERSONAS),
     "accessprogram:account_preferences": {UNSIGNED, ARTIST, REVIEWER, ADMIN},
-    # The notification centre: every member's own; a tester who must sign the NDA is sent there first.
-    "accessprogram:notification_list": MEMBERS,
-    "accessprogram:notification_read": MEMBERS,
-    "notification-list": MEMBERS,
-    "notification-read": MEMBERS,
     "accessprogram:invitation_list": {ADMIN},
     "accessprogram:invitation_import": {ADMIN},
     "accessprogram:invitation_resend": {ADMIN},
@@ -74,23 +81,11 @@ RULES: dict[str, set[str]] = {
     "generation:job_cancel": {ARTIST},
     "generation:job_rerun": {ARTIST},
     "generation:job_variation": {ARTIST},
-    # A permanent redirect to generation:job_detail and the rest, behind the same NDA gate as every page.
-    "generation:jobs_moved": {ANON, ARTIST, REVIEWER, ADMIN},
-    "generation:output_favourite": {ARTIST},
-    "generation:output_program": {ARTIST},
-    "generation:collection_create": {ARTIST},
-    "generation:collection_rename": {ARTIST},
-    "generation:collection_delete": {ARTIST},
-    "generation:collection_output": {ARTIST},
     "generation:output_video": {ARTIST, REVIEWER, ADMIN},
     "generation:output_poster": {ARTIST, REVIEWER, ADMIN},
-    # A still reaches its owner and staff only, before approval and after.
-    "generation:input_image": {ARTIST, REVIEWER, ADMIN},
     "generation:trace": {ADMIN},
     "generation:trace_result": {ADMIN},
     "generation:fleet": {ADMIN},
-    "generation:style_list": {ADMIN},
-    "generation:style_edit": {ADMIN},
     "generation:healthz": set(PERSONAS),
     "generation:readyz": set(PERSONAS),
     "generation:metrics": {ADMIN},  # and a scraper with METRICS_TOKEN
@@ -109,18 +104,10 @@ RULES: dict[str, set[str]] = {
     "review:review_metrics": {REVIEWER, ADMIN},
     "review:review_item": {REVIEWER, ADMIN},
     "review:review_decide": {REVIEWER, ADMIN},
-    "review:review_compare": {REVIEWER, ADMIN},
-    "review:output_notes": {ARTIST, REVIEWER, ADMIN},
-    "review:output_revise": {ARTIST},
-    "output-notes": {ARTIST, REVIEWER, ADMIN},
     "review:output_appeal": {ARTIST},
     "review:output_share": {ARTIST, REVIEWER, ADMIN},
     "review:output_gallery": {ARTIST, REVIEWER, ADMIN},
     "review:share_revoke": {ARTIST, REVIEWER, ADMIN},
-    # The program feed: members inside the NDA, never the public.
-    "review:program_feed": MEMBERS,
-    "review:program_feed_video": MEMBERS,
-    "review:program_feed_poster": MEMBERS,
     "review-queue": {REVIEWER, ADMIN},
     "review-decision": {REVIEWER, ADMIN},
     "output-share": {ARTIST, REVIEWER, ADMIN},
@@ -201,6 +188,31 @@ RULES: dict[str, set[str]] = {
     "licence-detail": {ARTIST, ADMIN},
     "licence-accept": {ARTIST},
     "licence-decline": {ARTIST},
+    # The notification centre: every member's own; a tester who must sign the NDA is sent there first.
+    "accessprogram:notification_list": MEMBERS,
+    "accessprogram:notification_read": MEMBERS,
+    "notification-list": MEMBERS,
+    "notification-read": MEMBERS,
+    # A permanent redirect to generation:job_detail and the rest, behind the same NDA gate as every page.
+    "generation:jobs_moved": {ANON, ARTIST, REVIEWER, ADMIN},
+    "generation:output_favourite": {ARTIST},
+    "generation:output_program": {ARTIST},
+    "generation:collection_create": {ARTIST},
+    "generation:collection_rename": {ARTIST},
+    "generation:collection_delete": {ARTIST},
+    "generation:collection_output": {ARTIST},
+    # A still reaches its owner and staff only, before approval and after.
+    "generation:input_image": {ARTIST, REVIEWER, ADMIN},
+    "generation:style_list": {ADMIN},
+    "generation:style_edit": {ADMIN},
+    "review:review_compare": {REVIEWER, ADMIN},
+    "review:output_notes": {ARTIST, REVIEWER, ADMIN},
+    "review:output_revise": {ARTIST},
+    "output-notes": {ARTIST, REVIEWER, ADMIN},
+    # The program feed: members inside the NDA, never the public.
+    "review:program_feed": MEMBERS,
+    "review:program_feed_video": MEMBERS,
+    "review:program_feed_poster": MEMBERS,
     **{name: {ADMIN} for name in DESK_URLS},
 }
 # Whole families of third-party views, by the module their views live in.
@@ -257,17 +269,50 @@ def test_every_rule_names_a_real_url():
     assert set(RULES) <= names, f"Rules for URLs that no longer exist: {set(RULES) - names}"
 
 
-@pytest.fixture
-def cast(admin_user, reviewer, artist, unsigned_tester):
-    return {ANON: None, UNSIGNED: unsigned_tester, ARTIST: artist, REVIEWER: reviewer, ADMIN: admin_user}
+@pytest.fixture(scope="module")
+def program_rows(module_rows):
+    """The cast, and a row for every URL that names one: made once, each test rolls back to them."""
+    return module_rows(build_program_rows)
 
 
-@pytest.fixture
-def shared_output(cast, artist_output):
+def build_program_rows():
+    """(cast, url_args): the cast by persona, and the arguments of every URL that names a row (also used by the
+    browser's accessibility walk, which commits them)."""
+    rows = make_cast()
+    cohort, nda = rows.cohort, rows.nda
+    cast = {
+        ANON: None,
+        UNSIGNED: make_unsigned_tester(cohort),
+        ARTIST: rows.artist,
+        REVIEWER: rows.reviewer,
+        ADMIN: rows.admin_user,
+    }
+    other_cohort = make_cohort("Red team")
+    artist_output = make_output(cast[ARTIST], rows.demo_generation_model)
+    shared_output = _shared_output(cast, artist_output)
+    contributions = _contributions(cast, cohort, make_red_teamer(other_cohort, nda))
+    showcase = _showcase(cast, shared_output)
+    revised_output = _revised_output(cast, artist_output)
+    url_args = _url_args(
+        cast, cohort, other_cohort, nda, artist_output, shared_output, revised_output, contributions, showcase
+    )
+    return cast, url_args
+
+
+@pytest.fixture(scope="module")
+def cast(program_rows):
+    return program_rows[0]
+
+
+@pytest.fixture(scope="module")
+def url_args(program_rows):
+    return program_rows[1]
+
+
+def _shared_output(cast, artist_output):
     """An approved output of the artist's, with a live share link and a gallery entry."""
     from review.services.reviews import review_decide
     from review.services.sharing import gallery_add, share_link_create
-    from tests.conftest import make_output
 
     output = make_output(cast[ARTIST], artist_output.job.model)
     review_decide(actor=Actor(user=cast[REVIEWER]), output=output, decision="approve")
@@ -276,8 +321,7 @@ def shared_output(cast, artist_output):
     return output, link, entry
 
 
-@pytest.fixture
-def contributions(cast, cohort, red_teamer):
+def _contributions(cast, cohort, red_teamer):
     """A bug report with a screenshot and a ledger entry (the artist's), a red-teamer's finding, an open survey."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -323,8 +367,7 @@ def contributions(cast, cohort, red_teamer):
     }
 
 
-@pytest.fixture
-def showcase(cast, shared_output):
+def _showcase(cast, shared_output):
     """An open call judged by the reviewer, with the artist's approved output submitted, and a licence request."""
     from datetime import timedelta
 
@@ -374,12 +417,10 @@ def showcase(cast, shared_output):
     }
 
 
-@pytest.fixture
-def revised_output(cast, artist_output):
+def _revised_output(cast, artist_output):
     """A second version of an artist's output: changes requested, answered with a revision, rendered."""
     from review.services.reviews import review_decide
     from review.services.revisions import revision_submit
-    from tests.conftest import make_output
 
     original = make_output(cast[ARTIST], artist_output.job.model)
     review_decide(actor=Actor(user=cast[REVIEWER]), output=original, decision="request_changes", note="Brighter")
@@ -387,8 +428,7 @@ def revised_output(cast, artist_output):
     return make_output(cast[ARTIST], artist_output.job.model, job=revision.job)
 
 
-@pytest.fixture
-def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revised_output, contributions, showcase):
+def _url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revised_output, contributions, showcase):
     from accessprogram.services.suspensions import suspension_create, suspension_lift
     from generation.models import Collection
     from tests.accessprogram.conftest import issue_token
@@ -416,8 +456,6 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revi
         "accessprogram:nda_admin_publish": {"pk": nda.pk},
         "accessprogram:nda_admin_evidence": {"pk": nda.pk},
         "accessprogram:cohort_edit": {"pk": cohort.pk},
-        "generation:style_edit": {"pk": StylePreset.objects.create(name="URL test").pk},
-        "generation:input_image": {"pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk},
         "generation:trace_result": {
             "pk": TraceRequest.objects.create(requested_by=cast[ADMIN], clip_key="traces/x", clip_name="x").pk
         },
@@ -431,7 +469,6 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revi
             )
         },
         **{name: {"pk": job.pk} for name in ("generation-detail", "generation-cancel")},
-        "generation:jobs_moved": {"rest": f"{job.pk}/"},
         **{
             name: {"pk": artist_output.pk}
             for name in ("generation:output_video", "generation:output_poster", "output-detail", "output-media")
@@ -444,17 +481,20 @@ def url_args(cast, cohort, other_cohort, nda, artist_output, shared_output, revi
             name: {"pk": output.pk}
             for name in ("review:output_appeal", "review:output_share", "review:output_gallery", "output-share")
         },
-        "review:review_compare": {"output_id": revised_output.pk},
-        **{name: {"pk": artist_output.pk} for name in ("review:output_notes", "review:output_revise", "output-notes")},
         **{name: {"pk": link.pk} for name in ("review:share_revoke", "share-detail")},
-        **{name: {"pk": output.pk} for name in ("review:program_feed_video", "review:program_feed_poster")},
-        **{name: {"pk": artist_output.pk} for name in ("generation:output_favourite", "generation:output_program")},
-        **{name: {"pk": collection.pk} for name in ("generation:collection_rename", "generation:collection_delete")},
-        "generation:collection_output": {"pk": collection.pk, "output_pk": artist_output.pk},
         **{name: {"slug": link.slug} for name in ("review:share_page", "review:share_media", "review:share_poster")},
         **{name: {"slug": entry.slug} for name in ("review:gallery_media", "review:gallery_poster")},
         **{name: {"pk": token.pk} for name in ("accessprogram:token_revoke", "token-detail")},
         **{name: {"pk": suspension.pk} for name in ("accessprogram:suspension_lift", "suspension-detail")},
+        "generation:style_edit": {"pk": StylePreset.objects.create(name="URL test").pk},
+        "generation:input_image": {"pk": input_image_store(owner=cast[ARTIST], still=still_check(still_upload())).pk},
+        "generation:jobs_moved": {"rest": f"{job.pk}/"},
+        "review:review_compare": {"output_id": revised_output.pk},
+        **{name: {"pk": artist_output.pk} for name in ("review:output_notes", "review:output_revise", "output-notes")},
+        **{name: {"pk": output.pk} for name in ("review:program_feed_video", "review:program_feed_poster")},
+        **{name: {"pk": artist_output.pk} for name in ("generation:output_favourite", "generation:output_program")},
+        **{name: {"pk": collection.pk} for name in ("generation:collection_rename", "generation:collection_delete")},
+        "generation:collection_output": {"pk": collection.pk, "output_pk": artist_output.pk},
         "accessprogram:staff_token_download": {"pk": token.pk},
         "generation:staff_model_edit": {"pk": job.model_id},
         **{name: {"pk": reason.pk} for name in ("review:staff_reason_code_edit", "review:staff_reason_code_active")},
@@ -509,20 +549,6 @@ def test_django_admin_access(persona, cast):
     assert reached_view(response) == (persona in MODULE_RULES["django.contrib.admin"])
 
 
-@pytest.mark.parametrize("name", DESK_URLS)
-def test_an_admin_without_totp_is_sent_to_enrol_from_every_desk_url(name, db, nda, url_args):
-    from accessprogram.models import Role
-    from tests.conftest import make_member
-
-    admin = make_member(
-        email="new-admin@vernissage.test", name="New Admin", role=Role.PROGRAM_ADMIN, cohort=None, totp=False
-    )
-
-    response = client_for(admin).get(reverse(name, kwargs=url_args.get(name)))
-
-    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
-
-
 def test_staff_without_totp_reach_only_account_pages(db, nda):
     from accessprogram.models import Role
     from tests.conftest import make_member
@@ -537,3 +563,17 @@ def test_staff_without_totp_reach_only_account_pages(db, nda):
     api = client.get(reverse("invitation-list"))
     assert api.status_code == 403 and api.json()["code"] == "mfa_required"
     assert reached_view(client.get(reverse("mfa_activate_totp")))
+
+
+@pytest.mark.parametrize("name", DESK_URLS)
+def test_an_admin_without_totp_is_sent_to_enrol_from_every_desk_url(name, db, nda, url_args):
+    from accessprogram.models import Role
+    from tests.conftest import make_member
+
+    admin = make_member(
+        email="new-admin@vernissage.test", name="New Admin", role=Role.PROGRAM_ADMIN, cohort=None, totp=False
+    )
+
+    response = client_for(admin).get(reverse(name, kwargs=url_args.get(name)))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))

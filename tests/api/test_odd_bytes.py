@@ -15,8 +15,8 @@ import traceback
 
 import pytest
 from django.core.signals import got_request_exception
-from django.test import Client
-from django.urls import get_resolver
+from django.test import Client, RequestFactory
+from django.urls import Resolver404, get_resolver, resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 
@@ -143,16 +143,38 @@ def _templates(resolver=None, prefix: str = "") -> set[tuple[str, tuple[str, ...
 
 
 def _urls(segments, admin_segments=()) -> list[str]:
-    urls = []
+    """Each pattern with each value in its path parameters: every URL the resolver hands to a view, and, of the
+    ones it refuses, one per literal prefix (`/api/v1/outputs/`, `/staff/invitations/`) and value.
+
+    A path the resolver refuses never reaches the view its pattern names: the middleware (which reads only the
+    path's prefix) and the one 404 handler answer it, the same for every such path under one prefix."""
+    urls, refused = [], set()
+    factory = RequestFactory()
     for template, names in sorted(_templates()):
         admin = template.startswith("/admin/")
         if admin and not admin_segments:
             continue
-        values = (admin_segments if admin else segments) if names else ("",)
-        urls += [template % dict.fromkeys(names, value) for value in values]
-        if "format" in names and len(names) > 1:
-            urls += [template % {**dict.fromkeys(names, value), "format": "json"} for value in values]
+        prefix = template.split("%(", 1)[0]
+        for value in (admin_segments if admin else segments) if names else ("",):
+            candidates = [template % dict.fromkeys(names, value)]
+            if "format" in names and len(names) > 1:
+                candidates.append(template % {**dict.fromkeys(names, value), "format": "json"})
+            for url in candidates:
+                if _resolves(factory, url):
+                    urls.append(url)
+                elif (prefix, value) not in refused:
+                    refused.add((prefix, value))
+                    urls.append(url)
     return urls
+
+
+def _resolves(factory: RequestFactory, url: str) -> bool:
+    """Whether the resolver finds a view for the path the handler will see (percent-decoded, as WSGI gives it)."""
+    try:
+        resolve(factory.get(url).path_info)
+    except Resolver404:
+        return False
+    return True
 
 
 def _real_urls(program) -> list[str]:

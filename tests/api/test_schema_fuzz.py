@@ -37,7 +37,7 @@ from accessprogram.services.tokens import token_grant_download, token_revoke
 from review.services.reviews import review_decide
 from review.services.sharing import share_link_create
 from tests.accessprogram.conftest import bearer, issue_token
-from tests.conftest import client_for, make_job, make_output
+from tests.conftest import client_for, make_cast, make_job, make_output, make_second_artist
 
 # Operations anyone may call: scanners report leaked tokens without an account.
 PUBLIC_OPERATIONS = {"POST /api/v1/leaks/"}
@@ -181,9 +181,19 @@ fuzz_settings = settings(
 )
 
 
-@pytest.fixture
-def program(artist, artist2, admin_user, reviewer, demo_generation_model) -> Credentials:
-    """Rows for the generated requests to find: both artists' jobs and outputs, a share link, tokens, suspensions."""
+@pytest.fixture(scope="module")
+def program_rows(module_rows) -> dict:
+    """Rows for the generated requests to find: both artists' jobs and outputs, a share link, tokens, suspensions.
+
+    Made once for the module (tests.conftest.module_rows): every test starts from them, and what its requests
+    change is rolled back after it."""
+    return module_rows(_program_rows)
+
+
+def _program_rows() -> dict:
+    rows = make_cast()
+    artist, artist2 = rows.artist, make_second_artist(rows.cohort, rows.nda)
+    admin_user, reviewer, demo_generation_model = rows.admin_user, rows.reviewer, rows.demo_generation_model
     pending = make_output(artist, demo_generation_model)
     approved = make_output(artist, demo_generation_model)
     review_decide(actor=Actor(user=reviewer), output=approved, decision="approve")
@@ -205,15 +215,25 @@ def program(artist, artist2, admin_user, reviewer, demo_generation_model) -> Cre
         actor=Actor.system(), email="nova@vernissage.test", role=Role.ARTIST, cohort=pending.job.cohort, send=False
     )
 
-    current.tester_secret = token.secret
-    current.refused_secrets = {
-        "unknown": "vern_" + "A" * 38,
-        "malformed": "not-a-token",
-        "revoked": revoked.secret,
-        "expired": expired.secret,
-        "suspended": suspended.secret,
+    return {
+        "admin": admin_user,
+        "tester_secret": token.secret,
+        "refused_secrets": {
+            "unknown": "vern_" + "A" * 38,
+            "malformed": "not-a-token",
+            "revoked": revoked.secret,
+            "expired": expired.secret,
+            "suspended": suspended.secret,
+        },
     }
-    current.staff = client_for(admin_user)
+
+
+@pytest.fixture
+def program(program_rows, db) -> Credentials:
+    """The running test's credentials: the module's tokens and a fresh staff session; ids are listed anew."""
+    current.tester_secret = program_rows["tester_secret"]
+    current.refused_secrets = dict(program_rows["refused_secrets"])
+    current.staff = client_for(program_rows["admin"])
     current.staff_session = current.staff.cookies["sessionid"].value
     yield current
     current.tester_secret = current.staff_session = ""
@@ -236,8 +256,8 @@ def test_the_api_keeps_its_schema_for_staff(case, program):
     case.call_and_validate()
 
 
-def test_the_fuzzed_schema_is_the_one_the_api_serves(admin_user):
-    served = client_for(admin_user).get(SCHEMA_URL)
+def test_the_fuzzed_schema_is_the_one_the_api_serves(program):
+    served = program.staff.get(SCHEMA_URL)
 
     assert served.status_code == 200
     # The same operations, each with the same documented answers and security.

@@ -14,19 +14,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from tests.accessprogram.test_url_access import (  # noqa: F401 -- the matrix's fixtures, shared with this walk
-    ADMIN,
-    ANON,
-    ARTIST,
-    REVIEWER,
-    RULES,
-    UNSIGNED,
-    cast,
-    contributions,
-    shared_output,
-    showcase,
-    url_args,
-)
+from accessprogram.models import User
+from tests.accessprogram.test_url_access import ADMIN, ANON, ARTIST, REVIEWER, RULES, UNSIGNED, build_program_rows
 from tests.e2e.conftest import ROOT, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -129,12 +118,13 @@ def blocking(violations: list[dict]) -> list[dict]:
 
 
 @pytest.mark.parametrize("who", WALKERS)
-def test_every_portal_page_passes_axe(story, request, url_args, who):  # noqa: F811 -- the matrix's fixture
+def test_every_portal_page_passes_axe(story, transactional_db, who):
     assert AXE.exists(), "axe-core is missing: run `make install` (npm ci installs package-lock.json)."
+    cast, url_args = build_program_rows()  # the matrix's rows, committed so the site's server sees them
     pages = portal_pages(url_args)[who]
     page = story.person(who)
     if who != ANON:
-        user = request.getfixturevalue({ADMIN: "admin_user", UNSIGNED: "unsigned_tester"}.get(who, who))
+        user = cast[who] if who in cast else User.objects.get(email="rosa@vernissage.test")
         sign_in(page, user.email, totp=who in (ADMIN, REVIEWER))
     failures: list[str] = []
     for label, path in pages:
