@@ -139,6 +139,7 @@ def test_four_variations_from_a_still_finish_live_and_the_approved_remix_is_anno
     artist_page.get_by_role("link", name="Remix").click()
     expect(artist_page.locator("p[data-remix-of]")).to_be_visible()
     expect(artist_page.get_by_label("Prompt", exact=True)).to_have_value(PROMPT)
+    expect(artist_page.locator("[data-still-kept]")).to_be_visible()
     artist_page.get_by_label("Prompt", exact=True).fill(f"{PROMPT}, at dusk")
     artist_page.get_by_role("radio", name="1").check()
     look(story, artist_page, "remix-composer")
