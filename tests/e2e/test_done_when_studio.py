@@ -17,7 +17,7 @@ from accessprogram.services.context import Actor
 from generation.models import GenerationJob, JobStatus
 from review.services.reviews import review_decide
 from tests.conftest import still_bytes
-from tests.e2e.conftest import Story, sign_in, unfold_composer
+from tests.e2e.conftest import WATCH_PHASES, Story, sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -27,16 +27,6 @@ I2V_MODEL = "Wan demo image to video demo-1 (starts from a still)"
 PROMPT = "the lighthouse beam sweeps over a calm sea"
 QUEUE_SENTENCE = re.compile(r"(Next in line|About \d+ jobs? ahead of yours)\. Starts (within a minute|about \S+)")
 RENDER_TIMEOUT_MS = 180_000
-# Every 50 ms, the job page's current phase, noted when it changes (the page is never reloaded meanwhile).
-WATCH_PHASES = """() => {
-    window.__sameDocument = true;
-    window.__phases = [];
-    window.__watch = setInterval(() => {
-        const current = document.querySelector(".phases li.current");
-        const label = current ? current.getAttribute("data-phase") : null;
-        if (label && window.__phases[window.__phases.length - 1] !== label) window.__phases.push(label);
-    }, 50);
-}"""
 
 
 def look(story: Story, page: Page, label: str) -> None:

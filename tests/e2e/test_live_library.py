@@ -13,19 +13,9 @@ from playwright.sync_api import expect
 from accessprogram.services.context import Actor
 from generation.models import GenerationJob
 from review.services.reviews import review_decide
-from tests.e2e.conftest import sign_in, unfold_composer
+from tests.e2e.conftest import WATCH_PHASES, sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-WATCH_PHASES = """() => {
-    window.__sameDocument = true;
-    window.__phases = [];
-    window.__watch = setInterval(() => {
-        const current = document.querySelector(".phases li.current");
-        const label = current ? current.getAttribute("data-phase") : null;
-        if (label && window.__phases[window.__phases.length - 1] !== label) window.__phases.push(label);
-    }, 50);
-}"""
 
 
 def no_wider_than_the_viewport(page) -> None:
