@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "LedgerStatusEnum": "contributions.models.ledger.LedgerStatus",
         "InvitationStatusEnum": "accessprogram.models.invitations.Invitation.Status",
         "TraceRequestStatusEnum": "generation.models.tracing.TraceRequest.Status",
+        "NotificationKindEnum": "accessprogram.models.notifications.NotificationKind",
+        "ContributionKindEnum": "contributions.models.ledger.ContributionKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

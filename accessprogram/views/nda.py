@@ -156,7 +156,8 @@ def nda_admin_detail(request, pk: int):
 def nda_admin_publish(request, pk: int):
     """Publish in two steps: first how many testers must sign again, then the confirmed publication."""
     nda = get_object_or_404(NdaVersion, pk=pk)
-    if not confirmed(request) and nda.status == NdaVersion.Status.DRAFT:
+    # A draft that cannot be published yet (a language without its text) is refused at once, not confirmed first.
+    if not confirmed(request) and nda.status == NdaVersion.Status.DRAFT and not nda_missing_languages(nda):
         testers = nda_publish_reach(nda)
         return confirmation_page(
             request,

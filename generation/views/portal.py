@@ -115,6 +115,8 @@ def generate(request):
             "quota": quota_for(request.user, cohort),
             "cohort": cohort,
             "remix": remix,
+            # A remix of an image-to-video output starts from the same still unless another is chosen: say so.
+            "remix_keeps_still": remix is not None and remix.job.input_image_id is not None,
         },
         status=status,
     )

@@ -94,7 +94,7 @@ def test_it_refuses_a_second_pending_invitation_for_the_same_email_and_cohort(
 
     response = _invite(as_admin, django_capture_on_commit_callbacks, email="NOOR@vernissage.test", cohort=cohort.pk)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "already has a pending invitation" in response.context["form"].errors["email"][0]
     assert Invitation.objects.filter(email="noor@vernissage.test").count() == 1
     assert len(mailoutbox) == 1
@@ -103,7 +103,7 @@ def test_it_refuses_a_second_pending_invitation_for_the_same_email_and_cohort(
 def test_it_refuses_to_invite_an_existing_account(as_admin, artist, cohort, django_capture_on_commit_callbacks):
     response = _invite(as_admin, django_capture_on_commit_callbacks, email=artist.email.upper(), cohort=cohort.pk)
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "already has an account" in response.context["form"].errors["email"][0]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from accessprogram.models import AuditEvent, NdaVersion
 from accessprogram.services.context import Actor
 from accessprogram.services.nda import nda_accept, nda_create_draft, nda_publish_reach, nda_text_digest
+from tests.conftest import every_language
 
 LIST = reverse("accessprogram:nda_admin_list")
 
@@ -127,6 +129,10 @@ def test_publishing_without_a_text_in_every_offered_language_is_refused(as_admin
     assert "missing: fr, ja" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
+    # Without a text in every language it is refused at once, before the confirmation that would ask for nothing.
+    first_step = as_admin.post(reverse("accessprogram:nda_admin_publish", args=[draft.pk]), follow=True)
+    assert "missing: fr, ja" in first_step.content.decode()
+    assert not re.search(r"\d+ testers? must accept it", first_step.content.decode())
 
 
 def test_a_translation_must_translate_every_clause(as_admin, nda):
@@ -149,7 +155,9 @@ def test_publishing_a_version_twice_is_refused_with_a_message(as_admin, nda):
 def test_publishing_first_says_how_many_testers_must_sign_again(
     as_admin, nda, artist, artist2, unsigned_tester, red_teamer
 ):
-    draft = nda_create_draft(actor=Actor.system(), title="Second", body_markdown="Terms.")
+    draft = nda_create_draft(
+        actor=Actor.system(), title="Second", body_markdown="Terms.", translations=every_language("Second")
+    )
     url = reverse("accessprogram:nda_admin_publish", args=[draft.pk])
     artist.memberships.update(status="ended")  # a former tester is not asked
 

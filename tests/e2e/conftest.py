@@ -31,6 +31,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 15_000
+# Run on a job page: every 50 ms, notes its current phase when it changes, and marks the document, so a story
+# can tell afterwards which phases it showed and that it was never reloaded meanwhile.
+WATCH_PHASES = """() => {
+    window.__sameDocument = true;
+    window.__phases = [];
+    window.__watch = setInterval(() => {
+        const current = document.querySelector(".phases li.current");
+        const label = current ? current.getAttribute("data-phase") : null;
+        if (label && window.__phases[window.__phases.length - 1] !== label) window.__phases.push(label);
+    }, 50);
+}"""
 
 
 @pytest.fixture(scope="module")

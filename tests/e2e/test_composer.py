@@ -80,7 +80,7 @@ def test_an_artist_picks_a_style_asks_for_two_variations_and_remixes_one(
     finished = wait_for_terminal([job.pk for job in jobs], timeout=150, worker=worker)
     assert {job.status for job in finished} == {JobStatus.SUCCEEDED}
     tester.reload()
-    expect(group.locator("img")).to_have_count(2)
+    expect(group.locator("video[data-preview][poster]")).to_have_count(2)  # the poster, the preview on hover
     shot_at_both_widths(story, tester, "library-group")
     assert jobs[1].output.parameters["final_prompt"] == f"{PROMPT}, sumi ink wash, rice paper"
 

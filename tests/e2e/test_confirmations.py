@@ -56,7 +56,8 @@ def test_an_admin_suspends_a_cohort_after_seeing_what_it_stops_and_the_program_o
     make_job(artist, demo_generation_model, prompt="a lighthouse")
     admin = story.person("admin")
     sign_in(admin, admin_user.email, totp=True)
-    admin.goto("/staff/suspensions/")
+    # Reached from the portal's menu, as every step of an admin's day is, never through the Django admin.
+    admin.get_by_role("navigation", name="Main").get_by_role("link", name="Suspensions").click()
 
     # The whole program: an empty target, or anything but its exact name, is a form error.
     admin.get_by_label("Scope").select_option("program")

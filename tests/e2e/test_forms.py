@@ -47,7 +47,7 @@ def test_a_visitor_opens_a_passphrase_share_link(story, artist, reviewer, demo_g
     visitor.get_by_role("button", name="Open").click()
 
     expect(visitor.locator("video")).to_be_visible()
-    expect(visitor.get_by_text("Aiko")).to_be_visible()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("A video by Aiko")  # the credit line
     story.shot(visitor, "unlocked")
 
 

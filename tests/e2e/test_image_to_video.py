@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from generation.models import GenerationJob, JobStatus
 from tests.conftest import still_bytes
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +40,7 @@ def test_an_artist_starts_a_video_from_a_still(
 
     page.goto("/generate/")
     page.get_by_label("Prompt", exact=True).fill("the boats leave the harbour at dawn")
+    unfold_composer(page)
     page.get_by_label("Model").select_option(label="Wan demo image to video demo-1 (starts from a still)")
     page.get_by_label("Resolution").select_option("256p")
     page.get_by_label("Aspect ratio").select_option("1:1")

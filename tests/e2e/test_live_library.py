@@ -13,19 +13,9 @@ from playwright.sync_api import expect
 from accessprogram.services.context import Actor
 from generation.models import GenerationJob
 from review.services.reviews import review_decide
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import WATCH_PHASES, sign_in, unfold_composer
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-WATCH_PHASES = """() => {
-    window.__sameDocument = true;
-    window.__phases = [];
-    window.__watch = setInterval(() => {
-        const current = document.querySelector(".phases li.current");
-        const label = current ? current.getAttribute("data-phase") : null;
-        if (label && window.__phases[window.__phases.length - 1] !== label) window.__phases.push(label);
-    }, 50);
-}"""
 
 
 def no_wider_than_the_viewport(page) -> None:
@@ -45,6 +35,7 @@ def test_a_job_finishes_on_its_page_card_and_budget_without_a_reload(
     sign_in(tester, artist.email)
     tester.goto("/generate/")
     tester.get_by_label("Prompt", exact=True).fill("a kite over a windy beach")
+    unfold_composer(tester)
     tester.get_by_label("Resolution").select_option("256p")
     tester.get_by_label("Aspect ratio").select_option("1:1")
     tester.get_by_label("Duration (seconds)").fill("0.5")

@@ -225,6 +225,7 @@ def test_the_composer_opens_a_remix_with_the_outputs_prompt_settings_and_seed(
     )
     page = as_artist.get(reverse("generation:generate"), {"remix": output.pk})
     assert page.status_code == 200 and "data-remix-of" in page.content.decode()
+    assert "data-still-kept" not in page.content.decode()  # a text-to-video parent has no still to keep
     initial = page.context["form"].initial
     assert (initial["prompt"], initial["seed"], initial["style_preset"]) == ("a heron", 1234, watercolour)
     # Sent back as it was filled in, with a changed prompt: the same frames, seed and style, and its parent.
