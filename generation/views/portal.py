@@ -116,7 +116,9 @@ def generate(request):
             "cohort": cohort,
             "remix": remix,
             # A remix of an image-to-video output starts from the same still unless another is chosen: say so.
-            "remix_keeps_still": remix is not None and remix.job.input_image_id is not None,
+            "remix_keeps_still": remix is not None
+            and remix.owner_id == request.user.pk
+            and remix.job.input_image_id is not None,
         },
         status=status,
     )
