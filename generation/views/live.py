@@ -35,10 +35,16 @@ PHASE_STEPS = [
     (JobPhase.DONE, JobPhase.DONE.label),
 ]
 _STEP_INDEX = {value: index for index, (value, _label) in enumerate(PHASE_STEPS)}
-# Polling: soon while a job runs (its phases move in seconds), less often while it waits in the queue.
+# Polling: soon while a job runs (its phases move in seconds), less often while it waits in the queue, and every
+# second around a start (the first in line, fresh, with its start due; a run's first half minute), when a short
+# job's states pass quickly. The fast spells are bounded in time, so an open page stays far under the credential
+# watch's request threshold (900 in 10 minutes by default).
 POLL_RUNNING_SECONDS = 3
 POLL_QUEUED_MIN_SECONDS = 3
 POLL_QUEUED_MAX_SECONDS = 20
+POLL_SOON_SECONDS = 1
+SOON_AFTER_START_SECONDS = 30
+SOON_AFTER_SUBMIT_SECONDS = 120
 STATUS_IDS_MAX = 100
 
 
@@ -116,13 +122,29 @@ def live_state(job, estimate: QueueEstimate | None) -> dict:
 
 
 def next_poll_seconds(jobs, estimates: dict) -> int | None:
-    """When the page should ask again: soon while a job runs, later the further off the next start is."""
-    if any(job.status == JobStatus.RUNNING for job in jobs):
-        return POLL_RUNNING_SECONDS
-    starts = [e.estimated_start for e in estimates.values() if e.estimated_start is not None]
-    if not any(job.status == JobStatus.QUEUED for job in jobs):
+    """When the page should ask again: soon while a job runs, later the further off the next start is, and every
+    second around a start."""
+    now = timezone.now()
+    running = [job for job in jobs if job.status == JobStatus.RUNNING]
+    if running:
+        fresh = any(
+            job.started_at is not None and (now - job.started_at).total_seconds() < SOON_AFTER_START_SECONDS
+            for job in running
+        )
+        return POLL_SOON_SECONDS if fresh else POLL_RUNNING_SECONDS
+    queued = [job for job in jobs if job.status == JobStatus.QUEUED]
+    if not queued:
         return None
-    wait = (min(starts) - timezone.now()).total_seconds() / 4 if starts else POLL_QUEUED_MAX_SECONDS
+    starts = [e.estimated_start for e in estimates.values() if e.estimated_start is not None]
+    wait = (min(starts) - now).total_seconds() / 4 if starts else POLL_QUEUED_MAX_SECONDS
+    due = any(
+        estimates.get(job.pk) is not None
+        and estimates[job.pk].position == 1
+        and (now - job.created_at).total_seconds() < SOON_AFTER_SUBMIT_SECONDS
+        for job in queued
+    )
+    if due and wait < POLL_QUEUED_MIN_SECONDS:
+        return POLL_SOON_SECONDS
     return int(min(max(wait, POLL_QUEUED_MIN_SECONDS), POLL_QUEUED_MAX_SECONDS))
 
 

@@ -11,8 +11,15 @@ from django.utils import timezone
 
 from accessprogram.models import Suspension
 from accessprogram.services import watch
-from generation.models import JobPhase, JobStatus
-from generation.views.live import POLL_QUEUED_MAX_SECONDS, POLL_QUEUED_MIN_SECONDS, POLL_RUNNING_SECONDS
+from generation.models import GenerationJob, JobPhase, JobStatus
+from generation.views.live import (
+    POLL_QUEUED_MAX_SECONDS,
+    POLL_QUEUED_MIN_SECONDS,
+    POLL_RUNNING_SECONDS,
+    POLL_SOON_SECONDS,
+    SOON_AFTER_START_SECONDS,
+    SOON_AFTER_SUBMIT_SECONDS,
+)
 from tests.conftest import make_job, make_output
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +48,8 @@ def test_a_queued_job_reports_its_place_and_estimate(artist, as_artist, demo_gen
     assert state["queue_label"].startswith("Next in line. Starts within a minute, ready about ")
     assert "No GPU worker is online" in state["queue_label"]
     assert state["phase_index"] == 0
-    assert POLL_QUEUED_MIN_SECONDS <= body["next_poll_seconds"] <= POLL_QUEUED_MAX_SECONDS
+    # Fresh and first in line, its start is due: the page asks every second until it starts.
+    assert body["next_poll_seconds"] == POLL_SOON_SECONDS
     assert "card_html" not in state and "quota_html" not in body
 
 
@@ -96,9 +104,23 @@ def test_the_poll_costs_the_same_queries_for_one_job_or_many(artist, as_artist, 
     assert few <= 13, f"{few} queries: the session and program gate, then the jobs and the queue"
 
 
+def test_the_page_asks_every_second_only_around_a_start(artist, as_artist, demo_generation_model):
+    long_ago = timezone.now() - timezone.timedelta(seconds=SOON_AFTER_SUBMIT_SECONDS + 1)
+    stale = make_job(artist, demo_generation_model)
+    GenerationJob.objects.filter(pk=stale.pk).update(created_at=long_ago)
+    assert POLL_QUEUED_MIN_SECONDS <= poll(as_artist, stale)["next_poll_seconds"] <= POLL_QUEUED_MAX_SECONDS
+
+    fresh = running_job(artist, demo_generation_model)
+    assert poll(as_artist, fresh)["next_poll_seconds"] == POLL_SOON_SECONDS
+    settled = timezone.now() - timezone.timedelta(seconds=SOON_AFTER_START_SECONDS + 1)
+    GenerationJob.objects.filter(pk=fresh.pk).update(started_at=settled)
+    assert poll(as_artist, fresh)["next_poll_seconds"] == POLL_RUNNING_SECONDS
+
+
 def test_a_page_left_open_half_an_hour_is_no_leak_signal(artist, as_artist, demo_generation_model, monkeypatch):
-    # Given the library open on a job that runs the whole time (the fastest cadence the server asks for)
-    job = running_job(artist, demo_generation_model)
+    # Given the library open on a job that runs the whole time, past its first half minute (the cadence the server
+    # asks for from then on)
+    job = running_job(artist, demo_generation_model, started_at=timezone.now() - timezone.timedelta(minutes=1))
     simulated = {"now": 1_000_000.0}
     monkeypatch.setattr(watch, "clock", lambda: simulated["now"])
     assert as_artist.get(reverse("generation:library")).status_code == 200
