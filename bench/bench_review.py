@@ -352,7 +352,11 @@ def main() -> None:
         }
     ).enable()
     reviewer, tester = populate(args.testers, args.outputs, random.Random(42))
-    as_reviewer, as_tester, anonymous = Client(), Client(), Client()
+    # People's browsers send fetch metadata with every request; without it the credential watch would take
+    # the benchmark's sessions for a script in front of a credential and sign them out.
+    from crowd import BROWSER_FETCH
+
+    as_reviewer, as_tester, anonymous = Client(**BROWSER_FETCH), Client(**BROWSER_FETCH), Client(**BROWSER_FETCH)
     as_reviewer.force_login(reviewer)
     as_tester.force_login(tester)
     library_outputs = Output.objects.filter(owner=tester).count()
