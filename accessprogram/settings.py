@@ -276,9 +276,9 @@ GENERATION_GPU_INDEX = env_int("GENERATION_GPU_INDEX", 0, minimum=0)
 # Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; empty: staff sessions only.
 METRICS_TOKEN = env_str("METRICS_TOKEN", "")
 GENERATION_AFFINITY_MAX_WAIT_SECONDS = env_int("GENERATION_AFFINITY_MAX_WAIT_SECONDS", 600, minimum=0)
-# The forensic mark new outputs carry: "grid" until the tiled mark traces re-encoded clips as well (BENCHMARKS.md).
-# Tracing reads both whatever this says.
-FORENSIC_MARK = env_choice("FORENSIC_MARK", ("tile", "grid"), "grid")
+# The forensic mark new outputs carry: "tile", read through crops, reframes, bars, flips and filmed screens
+# (BENCHMARKS.md); "grid", the mark before it, only at the output's own geometry. Tracing reads both.
+FORENSIC_MARK = env_choice("FORENSIC_MARK", ("tile", "grid"), "tile")
 
 _email = env_email("EMAIL_URL", "locmem://" if TESTING else ("smtp://localhost:25" if PRODUCTION else "console://"))
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")

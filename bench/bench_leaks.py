@@ -18,6 +18,7 @@
 
 Usage: .venv/bin/python bench/bench_leaks.py [--web-workers 4] [--threads 16] [--trace | --trace-only]
        [--trace-count 100] [--unmarked-count 1000] [--demo-count 20] [--marks tile,grid]
+       [--baseline-count 10] [--jobs 2]
        [--front-ends | --front-ends-only] [--artists 20]
 """
 
@@ -280,11 +281,13 @@ def leak_report_scenario(server: WebServer, testers) -> None:
     )
 
 
-def trace_scenario(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
+def trace_scenario(
+    count: int, unmarked_count: int, demo_count: int, marks: list[str], *, jobs: int = 2, baseline_count: int = 10
+) -> None:
     """Tracing leaked clips on realistic content: see bench/bench_trace.py."""
     import bench_trace
 
-    bench_trace.run(count, unmarked_count, demo_count, marks)
+    bench_trace.run(count, unmarked_count, demo_count, marks, jobs=jobs, baseline_count=baseline_count)
 
 
 def front_end_scenario(*, artists: int, seconds: float) -> None:
@@ -352,8 +355,12 @@ def main() -> None:
     parser.add_argument("--artists", type=int, default=20)
     parser.add_argument("--simulated-seconds", type=float, default=3600)
     parser.add_argument(
-        "--marks", default="tile,grid", help="the forensic marks to compare, on the same outputs and attacks"
+        "--marks",
+        default="tile,grid",
+        help="the forensic mark to measure, then the baselines to compare on the same outputs and attacks",
     )
+    parser.add_argument("--baseline-count", type=int, default=10, help="photo pans per attack for each baseline")
+    parser.add_argument("--jobs", type=int, default=2, help="processes tracing at once (one output each)")
     args = parser.parse_args()
 
     if args.front_ends_only:
@@ -371,7 +378,14 @@ def main() -> None:
         import django
 
         django.setup()
-        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count, args.marks.split(","))
+        trace_scenario(
+            args.trace_count,
+            args.unmarked_count,
+            args.demo_count,
+            args.marks.split(","),
+            jobs=args.jobs,
+            baseline_count=args.baseline_count,
+        )
         return
     _harness.setup_django()
     import redis
@@ -392,7 +406,14 @@ def main() -> None:
     finally:
         server.stop()
     if args.trace:
-        trace_scenario(args.trace_count, args.unmarked_count, args.demo_count, args.marks.split(","))
+        trace_scenario(
+            args.trace_count,
+            args.unmarked_count,
+            args.demo_count,
+            args.marks.split(","),
+            jobs=args.jobs,
+            baseline_count=args.baseline_count,
+        )
     if args.front_ends:
         redis.Redis.from_url(BENCH_REDIS).flushdb()
         front_end_scenario(artists=args.artists, seconds=args.simulated_seconds)

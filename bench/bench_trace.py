@@ -15,6 +15,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -22,57 +23,81 @@ import numpy as np
 FPS = 16
 
 
-def run(count: int, unmarked_count: int, demo_count: int, marks: list[str]) -> None:
+def run(count: int, unmarked_count: int, demo_count: int, marks: list[str], *, jobs: int = 2, baseline_count: int = 10):
+    """The first of `marks` over `count` photo pans and `demo_count` demo outputs; each later mark (the baseline)
+    over the first `baseline_count` of the same pans, with the same payloads and the same attack draws."""
     from support.leaks import ATTACKS
 
-    for mark in marks:
-        print(f"\n## (d) tracing, {mark} mark: {count} photo pans and {demo_count} demo-model outputs per attack")
-        photo = _attack_trials(count, "photo", np.random.default_rng(7), mark)
-        demo = _attack_trials(demo_count, "demo", np.random.default_rng(8), mark) if demo_count else None
-        header = f"{'attack':40} {'photo pans (832x480)':>24} {'demo outputs (256x256)':>24}  decode s (median)"
-        print(header)
-        for name in ATTACKS:
-            found, wrong, seconds = photo["results"][name]
-            row = f"{name:40} {f'{found}/{count}, wrong {wrong}':>24}"
-            if demo:
-                demo_found, demo_wrong, _ = demo["results"][name]
-                row += f" {f'{demo_found}/{demo_count}, wrong {demo_wrong}':>24}"
-            print(f"{row}  {statistics.median(seconds):.2f}")
-        psnrs = photo["psnrs"] + (demo["psnrs"] if demo else [])
-        print(f"PSNR of the mark: min {min(psnrs):.2f} dB, median {statistics.median(psnrs):.2f} dB")
-    _unmarked(unmarked_count, np.random.default_rng(9))
+    with ProcessPoolExecutor(jobs) as pool:
+        for index, mark in enumerate(marks):
+            pans = count if index == 0 else min(count, baseline_count)
+            demos = demo_count if index == 0 else 0
+            print(f"\n## (d) tracing, {mark} mark: {pans} photo pans and {demos} demo-model outputs per attack")
+            photo = _attack_trials(pool, pans, "photo", mark)
+            demo = _attack_trials(pool, demos, "demo", mark) if demos else None
+            header = f"{'attack':40} {'photo pans (832x480)':>24} {'demo outputs (256x256)':>24}  decode s (median)"
+            print(header)
+            for name in ATTACKS:
+                found, wrong, seconds = photo["results"][name]
+                row = f"{name:40} {f'{found}/{pans}, wrong {wrong}':>24}"
+                if demo:
+                    demo_found, demo_wrong, _ = demo["results"][name]
+                    row += f" {f'{demo_found}/{demos}, wrong {demo_wrong}':>24}"
+                print(f"{row}  {statistics.median(seconds):.2f}")
+            psnrs = photo["psnrs"] + (demo["psnrs"] if demo else [])
+            print(f"PSNR of the mark: min {min(psnrs):.2f} dB, median {statistics.median(psnrs):.2f} dB")
+        _unmarked(pool, unmarked_count)
     _speed(np.random.default_rng(10))
 
 
-def _attack_trials(count: int, content: str, rng, mark: str) -> dict:
-    from generation.engine.encode import encode_mp4, read_frames
-    from generation.engine.watermark import MAX_PAYLOAD_ID, decode_forensic, embed_forensic
+def _attack_trials(pool, count: int, content: str, mark: str) -> dict:
+    """Every attack on `count` marked outputs, one output per task: output n and its attacks' random draws come
+    from its own seed, so a run's figures do not depend on how the trials were spread over processes."""
     from support.leaks import ATTACKS
 
     results = {name: [0, 0, []] for name in ATTACKS}
     psnrs = []
-    clips = _demo_clips(count, rng) if content == "demo" else None
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as workdir:
-        for n in range(count):
-            frames = clips[n] if clips is not None else _photo_clip(rng)
-            payload = int(rng.integers(0, MAX_PAYLOAD_ID + 1))
-            marked = embed_forensic(frames, payload, mark=mark)
-            psnrs.append(_psnr(frames, marked))
-            path = Path(workdir) / f"{n}.mp4"
-            encode_mp4(marked, FPS, path)
-            output = read_frames(path)
-            for name, attack in ATTACKS.items():
-                leaked = attack(output, FPS, rng)
-                decode_started = time.perf_counter()
-                result = decode_forensic(leaked)
-                results[name][2].append(time.perf_counter() - decode_started)
-                results[name][0] += result.payload_id == payload
-                results[name][1] += result.payload_id is not None and result.payload_id != payload
-            found = sum(row[0] for row in results.values())
-            print(f"  {content} output {n + 1}/{count}: {found} found of {(n + 1) * len(ATTACKS)} so far", flush=True)
+    trials = pool.map(_attack_trial, [(content, n, mark) for n in range(count)])
+    for done, (psnr, rows) in enumerate(trials, start=1):
+        psnrs.append(psnr)
+        for name, (found, wrong, seconds) in rows.items():
+            results[name][0] += found
+            results[name][1] += wrong
+            results[name][2].append(seconds)
+        found_so_far = sum(row[0] for row in results.values())
+        print(f"  {content} output {done}/{count}: {found_so_far} found of {done * len(ATTACKS)} so far", flush=True)
     print(f"{content}: {count} outputs x {len(ATTACKS)} attacks in {time.perf_counter() - started:.0f} s")
     return {"results": results, "psnrs": psnrs}
+
+
+def _attack_trial(task: tuple[str, int, str]) -> tuple[float, dict]:
+    from generation.engine.encode import encode_mp4, read_frames
+    from generation.engine.watermark import MAX_PAYLOAD_ID, decode_forensic, embed_forensic
+    from support.leaks import ATTACKS
+
+    content, n, mark = task
+    rng = np.random.default_rng([SEEDS[content], n])
+    frames = _demo_clip(rng) if content == "demo" else _photo_clip(rng)
+    payload = int(rng.integers(0, MAX_PAYLOAD_ID + 1))
+    marked = embed_forensic(frames, payload, mark=mark)
+    rows = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        path = Path(workdir) / "output.mp4"
+        encode_mp4(marked, FPS, path)
+        output = read_frames(path)
+    for name, attack in ATTACKS.items():
+        leaked = attack(output, FPS, rng)
+        decode_started = time.perf_counter()
+        # As the trace page reads: every preset size is a candidate original size for the earlier marks.
+        result = decode_forensic(leaked, original_sizes=_preset_sizes())
+        seconds = time.perf_counter() - decode_started
+        named = result.payload_id is not None
+        rows[name] = (result.payload_id == payload, named and result.payload_id != payload, seconds)
+    return _psnr(frames, marked), rows
+
+
+SEEDS = {"photo": 7, "demo": 8, "unmarked": 9}
 
 
 def _photo_clip(rng, *, width: int = 832, height: int = 480, frames: int = 48):
@@ -81,8 +106,8 @@ def _photo_clip(rng, *, width: int = 832, height: int = 480, frames: int = 48):
     return photo_pan(rng, frames=frames, width=width, height=height)
 
 
-def _demo_clips(count: int, rng) -> list[np.ndarray]:
-    """The demo model's outputs: 256x256, 33 frames (2 s), a prompt and seed each."""
+def _demo_clip(rng) -> np.ndarray:
+    """One of the demo model's outputs: 256x256, 33 frames (2 s), a prompt and seed of its own."""
     import torch
 
     from generation.engine.demo_model import build_demo_model
@@ -90,46 +115,53 @@ def _demo_clips(count: int, rng) -> list[np.ndarray]:
 
     torch.set_num_threads(1)
     prompts = ("a red fox in the snow", "a lighthouse at dusk", "waves on a pebble beach", "a city street at night")
-    with tempfile.TemporaryDirectory() as workdir:
-        build_demo_model(Path(workdir) / "demo")
-        pipeline = load_pipeline(Path(workdir) / "demo", "wan")
-        return [
-            generate(
-                pipeline,
-                prompt=prompts[n % len(prompts)],
-                negative_prompt="",
-                width=256,
-                height=256,
-                num_frames=33,
-                steps=4,
-                guidance=5.0,
-                seed=int(rng.integers(0, 2**31)),
-            ).frames
-            for n in range(count)
-        ]
+    global _DEMO_PIPELINE
+    if _DEMO_PIPELINE is None:
+        directory = Path(tempfile.mkdtemp()) / "demo"
+        build_demo_model(directory)
+        _DEMO_PIPELINE = load_pipeline(directory, "wan")
+    return generate(
+        _DEMO_PIPELINE,
+        prompt=prompts[int(rng.integers(len(prompts)))],
+        negative_prompt="",
+        width=256,
+        height=256,
+        num_frames=33,
+        steps=4,
+        guidance=5.0,
+        seed=int(rng.integers(0, 2**31)),
+    ).frames
 
 
-def _unmarked(count: int, rng) -> None:
+_DEMO_PIPELINE = None
+
+
+def _unmarked(pool, count: int) -> None:
     """Photo pans without a mark, or with another key's, through a random attack: none may name anyone."""
-    from generation.engine.watermark import MAX_PAYLOAD_ID, TILE_KEY, embed_tile_bits, payload_bits, read_tiled_mark
-    from support.leaks import ATTACKS, reencode
-
-    attacks = list(ATTACKS.values())
-    named, highest, started = 0, 0.0, time.perf_counter()
-    for n in range(count):
-        frames = _photo_clip(rng, frames=24, width=int(rng.choice([256, 480, 832])), height=480)
-        if n % 2:
-            key = int(rng.integers(1, 2**47)) ^ TILE_KEY
-            frames = embed_tile_bits(frames, payload_bits(int(rng.integers(0, MAX_PAYLOAD_ID + 1))), key=key)
-        leaked = attacks[n % len(attacks)](frames, FPS, rng) if n % 4 < 2 else reencode(frames, FPS, crf=28)
-        result = read_tiled_mark(leaked)
-        named += result.payload_id is not None
-        highest = max(highest, result.confidence)
+    started = time.perf_counter()
+    readings = list(pool.map(_unmarked_trial, range(count), chunksize=8))
+    named = sum(payload_id is not None for payload_id, _ in readings)
+    highest = max(confidence for _, confidence in readings)
     print(
         f"unmarked or another key's: {count} clips (photo pans 256-832 x 480, half marked with other keys, half of "
         f"all through an attack, the rest CRF 28): named {named} (must be 0), highest bit confidence "
         f"{highest:.3f}; {time.perf_counter() - started:.0f} s"
     )
+
+
+def _unmarked_trial(n: int) -> tuple[int | None, float]:
+    from generation.engine.watermark import MAX_PAYLOAD_ID, TILE_KEY, embed_tile_bits, payload_bits, read_tiled_mark
+    from support.leaks import ATTACKS, reencode
+
+    rng = np.random.default_rng([SEEDS["unmarked"], n])
+    attacks = list(ATTACKS.values())
+    frames = _photo_clip(rng, frames=24, width=int(rng.choice([256, 480, 832])), height=480)
+    if n % 2:
+        key = int(rng.integers(1, 2**47)) ^ TILE_KEY
+        frames = embed_tile_bits(frames, payload_bits(int(rng.integers(0, MAX_PAYLOAD_ID + 1))), key=key)
+    leaked = attacks[n % len(attacks)](frames, FPS, rng) if n % 4 < 2 else reencode(frames, FPS, crf=28)
+    result = read_tiled_mark(leaked)
+    return result.payload_id, result.confidence
 
 
 def _speed(rng) -> None:
@@ -170,10 +202,16 @@ def _speed(rng) -> None:
 def _trace_file(path: Path):
     from generation.engine.encode import read_frames
     from generation.engine.watermark import decode_forensic
-    from generation.services.trace import MAX_TRACE_FRAMES, preset_sizes
+    from generation.services.trace import MAX_TRACE_FRAMES
 
     # As the trace page reads: every preset size is a candidate original size for the earlier marks.
-    return decode_forensic(read_frames(path, max_frames=MAX_TRACE_FRAMES), original_sizes=preset_sizes())
+    return decode_forensic(read_frames(path, max_frames=MAX_TRACE_FRAMES), original_sizes=_preset_sizes())
+
+
+def _preset_sizes():
+    from generation.services.trace import preset_sizes
+
+    return preset_sizes()
 
 
 def _psnr(reference, marked) -> float:

@@ -27,13 +27,13 @@ def render_output(
     payload_id: int,
     workdir: Path,
     checkpoint: Callable[[str], None] | None = None,
-    forensic_mark: str = "grid",
+    forensic_mark: str = "tile",
 ) -> RenderedOutput:
     """Mark and encode one output into `workdir` as `<output_short_id>.mp4` and `<output_short_id>.jpg`.
 
     The poster is cut from the marked frames, so a leaked still carries both marks too. `checkpoint(phase)`
     is called before marking and before encoding; it may raise to stop the render there. `forensic_mark` is
-    the setting FORENSIC_MARK: "grid" or "tile".
+    the setting FORENSIC_MARK: "tile" or "grid".
     """
     checkpoint = checkpoint or (lambda phase: None)
     checkpoint("marking")

@@ -1,11 +1,12 @@
 """The two marks on every output: a visible program mark and an invisible, per-output forensic payload.
 
 The forensic payload is 64 bits: a 48-bit id (mapped server-side to the output and its tester) and a
-CRC-16/CCITT of it. New outputs carry the grid mark (below) or, with the setting FORENSIC_MARK = "tile",
-a tiled mark whose design follows the JAWS family (Kalker, Depovere, Haitsma, Maes, "A video watermarking
-system for broadcast monitoring", Proc. SPIE 3657, 1999): a small keyed tile repeated over the whole
-frame, the same in every frame, so that no part of the picture, no frame number and no original size is
-needed to read it.
+CRC-16/CCITT of it. New outputs carry the tiled mark (the setting FORENSIC_MARK, "tile" by default), whose
+design follows the JAWS family (Kalker, Depovere, Haitsma, Maes, "A video watermarking system for broadcast
+monitoring", Proc. SPIE 3657, 1999): a small keyed tile repeated over the whole frame, the same in every
+frame, so that no part of the picture, no frame number and no original size is needed to read it. Its
+period is found from the autocorrelation of the marked picture, as for periodic marks in Kutter,
+"Watermarking resisting to translation, rotation, and scaling", Proc. SPIE 3528, 1998.
 
 Embedding. The tile is 128x128 pixels of the marked frame: 32x32 chips of 4x4 pixels, each chip the key's
 sign times the sign of the bit it carries (every bit owns 16 chips, scattered by the key), band-limited
@@ -15,28 +16,30 @@ pixel by the picture's local activity: 0.8 levels RMS on flat areas such as sky 
 texture, which keeps PSNR at or above 40 dB and leaves no visible pattern on flat areas. Embedding works
 in 8 bits with OpenCV: about 0.01 s of one core per 1080p frame.
 
-Decoding. The frames are averaged (the mark adds up, a moving picture blurs), letterbox or pillarbox
-bars are cut away, and the band is kept, with strong edges (a caption box, the picture's outlines)
-dropped. The tile's period, separately across and down (so scaling, reframing and a crop scaled back to
-another aspect are all just periods), is the highest peak of the autocorrelation of that band off its
-axes, after whitening its spectrum, where the repetition is a comb of lines; the picture is resampled
-to make the period 128 pixels again and folded into one tile by summing every tile position, which turns
-any crop, bar or offset into a cyclic shift. The fold is correlated with each bit's chips for every
-shift at once by FFT, mirrored too (a horizontal flip), and the shift where the bits' squared
-t-statistics add up highest is read. A result names an id only when that peak stands MIN_TILE_SYNC
-standard deviations above the other shifts, the bits' mean confidence (erf(|t|/sqrt 2)) reaches
-MIN_TILE_CONFIDENCE, and the CRC matches, trying the four weakest bits both ways (Chase decoding);
-the service then names an output only if its database holds that id.
+Decoding. The frames are averaged (the mark adds up, a moving picture blurs) and letterbox or pillarbox
+bars cut away. A picture inside darker surroundings with straight, slanted edges (a phone filming a
+screen) is warped back to a rectangle from the four lines fitted to its edges; when that reads nothing,
+the picture is read as it is. The band is kept, with strong edges (a caption box, the picture's outlines)
+dropped. The tile's period, across and down separately (so scaling, reframing and a crop scaled back to
+another aspect are all just periods), comes from the autocorrelation of that band after whitening its
+spectrum: the repetition puts a peak on every point of a lattice, and every period in range is scored by
+its lattice's peaks together, the best few refined to a quarter pixel; the tile's own period (a clip at
+the scale it was marked at) is always tried first. For each, the picture is resampled to make the period
+128 pixels again and folded into one tile by summing every tile position, which turns any crop, bar or
+offset into a cyclic shift. The fold is correlated with each bit's chips for every shift at once by FFT,
+mirrored too (a horizontal flip), and the shift where the bits' squared t-statistics add up highest is
+read. A result names an id only when that peak stands MIN_TILE_SYNC standard deviations above the other
+shifts, the bits' mean confidence (erf(|t|/sqrt 2)) reaches MIN_TILE_CONFIDENCE, and the CRC matches,
+trying the four weakest bits both ways (Chase decoding); the service then names an output only if its
+database holds that id.
 
 The decoder reads the tiled mark first, then the two earlier marks: the grid mark (one key sign per cell
 of a grid spanning the frame, read on the grid of each plausible original size given as `original_sizes`)
 and invisible-watermark's `dwtDctSvd` mark in the chroma (U) plane, whose reading is bounded in pixels.
 Importing invisible-watermark imports torch, so that happens inside the legacy functions only.
 
-Measured (BENCHMARKS.md, ten paired trials on photo pans): the tiled mark is traced after every change of
-geometry where the grid mark never is, and as often after the current attack and 1.5-s excerpts, but less
-often after HEVC CRF 30, and small or flat outputs after CRF 26+ are often not read; hence the grid stays
-the default. Neither reaches the goals (95 of 100 per attack) after the strongest re-encodes.
+Measured in BENCHMARKS.md (`bench/bench_leaks.py --trace-only`): photo pans and demo-model outputs through
+each attack a leaked clip goes through, a hundred trials each, and unmarked or other-key clips.
 """
 
 from __future__ import annotations
@@ -153,10 +156,14 @@ PATTERN_SCALE = 16  # the pattern is kept in 1/16 luma levels until it is scaled
 BAND_LOCAL_SIGMA = 8.0  # the neighbourhood the decoder weighs the band by, in pixels (0: one weight for all)
 BAND_LOCAL_FLOOR = 0.3  # in units of the band's spread over the frame: what compression leaves of a flat area
 BAND_FINE, BAND_COARSE = 1.0, 4.0  # the band the tile lives in: a difference of Gaussians, sigmas in tile pixels
-# The decoder's search: tile periods from 36 pixels to 70% of the working picture (360 to 719 rows).
+# The decoder's search: tile periods from 36 pixels to 70% of the working picture (360 to 719 rows), across
+# and down within a ratio of 1.25 of each other (a crop scaled back to the frame's size stretches one axis).
 TILE_MIN_PERIOD = 36
 TILE_MAX_PERIOD_SHARE = 0.7
-TILE_PERIOD_CANDIDATES = 3
+TILE_MAX_ANISOTROPY = 1.25
+TILE_PERIOD_STEP = 0.5  # the coarse search's step in pixels; the best few are refined to a quarter pixel
+TILE_PERIOD_CANDIDATES = 6  # folded and read, besides the tile's own period (the clip at its marked scale)
+EDGE_SUPPORT = 0.3  # a filmed screen's edge: the share of its side's first bright pixels lying on one line
 TILE_CHASE_BITS = 4  # the weakest bits tried both ways when the check fails: 16 readings of one fold
 # A fold is read only when its best offset stands out this far (in standard deviations of the energy over all
 # offsets; unmarked clips reach about 6) and its bits are this sure on average.
@@ -167,11 +174,11 @@ MIN_TILE_CONFIDENCE = 0.75
 FORENSIC_MARKS = ("grid", "tile")
 
 
-def embed_forensic(frames: np.ndarray, payload_id: int, *, mark: str = "grid") -> np.ndarray:
+def embed_forensic(frames: np.ndarray, payload_id: int, *, mark: str = "tile") -> np.ndarray:
     """Hide `payload_id` in every frame of an RGB uint8 video (frames, height, width, 3).
 
-    `mark` (the setting FORENSIC_MARK) picks the grid mark or the tiled mark; `decode_forensic` reads both,
-    so outputs made under either setting stay traceable when it changes.
+    `mark` (the setting FORENSIC_MARK) picks the tiled mark (the default) or the grid mark before it;
+    `decode_forensic` reads both, so outputs made under either setting stay traceable when it changes.
     """
     if mark == "tile":
         return embed_tile_bits(frames, payload_bits(payload_id))
@@ -302,10 +309,17 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
     """The tiled mark alone: period, offset and orientation found from the clip itself, then the bits."""
     if len(frames) == 0:
         return DecodeResult(payload_id=None, confidence=0.0, frames_voted=0)
-    luma = _working_luma(frames)
+    mean = _without_bars(_luma_sum(frames) / len(frames))
+    squared = _rectified(mean)
     best = _TileReading(None, 0.0, 0.0)
-    if min(luma.shape) >= 2 * TILE_MIN_PERIOD:
-        for period in _tile_periods(_band_pass(luma)):
+    # A picture taken for a slanted screen may be the picture itself: then it is read as it is, too.
+    for picture in (squared,) if squared is mean else (squared, mean):
+        luma, shrink = _working_luma(picture)
+        if min(luma.shape) < 2 * TILE_MIN_PERIOD:
+            continue
+        # The clip at the scale it was marked at (a re-encode, an excerpt, a box over it) needs no search.
+        own = TILE_PIXELS / shrink
+        for period in [(own, own), *_tile_periods(_band_pass(luma))]:
             for reading in _read_tiles(luma, period, key):
                 if reading.payload_id is not None:
                     return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
@@ -313,13 +327,14 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
     return DecodeResult(None, best.confidence, len(frames))
 
 
-def _working_luma(frames: np.ndarray) -> np.ndarray:
-    """The clip's mean luma, black bars cut away, halved until it has fewer than 720 rows or columns."""
-    luma = _luma_sum(frames) / len(frames)
-    luma = _without_bars(luma)
+def _working_luma(luma: np.ndarray) -> tuple[np.ndarray, int]:
+    """The picture halved until it has fewer than 720 rows or columns, and how many times smaller it was
+    made (1, 2, 4...)."""
+    shrink = 1
     while min(luma.shape) >= 720:
         luma = cv2.resize(luma, (luma.shape[1] // 2, luma.shape[0] // 2), interpolation=cv2.INTER_AREA)
-    return luma
+        shrink *= 2
+    return luma, shrink
 
 
 def _without_bars(luma: np.ndarray) -> np.ndarray:
@@ -336,42 +351,149 @@ def _without_bars(luma: np.ndarray) -> np.ndarray:
     return luma[rows, columns]
 
 
+def _rectified(luma: np.ndarray) -> np.ndarray:
+    """A picture seen at a slant inside darker surroundings (a phone filming a screen), warped back to a rectangle.
+
+    The picture's four edges are straight lines fitted to the outermost bright pixels along each side; the
+    corners where they meet map to a rectangle of the edges' mean lengths. Anything else (no dark
+    surroundings at the corners, edges that do not make a plausible quadrilateral) is returned as it is.
+    """
+    height, width = luma.shape
+    rim = np.concatenate([luma[:4].ravel(), luma[-4:].ravel(), luma[:, :4].ravel(), luma[:, -4:].ravel()])
+    dark = float(np.percentile(rim, 10))
+    if dark > 40 or min(height, width) < 4 * TILE_MIN_PERIOD:
+        return luma
+    surround = rim[rim < dark + 10]
+    level = float(np.median(surround)) + max(6.0, 4.0 * float(surround.std()))
+    picture = cv2.GaussianBlur(luma, (0, 0), 1.5) > level
+    corners = (picture[:8, :8], picture[:8, -8:], picture[-8:, :8], picture[-8:, -8:])
+    if picture.mean() < 0.3 or sum(corner.mean() < 0.5 for corner in corners) < 2:
+        return luma
+    rows, columns = np.arange(height), np.arange(width)
+    inner_rows = (rows > 0.1 * height) & (rows < 0.9 * height)
+    inner_columns = (columns > 0.1 * width) & (columns < 0.9 * width)
+    across, down = picture.any(axis=1) & inner_rows, picture.any(axis=0) & inner_columns
+    edges = (
+        _edge_line(rows[across], picture[across].argmax(axis=1), inward=1),
+        _edge_line(rows[across], width - 1 - picture[across, ::-1].argmax(axis=1), inward=-1),
+        _edge_line(columns[down], picture[:, down].argmax(axis=0), inward=1),
+        _edge_line(columns[down], height - 1 - picture[::-1, down].argmax(axis=0), inward=-1),
+    )
+    if any(edge is None for edge in edges):
+        return luma
+    left, right, top, bottom = edges
+    quad = np.float32([_meet(left, top), _meet(right, top), _meet(right, bottom), _meet(left, bottom)])
+    top_left, top_right, bottom_right, bottom_left = quad
+    new_width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
+    new_height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
+    if new_width < 0.5 * width or new_height < 0.5 * height:
+        return luma
+    target = np.float32([[0, 0], [new_width, 0], [new_width, new_height], [0, new_height]])
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    squared = cv2.warpPerspective(luma, matrix, (int(new_width), int(new_height)), flags=cv2.INTER_LINEAR)
+    return squared[3:-3, 3:-3]  # the edge itself, blurred into the surroundings, is not picture
+
+
+def _edge_line(along: np.ndarray, first: np.ndarray, *, inward: int) -> tuple[float, float] | None:
+    """`first = a * along + b` fitted to the outer envelope of the first bright pixels along one side, or None
+    when they do not make a straight edge close to the frame's own.
+
+    Dark picture next to the edge puts the first bright pixel further in: points inward of the line are
+    dropped, half at a time, until it runs along the outermost ones. The edge counts when a good share of
+    all the points lie on it (a screen's edge is straight; the outline of a dark sky is not)."""
+    if len(along) < 20:
+        return None
+    points_along, points_first = along.astype(np.float64), first.astype(np.float64)
+    along, first = points_along, points_first
+    for _ in range(6):
+        slope, intercept = np.polyfit(along, first, 1)
+        depth = (first - (slope * along + intercept)) * inward
+        outer = depth <= max(1.5, float(np.median(depth)))
+        if outer.all() or outer.sum() < 20:
+            break
+        along, first = along[outer], first[outer]
+    on_edge = np.abs(points_first - (slope * points_along + intercept)) <= 2.0
+    if abs(slope) > 0.1 or on_edge.mean() < EDGE_SUPPORT:
+        return None
+    return float(slope), float(intercept)
+
+
+def _meet(upright: tuple[float, float], level: tuple[float, float]) -> list[float]:
+    """Where x = a*y + b (a side) meets y = c*x + d (the top or bottom): [x, y]."""
+    (a, b), (c, d) = upright, level
+    y = (c * b + d) / (1.0 - c * a)
+    return [a * y + b, y]
+
+
 def _tile_periods(residual: np.ndarray) -> list[tuple[float, float]]:
-    """The likeliest (row, column) periods of the tile: peaks of the residual's autocorrelation off the axes."""
+    """The likeliest (row, column) periods of the tile, from the autocorrelation of the band.
+
+    The tile's repetition puts a peak at every point (i * rows, j * columns) of a lattice; a candidate period's
+    score is the lattice's peaks summed (in standard deviations of the autocorrelation around them) over the
+    square root of their number, so neither a multiple nor a fraction of the period beats it. Scored coarsely
+    over every period in range, then the best few refined to a quarter pixel.
+    """
     height, width = residual.shape
     spectrum = np.fft.rfft2(residual, s=(2 * height, 2 * width))
     power = (np.abs(spectrum) ** 2).astype(np.float32)
-    # Whitened: the tile's repetition is a comb of lines in the spectrum, the picture a smooth hill.
+    # Whitened: the tile's repetition is a lattice of peaks in the spectrum, the picture a smooth hill.
     power /= cv2.blur(power, (9, 9)) + 1e-6
     acf = np.fft.irfft2(power, s=(2 * height, 2 * width)).astype(np.float32)
-    max_rows, max_columns = int(height * TILE_MAX_PERIOD_SHARE), int(width * TILE_MAX_PERIOD_SHARE)
-    # Both diagonals: lines and edges along the axes (a caption box, a bar) leave them alone.
-    diagonal = acf[: max_rows + 2, : max_columns + 2].copy()
-    mirrored = acf[: max_rows + 2, -max_columns - 2 :][:, ::-1]
-    diagonal[:, 1:] += mirrored[:, : max_columns + 1]
-    peaks = diagonal - cv2.GaussianBlur(diagonal, (0, 0), 5.0)
-    peaks[:TILE_MIN_PERIOD, :] = -np.inf
-    peaks[:, :TILE_MIN_PERIOD] = -np.inf
-    peaks[max_rows:, :] = -np.inf
-    peaks[:, max_columns:] = -np.inf
-    found = []
-    for _ in range(TILE_PERIOD_CANDIDATES):
-        row, column = np.unravel_index(int(np.argmax(peaks)), peaks.shape)
-        if not np.isfinite(peaks[row, column]):
+    rows = np.arange(TILE_MIN_PERIOD, height * TILE_MAX_PERIOD_SHARE, TILE_PERIOD_STEP, dtype=np.float32)
+    columns = np.arange(TILE_MIN_PERIOD, width * TILE_MAX_PERIOD_SHARE, TILE_PERIOD_STEP, dtype=np.float32)
+    row_periods, column_periods = np.meshgrid(rows, columns, indexing="ij")
+    plausible = np.maximum(row_periods / column_periods, column_periods / row_periods) <= TILE_MAX_ANISOTROPY
+    row_periods, column_periods = row_periods[plausible], column_periods[plausible]
+    coarse = _lattice_scores(_peak_field(acf, reach=2), row_periods, column_periods, (height, width), (3, 3))
+    chosen: list[tuple[float, float]] = []
+    for index in np.argsort(-coarse):
+        if not np.isfinite(coarse[index]) or len(chosen) == 3 * TILE_PERIOD_CANDIDATES:
             break
-        found.append(
-            (row + _vertex(peaks[row - 1 : row + 2, column]), column + _vertex(peaks[row, column - 1 : column + 2]))
-        )
-        peaks[max(0, row - 6) : row + 7, max(0, column - 6) : column + 7] = -np.inf
-    return found
+        period = (float(row_periods[index]), float(column_periods[index]))
+        if all(abs(period[0] / other[0] - 1) > 0.02 or abs(period[1] / other[1] - 1) > 0.02 for other in chosen):
+            chosen.append(period)
+    fine = _peak_field(acf, reach=1)
+    offsets = np.arange(-1.0, 1.01, 0.25, dtype=np.float32)
+    row_offsets, column_offsets = (grid.ravel() for grid in np.meshgrid(offsets, offsets, indexing="ij"))
+    refined = []
+    for row_period, column_period in chosen:
+        candidates = (row_period + row_offsets, column_period + column_offsets)
+        scores = _lattice_scores(fine, *candidates, (height, width), (4, 5))
+        best = int(np.argmax(scores))
+        refined.append((float(scores[best]), (float(candidates[0][best]), float(candidates[1][best]))))
+    refined.sort(key=lambda scored: -scored[0])
+    return [period for _, period in refined[:TILE_PERIOD_CANDIDATES]]
 
 
-def _vertex(values: np.ndarray) -> float:
-    """The offset of a parabola's vertex through three samples around a peak, within half a sample."""
-    if len(values) < 3 or not np.all(np.isfinite(values)):
-        return 0.0
-    curvature = values[0] - 2 * values[1] + values[2]
-    return float(np.clip(0.5 * (values[0] - values[2]) / curvature, -0.5, 0.5)) if curvature < 0 else 0.0
+def _peak_field(acf: np.ndarray, *, reach: int) -> np.ndarray:
+    """How far each lag's autocorrelation stands above its neighbourhood, as the best within `reach` pixels
+    (a period's multiples land within that of their peaks), standardised over all lags."""
+    contrast = acf - cv2.GaussianBlur(acf, (0, 0), 5.0)
+    contrast /= np.sqrt(cv2.GaussianBlur(contrast * contrast, (0, 0), 25.0)) + 1e-9
+    field = cv2.dilate(contrast, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    return (field - field.mean()) / (field.std() + 1e-9)
+
+
+def _lattice_scores(
+    field: np.ndarray, row_periods: np.ndarray, column_periods: np.ndarray, shape: tuple[int, int], reach: tuple
+) -> np.ndarray:
+    """Each candidate period's lattice score: `field` summed over (i * row, j * column), 0 < |i| <= reach[0],
+    0 < j <= reach[1], within 80% of the picture (further lags overlap too little to count), over the root
+    of the points' number. The axes are left out: bars, a caption box's edges and the frame's own lie on them."""
+    height, width = shape
+    total = np.zeros(row_periods.shape, np.float32)
+    count = np.zeros(row_periods.shape, np.float32)
+    for i in (*range(-reach[0], 0), *range(1, reach[0] + 1)):
+        for j in range(1, reach[1] + 1):
+            lag_rows, lag_columns = i * row_periods, j * column_periods
+            inside = (np.abs(lag_rows) <= 0.8 * height) & (lag_columns <= 0.8 * width)
+            values = field[
+                np.rint(lag_rows).astype(np.int64) % field.shape[0],
+                np.minimum(np.rint(lag_columns).astype(np.int64), field.shape[1] - 1),
+            ]
+            total += np.where(inside, values, 0.0)
+            count += inside
+    return np.where(count >= 4, total / np.sqrt(np.maximum(count, 1.0)), -np.inf)
 
 
 def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iterator[_TileReading]:
@@ -390,11 +512,11 @@ def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iter
     templates = _bit_templates(key)
     for view in (folded, folded[:, ::-1]):
         correlations = np.fft.ifft2(np.fft.fft2(view)[None] * templates).real
-        spread = correlations.reshape(PAYLOAD_BITS, -1).std(axis=1)
+        spread = np.maximum(correlations.reshape(PAYLOAD_BITS, -1).std(axis=1), 1e-12)
         z = correlations / spread[:, None, None]
         energy = (z * z).sum(axis=0)
         peak = np.unravel_index(int(np.argmax(energy)), energy.shape)
-        sync = float((energy[peak] - energy.mean()) / energy.std())
+        sync = float((energy[peak] - energy.mean()) / max(float(energy.std()), 1e-12))
         yield _decide(z[:, peak[0], peak[1]], sync)
 
 
