@@ -9,7 +9,9 @@ period is found from the autocorrelation of the marked picture, as for periodic 
 "Watermarking resisting to translation, rotation, and scaling", Proc. SPIE 3528, 1998.
 
 Embedding. The tile is 128x128 pixels of the marked frame: 32x32 chips of 4x4 pixels, each chip the key's
-sign times the sign of the bit it carries (every bit owns 16 chips, scattered by the key), band-limited
+sign times the sign of the bit it carries (every bit owns 16 chips, scattered by the key); frames whose
+shorter side is under 400 pixels carry a 64x64 tile (16x16 chips, 4 per bit) so that a reframe or crop of
+them still holds more than one tile each way. The chips are band-limited
 to the band the decoder reads (a difference of Gaussians, sigmas 1 and 4 pixels) so no energy goes where
 encoders or the decoder throw it away. It is added to luma (the same offset on R, G and B), scaled per
 pixel by the picture's local activity: 0.8 levels RMS on flat areas such as sky and skin, up to 2.45 in
@@ -25,10 +27,14 @@ another aspect are all just periods), comes from the autocorrelation of that ban
 spectrum: the repetition puts a peak on every point of a lattice, and every period in range is scored by
 its lattice's peaks together, the best few refined to a quarter pixel; the tile's own period (a clip at
 the scale it was marked at) is always tried first. For each, the picture is resampled to make the period
-128 pixels again and folded into one tile by summing every tile position, which turns any crop, bar or
-offset into a cyclic shift. The fold is correlated with each bit's chips for every shift at once by FFT,
-mirrored too (a horizontal flip), and the shift where the bits' squared t-statistics add up highest is
-read. A result names an id only when that peak stands MIN_TILE_SYNC standard deviations above the other
+a tile's size again and folded into one tile by summing every tile position, which turns any crop, bar or
+offset into a cyclic shift, once for each tile size. The fold is correlated with each bit's chips for every
+shift at once by FFT, mirrored too (a horizontal flip), and the shift where the bits' squared t-statistics
+add up highest is read. When the average of the frames reads nothing, the frames are read one by one at the likeliest
+periods: a strong re-encode keeps the mark in each frame where it predicted the frame from, moved with the
+picture, so the frames' marks do not line up and their average smears them; each frame's bits at its own
+best shift, weighted by how far its peak stands above what unmarked frames reach, add up instead. A
+result names an id only when the peak stands MIN_TILE_SYNC standard deviations above the other
 shifts, the bits' mean confidence (erf(|t|/sqrt 2)) reaches MIN_TILE_CONFIDENCE, and the CRC matches,
 trying the four weakest bits both ways (Chase decoding); the service then names an output only if its
 database holds that id.
@@ -146,23 +152,33 @@ def payload_id_from_bits(bits: np.ndarray) -> int | None:
 # The tiled mark. Every value here is part of the format: changing one makes earlier marks unreadable.
 TILE_KEY = 0x54_49_4C_45_56_4E  # seeds the tile's chip signs and their assignment to bits
 TILE_PIXELS = 128  # the tile's side in the marked frame's pixels
+# Frames whose shorter side is below SMALL_FRAME_SIDE carry a tile half as wide, so that a reframe or a crop of
+# them still holds more than one tile each way; the decoder reads both sizes.
+SMALL_TILE_PIXELS = 64
+SMALL_FRAME_SIDE = 400
+TILE_SIZES = (TILE_PIXELS, SMALL_TILE_PIXELS)
 TILE_CELL_PIXELS = 4  # one chip: a 4x4 cell, interpolated so no edge shows
-TILE_CELLS = TILE_PIXELS // TILE_CELL_PIXELS
 # Luma levels (RMS of the band-limited tile) on flat areas and on textured ones: PSNR >= 40 dB on photographs.
 TILE_STRENGTH_FLAT = 0.8
 TILE_STRENGTH_TEXTURED = 2.45
 TILE_ACTIVITY_REFERENCE = 6.0  # local activity (mean |Laplacian| of the quarter-size luma) for full strength
 PATTERN_SCALE = 16  # the pattern is kept in 1/16 luma levels until it is scaled to each pixel's strength
-BAND_LOCAL_SIGMA = 8.0  # the neighbourhood the decoder weighs the band by, in pixels (0: one weight for all)
+BAND_LOCAL_SIGMA = 4.0  # the neighbourhood the decoder weighs the band by, in pixels (0: one weight for all)
 BAND_LOCAL_FLOOR = 0.3  # in units of the band's spread over the frame: what compression leaves of a flat area
 BAND_FINE, BAND_COARSE = 1.0, 4.0  # the band the tile lives in: a difference of Gaussians, sigmas in tile pixels
 # The decoder's search: tile periods from 36 pixels to 70% of the working picture (360 to 719 rows), across
-# and down within a ratio of 1.25 of each other (a crop scaled back to the frame's size stretches one axis).
+# and down within a ratio of 1.8 of each other (a crop scaled back to the frame's size stretches one axis; a
+# square output stretched to 16:9, 1.78).
 TILE_MIN_PERIOD = 36
 TILE_MAX_PERIOD_SHARE = 0.7
-TILE_MAX_ANISOTROPY = 1.25
+TILE_MAX_ANISOTROPY = 1.8
 TILE_PERIOD_STEP = 0.5  # the coarse search's step in pixels; the best few are refined to a quarter pixel
 TILE_PERIOD_CANDIDATES = 6  # folded and read, besides the tile's own period (the clip at its marked scale)
+# Frame by frame: the first sample is every FRAME_SAMPLE_STRIDE-th frame; a frame's bits count as far as its
+# sync stands above FRAME_SYNC_NOISE (what frames without the mark reach); the searched periods read this way.
+FRAME_SAMPLE_STRIDE = 6
+FRAME_SYNC_NOISE = 6.0
+FRAME_READ_PERIODS = 2
 EDGE_SUPPORT = 0.3  # a filmed screen's edge: the share of its side's first bright pixels lying on one line
 TILE_CHASE_BITS = 4  # the weakest bits tried both ways when the check fails: 16 readings of one fold
 # A fold is read only when its best offset stands out this far (in standard deviations of the energy over all
@@ -192,7 +208,8 @@ def embed_tile_bits(frames: np.ndarray, bits: np.ndarray, *, key: int = TILE_KEY
     count, height, width = frames.shape[:3]
     if height * width < MIN_FRAME_PIXELS:
         raise ValueError(f"frames of {width}x{height} are too small for the forensic mark (at least 256x256 pixels)")
-    lifts, drops = _frame_pattern(np.asarray(bits, dtype=np.uint8).tobytes(), height, width, key)
+    pixels = TILE_PIXELS if min(height, width) >= SMALL_FRAME_SIDE else SMALL_TILE_PIXELS
+    lifts, drops = _frame_pattern(np.asarray(bits, dtype=np.uint8).tobytes(), height, width, key, pixels)
     marked = np.empty_like(frames)
     for index in range(count):
         share = _strength_share(frames[index], width, height)
@@ -224,10 +241,12 @@ class _Tile:
 
 
 @lru_cache(maxsize=8)
-def _tile(key: int) -> _Tile:
-    rng = np.random.default_rng([key, TILE_PIXELS, TILE_CELL_PIXELS])
-    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(TILE_CELLS, TILE_CELLS))
-    bit_of_cell = (rng.permutation(TILE_CELLS * TILE_CELLS) % PAYLOAD_BITS).reshape(TILE_CELLS, TILE_CELLS)
+def _tile(key: int, pixels: int) -> _Tile:
+    """The key's chips for a tile `pixels` wide: every bit owns (pixels / 4)**2 / 64 of them."""
+    cells = pixels // TILE_CELL_PIXELS
+    rng = np.random.default_rng([key, pixels, TILE_CELL_PIXELS])
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), size=(cells, cells))
+    bit_of_cell = (rng.permutation(cells * cells) % PAYLOAD_BITS).reshape(cells, cells)
     return _Tile(signs, bit_of_cell)
 
 
@@ -235,26 +254,26 @@ def _render(cells: np.ndarray) -> np.ndarray:
     """Chip values to the tile's pixels: 4x4 blocks limited to the decoder's band, cyclically, so the tile
     repeats seamlessly and no energy goes where the encoder or the decoder would throw it away."""
     blocks = np.kron(cells, np.ones((TILE_CELL_PIXELS, TILE_CELL_PIXELS), dtype=np.float32))
-    return np.fft.ifft2(np.fft.fft2(blocks) * _band_transfer()).real.astype(np.float32)
+    return np.fft.ifft2(np.fft.fft2(blocks) * _band_transfer(len(blocks))).real.astype(np.float32)
 
 
-@lru_cache(maxsize=1)
-def _band_transfer() -> np.ndarray:
-    """The decoder's difference of Gaussians on the tile's frequencies."""
-    frequencies = np.fft.fftfreq(TILE_PIXELS)
+@lru_cache(maxsize=2)
+def _band_transfer(pixels: int) -> np.ndarray:
+    """The decoder's difference of Gaussians on the frequencies of a tile `pixels` wide."""
+    frequencies = np.fft.fftfreq(pixels)
     squared = frequencies[:, None] ** 2 + frequencies[None, :] ** 2
     return np.exp(-2 * (np.pi * BAND_FINE) ** 2 * squared) - np.exp(-2 * (np.pi * BAND_COARSE) ** 2 * squared)
 
 
 @lru_cache(maxsize=4)
-def _frame_pattern(bits: bytes, height: int, width: int, key: int) -> tuple[np.ndarray, np.ndarray]:
+def _frame_pattern(bits: bytes, height: int, width: int, key: int, pixels: int) -> tuple[np.ndarray, np.ndarray]:
     """The tile carrying `bits` (one byte per bit) at full strength, repeated from the top-left corner over the
     frame: its positive and negative halves in 1/PATTERN_SCALE luma levels, as 8-bit images."""
-    tile = _tile(key)
+    tile = _tile(key, pixels)
     signs = 2.0 * np.frombuffer(bits, dtype=np.uint8).astype(np.float32) - 1.0
     pattern = _render(tile.signs * signs[tile.bit_of_cell])
     pattern *= TILE_STRENGTH_TEXTURED * PATTERN_SCALE / pattern.std()
-    reps = (-(-height // TILE_PIXELS), -(-width // TILE_PIXELS))
+    reps = (-(-height // pixels), -(-width // pixels))
     full = np.tile(pattern, reps)[:height, :width]
     return (
         np.ascontiguousarray(np.clip(np.rint(full), 0, 255).astype(np.uint8)),
@@ -263,13 +282,13 @@ def _frame_pattern(bits: bytes, height: int, width: int, key: int) -> tuple[np.n
 
 
 @lru_cache(maxsize=8)
-def _bit_templates(key: int) -> np.ndarray:
+def _bit_templates(key: int, pixels: int) -> np.ndarray:
     """Conjugate spectra of each bit's chips as the decoder sees them (band-passed again): (64, tile, tile)."""
-    tile = _tile(key)
-    templates = np.empty((PAYLOAD_BITS, TILE_PIXELS, TILE_PIXELS), dtype=np.complex64)
+    tile = _tile(key, pixels)
+    templates = np.empty((PAYLOAD_BITS, pixels, pixels), dtype=np.complex64)
     for bit in range(PAYLOAD_BITS):
         rendered = _render(np.where(tile.bit_of_cell == bit, tile.signs, 0.0).astype(np.float32))
-        templates[bit] = np.conj(np.fft.fft2(rendered) * _band_transfer())
+        templates[bit] = np.conj(np.fft.fft2(rendered) * _band_transfer(pixels))
     return templates
 
 
@@ -309,22 +328,71 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
     """The tiled mark alone: period, offset and orientation found from the clip itself, then the bits."""
     if len(frames) == 0:
         return DecodeResult(payload_id=None, confidence=0.0, frames_voted=0)
-    mean = _without_bars(_luma_sum(frames) / len(frames))
-    squared = _rectified(mean)
+    mean = _luma_sum(frames) / len(frames)
+    rows, columns = _picture_box(mean)
+    slant = _screen_slant(mean[rows, columns])
     best = _TileReading(None, 0.0, 0.0)
     # A picture taken for a slanted screen may be the picture itself: then it is read as it is, too.
-    for picture in (squared,) if squared is mean else (squared, mean):
-        luma, shrink = _working_luma(picture)
+    for view in [_View(rows, columns, slant), _View(rows, columns, None)][0 if slant else 1 :]:
+        luma, shrink = view.working(mean)
         if min(luma.shape) < 2 * TILE_MIN_PERIOD:
             continue
         # The clip at the scale it was marked at (a re-encode, an excerpt, a box over it) needs no search.
-        own = TILE_PIXELS / shrink
-        for period in [(own, own), *_tile_periods(_band_pass(luma))]:
-            for reading in _read_tiles(luma, period, key):
+        own = [((pixels / shrink, pixels / shrink), pixels) for pixels in TILE_SIZES]
+        searched = [(period, pixels) for period in _tile_periods(_band_pass(luma)) for pixels in TILE_SIZES]
+        for period, pixels in [*own, *searched]:
+            for reading in _read_tiles(luma, period, key, pixels):
                 if reading.payload_id is not None:
                     return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
                 best = max(best, reading, key=lambda r: r.confidence)
+        # Re-encoded at a low rate, each frame carries the mark where the encoder left it, moved with the
+        # picture it was predicted from: frame by frame, each at its own offset, the bits add up where the
+        # average of the frames smears them.
+        for period, pixels in [*own, *searched[: 2 * FRAME_READ_PERIODS]]:
+            reading = _read_frame_by_frame(frames, view, period, key, pixels)
+            if reading.payload_id is not None:
+                return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
+            best = max(best, reading, key=lambda r: r.confidence)
     return DecodeResult(None, best.confidence, len(frames))
+
+
+@dataclass(frozen=True)
+class _View:
+    """Where the picture is in the clip's frames: inside bars, squared up from a slanted screen or not."""
+
+    rows: slice
+    columns: slice
+    slant: tuple[np.ndarray, tuple[int, int]] | None  # a perspective matrix and the size it maps to
+
+    def working(self, luma: np.ndarray) -> tuple[np.ndarray, int]:
+        luma = luma[self.rows, self.columns]
+        if self.slant is not None:
+            matrix, size = self.slant
+            luma = cv2.warpPerspective(luma, matrix, size, flags=cv2.INTER_LINEAR)[3:-3, 3:-3]
+        return _working_luma(luma)
+
+
+def _read_frame_by_frame(
+    frames: np.ndarray, view: _View, period: tuple[float, float], key: int, pixels: int
+) -> _TileReading:
+    """Each frame read on its own at `period` (its bits at its own best offset), then the bits of the frames
+    where the mark stands out added up, weighted by how far it does. A first sample of frames across the clip
+    decides whether the rest are worth reading."""
+    indices = np.arange(len(frames))
+    sample, rest = indices[::FRAME_SAMPLE_STRIDE], indices[indices % FRAME_SAMPLE_STRIDE != 0]
+    readings = [_fold_readings(view.working(_luma(frames[index]))[0], period, key, pixels) for index in sample]
+    if max(sync for reading in readings for _, sync in reading) < MIN_TILE_SYNC:
+        return _TileReading(None, 0.0, 0.0)
+    readings += [_fold_readings(view.working(_luma(frames[index]))[0], period, key, pixels) for index in rest]
+    # One orientation for the whole clip: the one whose frames stand out more.
+    side = int(sum(reading[1][1] for reading in readings) > sum(reading[0][1] for reading in readings))
+    t = np.array([reading[side][0] for reading in readings])
+    sync = np.array([reading[side][1] for reading in readings])
+    weights = np.maximum(sync - FRAME_SYNC_NOISE, 0.0)
+    if not weights.any():
+        return _TileReading(None, 0.0, 0.0)
+    combined = (weights[:, None] * t).sum(axis=0) / np.sqrt((weights**2).sum())
+    return _decide(combined, float(sync.max()))
 
 
 def _working_luma(luma: np.ndarray) -> tuple[np.ndarray, int]:
@@ -337,7 +405,7 @@ def _working_luma(luma: np.ndarray) -> tuple[np.ndarray, int]:
     return luma, shrink
 
 
-def _without_bars(luma: np.ndarray) -> np.ndarray:
+def _picture_box(luma: np.ndarray) -> tuple[slice, slice]:
     """The picture inside letterbox or pillarbox bars: rows and columns at the borders that are flat and dark."""
 
     def kept(profile_std: np.ndarray, profile_mean: np.ndarray) -> slice:
@@ -346,29 +414,28 @@ def _without_bars(luma: np.ndarray) -> np.ndarray:
             return slice(0, len(profile_std))
         return slice(int(content[0]), int(content[-1]) + 1)
 
-    rows = kept(luma.std(axis=1), luma.mean(axis=1))
-    columns = kept(luma.std(axis=0), luma.mean(axis=0))
-    return luma[rows, columns]
+    return kept(luma.std(axis=1), luma.mean(axis=1)), kept(luma.std(axis=0), luma.mean(axis=0))
 
 
-def _rectified(luma: np.ndarray) -> np.ndarray:
-    """A picture seen at a slant inside darker surroundings (a phone filming a screen), warped back to a rectangle.
+def _screen_slant(luma: np.ndarray) -> tuple[np.ndarray, tuple[int, int]] | None:
+    """For a picture seen at a slant inside darker surroundings (a phone filming a screen): the perspective
+    that squares it up, and the rectangle's size; None for anything else.
 
     The picture's four edges are straight lines fitted to the outermost bright pixels along each side; the
-    corners where they meet map to a rectangle of the edges' mean lengths. Anything else (no dark
-    surroundings at the corners, edges that do not make a plausible quadrilateral) is returned as it is.
+    corners where they meet map to a rectangle of the edges' mean lengths. No dark surroundings at the
+    corners, or edges that do not make a plausible quadrilateral, mean no slant.
     """
     height, width = luma.shape
     rim = np.concatenate([luma[:4].ravel(), luma[-4:].ravel(), luma[:, :4].ravel(), luma[:, -4:].ravel()])
     dark = float(np.percentile(rim, 10))
     if dark > 40 or min(height, width) < 4 * TILE_MIN_PERIOD:
-        return luma
+        return None
     surround = rim[rim < dark + 10]
     level = float(np.median(surround)) + max(6.0, 4.0 * float(surround.std()))
     picture = cv2.GaussianBlur(luma, (0, 0), 1.5) > level
     corners = (picture[:8, :8], picture[:8, -8:], picture[-8:, :8], picture[-8:, -8:])
     if picture.mean() < 0.3 or sum(corner.mean() < 0.5 for corner in corners) < 2:
-        return luma
+        return None
     rows, columns = np.arange(height), np.arange(width)
     inner_rows = (rows > 0.1 * height) & (rows < 0.9 * height)
     inner_columns = (columns > 0.1 * width) & (columns < 0.9 * width)
@@ -380,18 +447,17 @@ def _rectified(luma: np.ndarray) -> np.ndarray:
         _edge_line(columns[down], height - 1 - picture[::-1, down].argmax(axis=0), inward=-1),
     )
     if any(edge is None for edge in edges):
-        return luma
+        return None
     left, right, top, bottom = edges
     quad = np.float32([_meet(left, top), _meet(right, top), _meet(right, bottom), _meet(left, bottom)])
     top_left, top_right, bottom_right, bottom_left = quad
     new_width = (np.linalg.norm(top_right - top_left) + np.linalg.norm(bottom_right - bottom_left)) / 2
     new_height = (np.linalg.norm(bottom_left - top_left) + np.linalg.norm(bottom_right - top_right)) / 2
     if new_width < 0.5 * width or new_height < 0.5 * height:
-        return luma
+        return None
     target = np.float32([[0, 0], [new_width, 0], [new_width, new_height], [0, new_height]])
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    squared = cv2.warpPerspective(luma, matrix, (int(new_width), int(new_height)), flags=cv2.INTER_LINEAR)
-    return squared[3:-3, 3:-3]  # the edge itself, blurred into the surroundings, is not picture
+    # The edge itself, blurred into the surroundings, is not picture: View.working trims 3 pixels off.
+    return cv2.getPerspectiveTransform(quad, target), (int(new_width), int(new_height))
 
 
 def _edge_line(along: np.ndarray, first: np.ndarray, *, inward: int) -> tuple[float, float] | None:
@@ -496,20 +562,31 @@ def _lattice_scores(
     return np.where(count >= 4, total / np.sqrt(np.maximum(count, 1.0)), -np.inf)
 
 
-def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iterator[_TileReading]:
-    """Resample the picture to the tile's own scale, fold its band into one tile, read it in both orientations."""
+def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int, pixels: int) -> Iterator[_TileReading]:
+    """The picture read at `period` in both orientations."""
+    for t, sync in _fold_readings(luma, period, key, pixels):
+        yield _decide(t, sync)
+
+
+def _fold_readings(
+    luma: np.ndarray, period: tuple[float, float], key: int, pixels: int
+) -> list[tuple[np.ndarray, float]]:
+    """Resample the picture so `period` becomes a tile `pixels` wide, fold its band into one tile, and find the
+    offset where the bits stand out most, as it is and mirrored: each bit's t-statistic there, and how far that
+    offset stands out (its sync)."""
     height, width = luma.shape
     size = (
-        max(TILE_PIXELS, round(width * TILE_PIXELS / period[1])),
-        max(TILE_PIXELS, round(height * TILE_PIXELS / period[0])),
+        max(pixels, round(width * pixels / period[1])),
+        max(pixels, round(height * pixels / period[0])),
     )
-    interpolation = cv2.INTER_AREA if period[0] > TILE_PIXELS else cv2.INTER_LINEAR
+    interpolation = cv2.INTER_AREA if period[0] > pixels else cv2.INTER_LINEAR
     scaled = _band_pass(cv2.resize(luma, size, interpolation=interpolation))
-    rows, columns = -(-scaled.shape[0] // TILE_PIXELS), -(-scaled.shape[1] // TILE_PIXELS)
-    padded = np.zeros((rows * TILE_PIXELS, columns * TILE_PIXELS), dtype=np.float32)
+    rows, columns = -(-scaled.shape[0] // pixels), -(-scaled.shape[1] // pixels)
+    padded = np.zeros((rows * pixels, columns * pixels), dtype=np.float32)
     padded[: scaled.shape[0], : scaled.shape[1]] = scaled
-    folded = padded.reshape(rows, TILE_PIXELS, columns, TILE_PIXELS).sum(axis=(0, 2))
-    templates = _bit_templates(key)
+    folded = padded.reshape(rows, pixels, columns, pixels).sum(axis=(0, 2))
+    templates = _bit_templates(key, pixels)
+    readings = []
     for view in (folded, folded[:, ::-1]):
         correlations = np.fft.ifft2(np.fft.fft2(view)[None] * templates).real
         spread = np.maximum(correlations.reshape(PAYLOAD_BITS, -1).std(axis=1), 1e-12)
@@ -517,7 +594,8 @@ def _read_tiles(luma: np.ndarray, period: tuple[float, float], key: int) -> Iter
         energy = (z * z).sum(axis=0)
         peak = np.unravel_index(int(np.argmax(energy)), energy.shape)
         sync = float((energy[peak] - energy.mean()) / max(float(energy.std()), 1e-12))
-        yield _decide(z[:, peak[0], peak[1]], sync)
+        readings.append((z[:, peak[0], peak[1]], sync))
+    return readings
 
 
 def _decide(t: np.ndarray, sync: float) -> _TileReading:

@@ -22,7 +22,7 @@ def test_a_stored_output_is_pending_review_with_an_open_review(running_job, monk
     from generation.engine.encode import VideoMeta
     from generation.engine.render import RenderedOutput
 
-    def fake_render(frames, fps, *, output_short_id, payload_id, workdir, checkpoint=None, forensic_mark="grid"):
+    def fake_render(frames, fps, *, output_short_id, payload_id, workdir, checkpoint=None, forensic_mark="tile"):
         video, poster = workdir / "video.mp4", workdir / "poster.jpg"
         video.write_bytes(b"\x00\x00\x00\x18ftypmp42rendered")
         poster.write_bytes(b"\xff\xd8\xff\xe0")

@@ -1,9 +1,9 @@
-"""Each attack a leaked clip goes through, a few trials on photo pans (textured content, where the marks work).
+"""Each attack a leaked clip goes through, a few trials each on photo pans.
 
-The tiled mark must be found after the current attack (a 2-s excerpt stretched to 720p, CRF 28) and every
-change of geometry, the grid mark (the default) after the re-encodes
-it is known to survive, and neither may ever name a wrong output. `bench/bench_leaks.py --trace-only` runs
-the attacks a hundred times each for the figures, weak ones included (BENCHMARKS.md).
+The tiled mark (the default) must be found after every attack, in a product-sized output (832x480, a
+128-pixel tile) and a small one (448x256, the 64-pixel tile), and never name a wrong output. The grid
+mark, which outputs made before it carry, must still be found after the plain re-encodes it survives.
+`bench/bench_leaks.py --trace-only` runs the attacks a hundred times each for the figures (BENCHMARKS.md).
 """
 
 import functools
@@ -15,26 +15,20 @@ from generation.engine.encode import encode_mp4, read_frames
 from generation.engine.watermark import decode_forensic, embed_forensic
 from support.leaks import ATTACKS, photo_pan
 
-PAYLOAD_IDS = (0x1D_2E_3F_40_51_62, 0x7A_0B_1C_2D_3E_4F, 0x05_16_27_38_49_5A)
-GEOMETRY = (
-    "crop 2-10% per border, scaled back",
-    "9:16 centre reframe",
-    "1:1 centre reframe",
-    "letterbox/pillarbox in 1920x1080",
-    "horizontal flip",
-    "opaque box over up to 1/3",
-)
+PAYLOAD_IDS = (0x1D_2E_3F_40_51_62, 0x7A_0B_1C_2D_3E_4F, 0x05_16_27_38_49_5A, 0x3C_4D_5E_6F_70_81)
+SIZES = ((832, 480), (832, 480), (832, 480), (448, 256))
 GRID_SURVIVES = ("current (2 s, 720p, CRF 28)", "1.5-s excerpt, CRF 28")
 # What the trace page passes for outputs marked with the grid: every size such an output may have had.
-ORIGINAL_SIZES = [(832, 480), (1280, 720)]
+ORIGINAL_SIZES = [(832, 480), (1280, 720), (448, 256)]
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> dict[str, list[np.ndarray]]:
-    """Per mark, three marked 832x480 photo pans, 2 s at 16 fps, as decoded from the product's MP4."""
+    """Per mark, four marked photo pans (three 832x480, one 448x256), 2 s at 16 fps, as decoded from the
+    product's MP4."""
     decoded: dict[str, list[np.ndarray]] = {"tile": [], "grid": []}
-    for index, payload_id in enumerate(PAYLOAD_IDS):
-        pan = photo_pan(np.random.default_rng(100 + index), frames=32)
+    for index, (payload_id, (width, height)) in enumerate(zip(PAYLOAD_IDS, SIZES, strict=True)):
+        pan = photo_pan(np.random.default_rng(100 + index), frames=32, width=width, height=height)
         for mark, clips in decoded.items():
             path = tmp_path_factory.mktemp("outputs") / f"{mark}-{index}.mp4"
             encode_mp4(embed_forensic(pan, payload_id, mark=mark), 16, path)
@@ -45,8 +39,7 @@ def outputs(tmp_path_factory) -> dict[str, list[np.ndarray]]:
 @pytest.fixture(scope="module")
 def names_after(outputs):
     """What the tracer names in each mark's clips after an attack. Each attack's randomness is seeded by its name,
-    so the leaked frames are the same every time it is asked for: each (attack, mark) is run once, and the
-    tests that ask about the same pair (the current attack, a plain re-encode) each assert on that one run."""
+    so the leaked frames are the same every time it is asked for: each (attack, mark) is run once."""
 
     @functools.cache
     def names(attack: str, mark: str) -> list[int | None]:
@@ -57,26 +50,25 @@ def names_after(outputs):
     return names
 
 
-@pytest.mark.parametrize("attack", ("current (2 s, 720p, CRF 28)", *GEOMETRY))
-def test_the_tiled_mark_is_traced_after_a_change_of_geometry(attack, names_after):
-    # Two of three, not three: the bench finds 80-100 % per class (BENCHMARKS.md), and a clip near the
-    # threshold reads differently once torch's threading is loaded; losing the geometry would find none.
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_the_tiled_mark_is_traced_after_every_attack(attack, names_after):
+    # Three of four, not four: the bench finds 80-100 % per class (BENCHMARKS.md); losing an attack class
+    # (the geometry, the screen's slant, the small tile) finds none or one.
     names = names_after(attack, "tile")
     assert all(name in (None, payload_id) for name, payload_id in zip(names, PAYLOAD_IDS, strict=True)), names
-    assert sum(name is not None for name in names) >= 2, names
+    assert sum(name is not None for name in names) >= 3, names
 
 
 @pytest.mark.parametrize("attack", GRID_SURVIVES)
-def test_the_grid_mark_is_traced_after_a_plain_reencode(attack, names_after):
-    names = names_after(attack, "grid")
-    assert all(name in (None, payload_id) for name, payload_id in zip(names, PAYLOAD_IDS, strict=True)), names
+def test_the_grid_mark_is_still_traced_after_a_plain_reencode(attack, names_after):
+    names = names_after(attack, "grid")[:3]
+    assert all(name in (None, payload_id) for name, payload_id in zip(names, PAYLOAD_IDS, strict=False)), names
     assert sum(name is not None for name in names) >= 2, names
 
 
-@pytest.mark.parametrize("mark", ["tile", "grid"])
-@pytest.mark.parametrize("attack", [attack for attack in ATTACKS if attack not in GEOMETRY])
-def test_a_strong_reencode_names_the_output_or_nobody(attack, mark, names_after):
-    names = names_after(attack, mark)
+@pytest.mark.parametrize("attack", [attack for attack in ATTACKS if attack not in GRID_SURVIVES])
+def test_the_grid_mark_names_the_output_or_nobody_after_the_others(attack, names_after):
+    names = names_after(attack, "grid")
     assert all(name in (None, payload_id) for name, payload_id in zip(names, PAYLOAD_IDS, strict=True)), names
 
 
