@@ -267,3 +267,49 @@ def test_a_portrait_clip_at_the_minimum_area_is_marked(tmp_path, mark):
 def test_an_unknown_mark_is_refused():
     with pytest.raises(ValueError, match="unknown forensic mark"):
         embed_forensic(synthetic_scene(frames=1), PAYLOAD_ID, mark="dots")
+
+
+def test_a_small_output_carries_a_tile_half_as_wide():
+    # On a flat frame the strength is the same everywhere, so the mark is exactly the repeated tile.
+    flat = np.full((2, 256, 448, 3), 128, dtype=np.uint8)
+    small = embed_forensic(flat, PAYLOAD_ID, mark="tile").astype(np.int16) - 128
+    assert np.array_equal(small[0, :64, :64], small[0, 64:128, 192:256])
+    assert not np.array_equal(small[0, :64, :64], small[0, :64, 32:96])
+    large = embed_forensic(np.full((2, 480, 832, 3), 128, dtype=np.uint8), PAYLOAD_ID, mark="tile").astype(np.int16)
+    assert np.array_equal(large[0, :128, :128], large[0, 128:256, 256:384])
+    assert not np.array_equal(large[0, :64, :64], large[0, 64:128, :64])
+
+
+def test_frames_whose_marks_moved_with_the_picture_are_read_one_by_one(tmp_path):
+    # What a strong re-encode of a pan leaves: each frame's mark where the frame was predicted from, so the
+    # marks of successive frames sit at different offsets and their average holds none of them.
+    pan = photo_pan(np.random.default_rng(5), frames=16)
+    marked = embed_forensic(pan[:1].repeat(16, axis=0), PAYLOAD_ID, mark="tile")
+    moved = np.stack([np.roll(frame, (7 * index, 11 * index), axis=(0, 1)) for index, frame in enumerate(marked)])
+    encode_mp4(moved, 16, tmp_path / "moved.mp4")
+    frames = read_frames(tmp_path / "moved.mp4")
+    averaged = read_tiles_of_the_average(frames)
+    assert averaged.payload_id is None, "the average alone smears the mark"
+    assert read_tiled_mark(frames).payload_id == PAYLOAD_ID
+
+
+def read_tiles_of_the_average(frames):
+    from generation.engine.watermark import TILE_PIXELS, _luma_sum, _read_tiles
+
+    readings = list(_read_tiles(_luma_sum(frames) / len(frames), (TILE_PIXELS, TILE_PIXELS), TILE_KEY, TILE_PIXELS))
+    return max(readings, key=lambda reading: reading.confidence)
+
+
+def test_a_dark_sky_in_the_corners_is_not_taken_for_a_slanted_screen(tmp_path):
+    from skimage import data
+
+    from generation.engine.watermark import _picture_box, _screen_slant
+
+    # The rocket's night sky is dark and flat in both top corners, as a filmed screen's surroundings are.
+    still = cv2.resize(data.rocket(), (832, 480), interpolation=cv2.INTER_AREA)
+    clip = np.repeat(still[None], 8, axis=0)
+    mean = clip[..., 1].astype(np.float32)[0]
+    rows, columns = _picture_box(mean)
+    assert _screen_slant(mean[rows, columns]) is None
+    encode_mp4(embed_forensic(clip, PAYLOAD_ID, mark="tile"), 16, tmp_path / "rocket.mp4")
+    assert read_tiled_mark(read_frames(tmp_path / "rocket.mp4")).payload_id == PAYLOAD_ID
