@@ -52,6 +52,34 @@ def _test_client_sends_fetch_metadata(monkeypatch):
     monkeypatch.setattr(RequestFactory, "_base_environ", with_fetch_metadata)
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """In each folder of tests/, the tests that start a real worker run last, one after another, so a warm
+    worker serves one after the other (tests.generation.conftest.IdleWorkers); the order is otherwise kept."""
+
+    def folder(item) -> str:
+        parts = item.nodeid.split("/")
+        return parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
+
+    order = {name: position for position, name in enumerate(dict.fromkeys(folder(item) for item in items))}
+    items.sort(key=lambda item: (order[folder(item)], "start_worker" in item.fixturenames))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Tell the worker tests' `start_worker` whether the next test starts a worker too (it keeps a warm one
+    only for such a test: tests.generation.conftest.IdleWorkers)."""
+    from tests.generation.conftest import idle_workers
+
+    idle_workers.next_test_starts_one = nextitem is not None and "start_worker" in nextitem.fixturenames
+    return (yield)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.generation.conftest import idle_workers
+
+    idle_workers.stop_all()
+
+
 @pytest.fixture(scope="module")
 def module_rows(django_db_setup, django_db_blocker):
     """For a module whose tests all start from the same rows: a transaction open for the whole module.
