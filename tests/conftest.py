@@ -86,15 +86,9 @@ def _flush_deletes_rows():
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """In each folder of tests/, the tests that start a real worker run last, one after another, so a warm
-    worker serves one after the other (tests.generation.conftest.IdleWorkers); the order is otherwise kept."""
-
-    def folder(item) -> str:
-        parts = item.nodeid.split("/")
-        return parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
-
-    order = {name: position for position, name in enumerate(dict.fromkeys(folder(item) for item in items))}
-    items.sort(key=lambda item: (order[folder(item)], "start_worker" in item.fixturenames))
+    """The tests that start a real worker run last, one after another, so a warm worker serves one after the
+    other (tests.generation.conftest.IdleWorkers); the order is otherwise kept."""
+    items.sort(key=lambda item: "start_worker" in item.fixturenames)
 
 
 @pytest.hookimpl(wrapper=True)
