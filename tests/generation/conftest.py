@@ -63,9 +63,9 @@ class IdleWorkers:
 
     Starting a worker (Django, Celery, torch, loading and warming the demo model) and stopping it costs some ten
     seconds of the two CI cores; most worker tests need a warm worker, not a new one. One worker, the default
-    `gpu0`, is kept: only while it is alive, the test passed and left no job queued or running and no trace
-    pending, and the next test starts a worker too; before any other test runs it is stopped, so no worker
-    outlives the worker tests.
+    `gpu0`, is kept: only while it is alive, the test passed, no job is queued or running and no trace is
+    pending (it may finish the jobs a test leaves, for a while: LEFTOVER_WAIT_SECONDS), and the next test starts
+    a worker too; before any other test runs it is stopped, so no worker outlives the worker tests.
 
     The next test starts from an empty database and broker, as with a new worker. The kept worker is paused
     (SIGSTOP) when that test begins, so it takes nothing until the test starts it (SIGCONT): jobs submitted
@@ -120,6 +120,8 @@ class IdleWorkers:
 
 
 idle_workers = IdleWorkers()
+# How long the end of a test waits for the jobs it left to finish before it gives up keeping its worker.
+LEFTOVER_WAIT_SECONDS = 20
 
 
 def stop_workers(workers: list[WorkerProcess]) -> None:
@@ -168,12 +170,15 @@ def start_worker(transactional_db, demo_models_dir, settings, request):
 
     yield start
     keep = None
-    if (
-        idle_workers.next_test_starts_one
-        and request.session.testsfailed == failed_before
-        and worker_may_serve_another_test()
-    ):
+    if idle_workers.next_test_starts_one and request.session.testsfailed == failed_before:
         keep = next((w for w in workers if w.name == IdleWorkers.NAME and w.process.poll() is None), None)
+    if keep is not None and not worker_may_serve_another_test():
+        # A job the test left behind (a last submission it did not wait for): a warm shutdown would finish it
+        # too, so let the worker finish it and keep the worker; one still unfinished after a while stops it.
+        try:
+            wait_until(worker_may_serve_another_test, timeout=LEFTOVER_WAIT_SECONDS, interval=0.2)
+        except TimeoutError:
+            keep = None
     stop_workers([worker for worker in workers if worker is not keep])
     if keep is not None:
         idle_workers.keep(keep)
