@@ -52,6 +52,61 @@ def _test_client_sends_fetch_metadata(monkeypatch):
     monkeypatch.setattr(RequestFactory, "_base_environ", with_fetch_metadata)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_deletes_rows():
+    """After a transactional test (`transaction=True`, `live_server`) Django empties every table with one
+    TRUNCATE, which PostgreSQL pays for per table and index in new files: about a second each time on CI's two
+    cores. DELETE empties the few rows such a test writes in milliseconds, and leaves the same empty tables
+    (neither resets the id sequences). Django's foreign keys are deferred to the commit, which comes after the
+    last DELETE. A table with triggers of its own (the append-only audit log refuses DELETE) is still
+    truncated. A flush asked to reset sequences or to cascade goes to Django's own."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+    triggered: dict[str, bool] = {}
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if not triggered:
+            with self.connection.cursor() as cursor:
+                cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+                triggered.update({name: True for (name,) in cursor.fetchall()} or {"": False})
+        truncate = [table for table in tables if triggered.get(table)]
+        statements = ["SET CONSTRAINTS ALL DEFERRED"]
+        if truncate:
+            statements.append(f"TRUNCATE {', '.join(self.quote_name(table) for table in truncate)};")
+        deletes = [table for table in tables if table not in truncate]
+        statements += [f"DELETE FROM {self.quote_name(table)};" for table in deletes]  # noqa: S608 -- Django's tables
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The tests that start a real worker run last, one after another, so a warm worker serves one after the
+    other (tests.generation.conftest.IdleWorkers); the order is otherwise kept."""
+    items.sort(key=lambda item: "start_worker" in item.fixturenames)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Tell the worker tests' `start_worker` whether the next test starts a worker too (it keeps a warm one
+    only for such a test: tests.generation.conftest.IdleWorkers)."""
+    from tests.generation.conftest import idle_workers
+
+    idle_workers.next_test_starts_one = nextitem is not None and "start_worker" in nextitem.fixturenames
+    return (yield)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from tests.generation.conftest import idle_workers
+
+    idle_workers.stop_all()
+
+
 @pytest.fixture(scope="module")
 def module_rows(django_db_setup, django_db_blocker):
     """For a module whose tests all start from the same rows: a transaction open for the whole module.

@@ -44,12 +44,14 @@ WATCH_PHASES = """() => {
 }"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser() -> Browser:
+    """One Chromium for every browser test of this package; each person of a story gets a fresh context in it
+    (Story.person), so no cookies, storage or cache pass from one test to the next."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's Chromium is missing at {CHROMIUM}: apt-get install chromium (.ci/run does).")
     # Playwright's sync API keeps an event loop running in this thread, so Django would take every ORM call
-    # for async code. The calls are synchronous; allow them for this module only.
+    # for async code. The calls are synchronous; allow them for the browser tests only.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:

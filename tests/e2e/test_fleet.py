@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def test_staff_see_a_warm_worker_on_the_fleet_page_and_in_the_metrics(
     story, start_worker, demo_generation_model, admin_user, artist
 ):
-    start_worker("gpu0")
+    start_worker("gpu0", fresh=True)  # a new process: its loading and warming are what the page shows
     wait_for(
         lambda: GpuWorker.objects.filter(state=WorkerState.IDLE, loaded_model=demo_generation_model).exists(),
         timeout=180,

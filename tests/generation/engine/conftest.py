@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from generation.engine.demo_model import build_demo_model
 from generation.engine.runner import GenerationResult, LoadedPipeline, generate, load_pipeline
 
 from .helpers import DEMO_PARAMETERS
@@ -21,10 +20,9 @@ class RecordedGeneration:
 
 
 @pytest.fixture(scope="session")
-def demo_model_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("models") / "demo"
-    build_demo_model(path)
-    return path
+def demo_model_dir(demo_models_dir) -> Path:
+    """The demo model the worker tests' GENERATION_MODELS_DIR holds (tests.generation.conftest), built once."""
+    return demo_models_dir / "demo-wan"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from generation.engine.demo_model import build_demo_image_model
+from generation.engine.demo_model import image_to_video_path
 from generation.engine.runner import StillMismatch, fit_to_frame, generate, load_pipeline
 
 PARAMETERS = {
@@ -32,12 +32,12 @@ def still(*, width: int = 96, height: int = 64, flip: bool = False) -> np.ndarra
 
 
 @pytest.fixture(scope="session")
-def image_pipeline(tmp_path_factory):
+def image_pipeline(demo_models_dir):
+    """The demo image-to-video model the worker tests' GENERATION_MODELS_DIR holds, built once, loaded."""
     import torch
 
     torch.set_num_threads(1)
-    path = tmp_path_factory.mktemp("models") / "demo-wan-i2v"
-    build_demo_image_model(path)
+    path = image_to_video_path(demo_models_dir / "demo-wan")
     return path, load_pipeline(path, "wan-i2v")
 
 
