@@ -21,9 +21,9 @@ from generation.infrastructure.queue import send_run_trace_request
 from generation.models import Output, TraceRequest
 from generation.services.presets import ASPECT_RATIOS, frame_size
 
-# Frames decoded at most: the spread mark sums them, so more frames only add confidence; this bounds the
-# time and memory a long clip costs (reading 48 1080p frames takes a few seconds; the legacy decoder, tried
-# when the spread mark is not found, about 0.4 s a frame per candidate size).
+# Frames decoded at most: the marks add them up, so more frames only add confidence; this bounds the time
+# and memory a long clip costs (reading 48 1080p frames takes a few seconds, and the tiled mark reads them
+# one by one when their average shows nothing; the legacy decoder, tried last, reads a bounded sample).
 MAX_TRACE_FRAMES = 48
 
 
