@@ -281,13 +281,18 @@ def leak_report_scenario(server: WebServer, testers) -> None:
     )
 
 
-def trace_scenario(
-    count: int, unmarked_count: int, demo_count: int, marks: list[str], *, jobs: int = 2, baseline_count: int = 10
-) -> None:
-    """Tracing leaked clips on realistic content: see bench/bench_trace.py."""
+def trace_scenario(args: argparse.Namespace) -> None:
+    """Tracing leaked clips on realistic content, as the command line asks: see bench/bench_trace.py."""
     import bench_trace
 
-    bench_trace.run(count, unmarked_count, demo_count, marks, jobs=jobs, baseline_count=baseline_count)
+    bench_trace.run(
+        args.trace_count,
+        args.unmarked_count,
+        args.demo_count,
+        args.marks.split(","),
+        jobs=args.jobs,
+        baseline_count=args.baseline_count,
+    )
 
 
 def front_end_scenario(*, artists: int, seconds: float) -> None:
@@ -378,14 +383,7 @@ def main() -> None:
         import django
 
         django.setup()
-        trace_scenario(
-            args.trace_count,
-            args.unmarked_count,
-            args.demo_count,
-            args.marks.split(","),
-            jobs=args.jobs,
-            baseline_count=args.baseline_count,
-        )
+        trace_scenario(args)
         return
     _harness.setup_django()
     import redis
@@ -406,14 +404,7 @@ def main() -> None:
     finally:
         server.stop()
     if args.trace:
-        trace_scenario(
-            args.trace_count,
-            args.unmarked_count,
-            args.demo_count,
-            args.marks.split(","),
-            jobs=args.jobs,
-            baseline_count=args.baseline_count,
-        )
+        trace_scenario(args)
     if args.front_ends:
         redis.Redis.from_url(BENCH_REDIS).flushdb()
         front_end_scenario(artists=args.artists, seconds=args.simulated_seconds)

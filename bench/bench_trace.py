@@ -12,6 +12,7 @@ Run through `bench/bench_leaks.py --trace-only [--trace-count 100] [--unmarked-c
 
 from __future__ import annotations
 
+import functools
 import statistics
 import tempfile
 import time
@@ -110,18 +111,12 @@ def _demo_clip(rng) -> np.ndarray:
     """One of the demo model's outputs: 256x256, 33 frames (2 s), a prompt and seed of its own."""
     import torch
 
-    from generation.engine.demo_model import build_demo_model
-    from generation.engine.runner import generate, load_pipeline
+    from generation.engine.runner import generate
 
     torch.set_num_threads(1)
     prompts = ("a red fox in the snow", "a lighthouse at dusk", "waves on a pebble beach", "a city street at night")
-    global _DEMO_PIPELINE
-    if _DEMO_PIPELINE is None:
-        directory = Path(tempfile.mkdtemp()) / "demo"
-        build_demo_model(directory)
-        _DEMO_PIPELINE = load_pipeline(directory, "wan")
     return generate(
-        _DEMO_PIPELINE,
+        _demo_pipeline(),
         prompt=prompts[int(rng.integers(len(prompts)))],
         negative_prompt="",
         width=256,
@@ -133,7 +128,15 @@ def _demo_clip(rng) -> np.ndarray:
     ).frames
 
 
-_DEMO_PIPELINE = None
+@functools.cache
+def _demo_pipeline():
+    """The demo model, built once per process."""
+    from generation.engine.demo_model import build_demo_model
+    from generation.engine.runner import load_pipeline
+
+    directory = Path(tempfile.mkdtemp()) / "demo"
+    build_demo_model(directory)
+    return load_pipeline(directory, "wan")
 
 
 def _unmarked(pool, count: int) -> None:

@@ -332,8 +332,11 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
     rows, columns = _picture_box(mean)
     slant = _screen_slant(mean[rows, columns])
     best = _TileReading(None, 0.0, 0.0)
-    # A picture taken for a slanted screen may be the picture itself: then it is read as it is, too.
-    for view in [_View(rows, columns, slant), _View(rows, columns, None)][0 if slant else 1 :]:
+    views = [_View(rows, columns, None)]
+    if slant is not None:
+        # A picture taken for a slanted screen may be the picture itself: then it is read as it is, too.
+        views.insert(0, _View(rows, columns, slant))
+    for view in views:
         luma, shrink = view.working(mean)
         if min(luma.shape) < 2 * TILE_MIN_PERIOD:
             continue
@@ -348,8 +351,9 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
         # Re-encoded at a low rate, each frame carries the mark where the encoder left it, moved with the
         # picture it was predicted from: frame by frame, each at its own offset, the bits add up where the
         # average of the frames smears them.
+        frame_lumas = _FrameLumas(frames, view)
         for period, pixels in [*own, *searched[: 2 * FRAME_READ_PERIODS]]:
-            reading = _read_frame_by_frame(frames, view, period, key, pixels)
+            reading = _read_frame_by_frame(frame_lumas, period, key, pixels)
             if reading.payload_id is not None:
                 return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
             best = max(best, reading, key=lambda r: r.confidence)
@@ -372,18 +376,31 @@ class _View:
         return _working_luma(luma)
 
 
-def _read_frame_by_frame(
-    frames: np.ndarray, view: _View, period: tuple[float, float], key: int, pixels: int
-) -> _TileReading:
+class _FrameLumas:
+    """Each frame's working luma in one view, made the first time a period asks for it and kept for the next."""
+
+    def __init__(self, frames: np.ndarray, view: _View) -> None:
+        self.frames, self.view, self.made = frames, view, {}
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        if index not in self.made:
+            self.made[index] = self.view.working(_luma(self.frames[index]))[0]
+        return self.made[index]
+
+
+def _read_frame_by_frame(frame_lumas: _FrameLumas, period: tuple[float, float], key: int, pixels: int) -> _TileReading:
     """Each frame read on its own at `period` (its bits at its own best offset), then the bits of the frames
     where the mark stands out added up, weighted by how far it does. A first sample of frames across the clip
     decides whether the rest are worth reading."""
-    indices = np.arange(len(frames))
+    indices = np.arange(len(frame_lumas))
     sample, rest = indices[::FRAME_SAMPLE_STRIDE], indices[indices % FRAME_SAMPLE_STRIDE != 0]
-    readings = [_fold_readings(view.working(_luma(frames[index]))[0], period, key, pixels) for index in sample]
+    readings = [_fold_readings(frame_lumas[index], period, key, pixels) for index in sample]
     if max(sync for reading in readings for _, sync in reading) < MIN_TILE_SYNC:
         return _TileReading(None, 0.0, 0.0)
-    readings += [_fold_readings(view.working(_luma(frames[index]))[0], period, key, pixels) for index in rest]
+    readings += [_fold_readings(frame_lumas[index], period, key, pixels) for index in rest]
     # One orientation for the whole clip: the one whose frames stand out more.
     side = int(sum(reading[1][1] for reading in readings) > sum(reading[0][1] for reading in readings))
     t = np.array([reading[side][0] for reading in readings])
