@@ -20,24 +20,29 @@ in 8 bits with OpenCV: about 0.01 s of one core per 1080p frame.
 
 Decoding. The frames are averaged (the mark adds up, a moving picture blurs) and letterbox or pillarbox
 bars cut away. A picture inside darker surroundings with straight, slanted edges (a phone filming a
-screen) is warped back to a rectangle from the four lines fitted to its edges; when that reads nothing,
+screen) is warped back to a rectangle from the four lines found along its edges (the outermost straight
+line each side's first bright pixels make, as a Hough transform finds lines); when that reads nothing,
 the picture is read as it is. The band is kept, with strong edges (a caption box, the picture's outlines)
 dropped. The tile's period, across and down separately (so scaling, reframing and a crop scaled back to
 another aspect are all just periods), comes from the autocorrelation of that band after whitening its
 spectrum: the repetition puts a peak on every point of a lattice, and every period in range is scored by
-its lattice's peaks together, the best few refined to a quarter pixel; the tile's own period (a clip at
-the scale it was marked at) is always tried first. For each, the picture is resampled to make the period
-a tile's size again and folded into one tile by summing every tile position, which turns any crop, bar or
-offset into a cyclic shift, once for each tile size. The fold is correlated with each bit's chips for every
-shift at once by FFT, mirrored too (a horizontal flip), and the shift where the bits' squared t-statistics
-add up highest is read. When the average of the frames reads nothing, the frames are read one by one at the likeliest
-periods: a strong re-encode keeps the mark in each frame where it predicted the frame from, moved with the
-picture, so the frames' marks do not line up and their average smears them; each frame's bits at its own
-best shift, weighted by how far its peak stands above what unmarked frames reach, add up instead. A
-result names an id only when the peak stands MIN_TILE_SYNC standard deviations above the other
-shifts, the bits' mean confidence (erf(|t|/sqrt 2)) reaches MIN_TILE_CONFIDENCE, and the CRC matches,
-trying the four weakest bits both ways (Chase decoding); the service then names an output only if its
-database holds that id.
+its lattice's peaks together, the best few refined to a quarter pixel, with the best few of the periods
+equal across and down beside them (most leaks keep the aspect, and among those few hundred the tile's
+stands out more often than among all); the tile's own period (a clip at the scale it was marked at) is
+always tried first. For each, the picture is resampled to make the period a tile's size again and folded
+into one tile by summing every tile position, which turns any crop, bar or offset into a cyclic shift, once
+for each tile size. The fold is correlated with each bit's chips for every shift at once by FFT, mirrored
+too (a horizontal flip), and the shift where the bits' squared t-statistics add up highest is read. When
+the average of the frames reads nothing, the frames are read one by one at the likeliest periods: a strong
+re-encode keeps the mark in each frame where it predicted the frame from, moved with the picture, so the
+frames' marks do not line up and their average smears them; each frame's bits at its own best shift,
+weighted by how far its peak stands above what unmarked frames reach, add up instead. When that too reads
+nothing, the periods are searched again where the mark is sharpest: in the first frame (an intra frame,
+coded best and from nothing before it) and in the frames two at a time with their spectra's power added up
+(the power does not move when the mark does), and read the same two ways. A result names an id only when
+the peak stands MIN_TILE_SYNC standard deviations above the other shifts, the bits' mean confidence
+(erf(|t|/sqrt 2)) reaches MIN_TILE_CONFIDENCE, and the CRC matches, trying the four weakest bits both ways
+(Chase decoding); the service then names an output only if its database holds that id.
 
 The decoder reads the tiled mark first, then the two earlier marks: the grid mark (one key sign per cell
 of a grid spanning the frame, read on the grid of each plausible original size given as `original_sizes`)
@@ -174,12 +179,14 @@ TILE_MAX_PERIOD_SHARE = 0.7
 TILE_MAX_ANISOTROPY = 1.8
 TILE_PERIOD_STEP = 0.5  # the coarse search's step in pixels; the best few are refined to a quarter pixel
 TILE_PERIOD_CANDIDATES = 6  # folded and read, besides the tile's own period (the clip at its marked scale)
+ISOTROPIC_CANDIDATES = 3  # and of the periods the same across and down, the best few
 # Frame by frame: the first sample is every FRAME_SAMPLE_STRIDE-th frame; a frame's bits count as far as its
 # sync stands above FRAME_SYNC_NOISE (what frames without the mark reach); the searched periods read this way.
 FRAME_SAMPLE_STRIDE = 6
 FRAME_SYNC_NOISE = 6.0
-FRAME_READ_PERIODS = 2
+FRAME_READ_PERIODS = 3
 EDGE_SUPPORT = 0.3  # a filmed screen's edge: the share of its side's first bright pixels lying on one line
+EDGE_MAX_SLOPE = 0.1  # and how far it may lean from the frame's own edge (pixels across per pixel along)
 TILE_CHASE_BITS = 4  # the weakest bits tried both ways when the check fails: 16 readings of one fold
 # A fold is read only when its best offset stands out this far (in standard deviations of the energy over all
 # offsets; unmarked clips reach about 6) and its bits are this sure on average.
@@ -283,12 +290,13 @@ def _frame_pattern(bits: bytes, height: int, width: int, key: int, pixels: int) 
 
 @lru_cache(maxsize=8)
 def _bit_templates(key: int, pixels: int) -> np.ndarray:
-    """Conjugate spectra of each bit's chips as the decoder sees them (band-passed again): (64, tile, tile)."""
+    """Conjugate spectra of each bit's chips as the decoder sees them (band-passed again), the half a real
+    picture's spectrum needs: (64, tile, tile // 2 + 1)."""
     tile = _tile(key, pixels)
-    templates = np.empty((PAYLOAD_BITS, pixels, pixels), dtype=np.complex64)
+    templates = np.empty((PAYLOAD_BITS, pixels, pixels // 2 + 1), dtype=np.complex64)
     for bit in range(PAYLOAD_BITS):
         rendered = _render(np.where(tile.bit_of_cell == bit, tile.signs, 0.0).astype(np.float32))
-        templates[bit] = np.conj(np.fft.fft2(rendered) * _band_transfer(pixels))
+        templates[bit] = np.conj(np.fft.fft2(rendered) * _band_transfer(pixels))[:, : pixels // 2 + 1]
     return templates
 
 
@@ -331,33 +339,45 @@ def read_tiled_mark(frames: np.ndarray, *, key: int = TILE_KEY) -> DecodeResult:
     mean = _luma_sum(frames) / len(frames)
     rows, columns = _picture_box(mean)
     slant = _screen_slant(mean[rows, columns])
-    best = _TileReading(None, 0.0, 0.0)
     views = [_View(rows, columns, None)]
     if slant is not None:
         # A picture taken for a slanted screen may be the picture itself: then it is read as it is, too.
         views.insert(0, _View(rows, columns, slant))
+    best = _TileReading(None, 0.0, 0.0)
     for view in views:
-        luma, shrink = view.working(mean)
-        if min(luma.shape) < 2 * TILE_MIN_PERIOD:
-            continue
-        # The clip at the scale it was marked at (a re-encode, an excerpt, a box over it) needs no search.
-        own = [((pixels / shrink, pixels / shrink), pixels) for pixels in TILE_SIZES]
-        searched = [(period, pixels) for period in _tile_periods(_band_pass(luma)) for pixels in TILE_SIZES]
-        for period, pixels in [*own, *searched]:
-            for reading in _read_tiles(luma, period, key, pixels):
-                if reading.payload_id is not None:
-                    return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
-                best = max(best, reading, key=lambda r: r.confidence)
-        # Re-encoded at a low rate, each frame carries the mark where the encoder left it, moved with the
-        # picture it was predicted from: frame by frame, each at its own offset, the bits add up where the
-        # average of the frames smears them.
-        frame_lumas = _FrameLumas(frames, view)
-        for period, pixels in [*own, *searched[: 2 * FRAME_READ_PERIODS]]:
-            reading = _read_frame_by_frame(frame_lumas, period, key, pixels)
+        for reading in _view_readings(frames, mean, view, key):
             if reading.payload_id is not None:
                 return DecodeResult(reading.payload_id, reading.confidence, len(frames), "tiled")
             best = max(best, reading, key=lambda r: r.confidence)
     return DecodeResult(None, best.confidence, len(frames))
+
+
+def _view_readings(frames: np.ndarray, mean: np.ndarray, view: _View, key: int) -> Iterator[_TileReading]:
+    """One view's readings, likeliest first, each made only when the one before named no one.
+
+    First the average of the frames, at the tile's own period (the clip at the scale it was marked at: a
+    re-encode, an excerpt, a box over it) and at the periods its autocorrelation proposes. Re-encoded at a low
+    rate, each frame carries the mark where the encoder left it, moved with the picture it was predicted from,
+    so the frames' marks do not line up and their average smears them: then the frames are read one by one,
+    each at its own offset, at the likeliest periods. Last, the periods that the sharpest frames propose.
+    """
+    luma, shrink = view.working(mean)
+    if min(luma.shape) < 2 * TILE_MIN_PERIOD:
+        return
+    frame_lumas = _FrameLumas(frames, view)
+    folded: list[tuple[tuple[float, float], int]] = []
+
+    def readings(periods: list[tuple[float, float]], own: list) -> Iterator[_TileReading]:
+        for period, pixels in [*own, *itertools.product(periods, TILE_SIZES)]:
+            if not _read_before(period, pixels, folded):
+                folded.append((period, pixels))
+                yield from _read_tiles(luma, period, key, pixels)
+        for period, pixels in [*own, *itertools.product(periods[:FRAME_READ_PERIODS], TILE_SIZES)]:
+            yield frame_lumas.read(period, key, pixels)
+
+    own = [((pixels / shrink, pixels / shrink), pixels) for pixels in TILE_SIZES]
+    yield from readings(_tile_periods(_whitened_power(_band_pass(luma)), luma.shape), own)
+    yield from readings(_sharp_periods(frame_lumas, luma.shape), [])
 
 
 @dataclass(frozen=True)
@@ -380,7 +400,7 @@ class _FrameLumas:
     """Each frame's working luma in one view, made the first time a period asks for it and kept for the next."""
 
     def __init__(self, frames: np.ndarray, view: _View) -> None:
-        self.frames, self.view, self.made = frames, view, {}
+        self.frames, self.view, self.made, self.read_at = frames, view, {}, []
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -389,6 +409,13 @@ class _FrameLumas:
         if index not in self.made:
             self.made[index] = self.view.working(_luma(self.frames[index]))[0]
         return self.made[index]
+
+    def read(self, period: tuple[float, float], key: int, pixels: int) -> _TileReading:
+        """The frames read one by one at `period` (see _read_frame_by_frame), once per period and tile size."""
+        if _read_before(period, pixels, self.read_at):
+            return _TileReading(None, 0.0, 0.0)
+        self.read_at.append((period, pixels))
+        return _read_frame_by_frame(self, period, key, pixels)
 
 
 def _read_frame_by_frame(frame_lumas: _FrameLumas, period: tuple[float, float], key: int, pixels: int) -> _TileReading:
@@ -478,25 +505,36 @@ def _screen_slant(luma: np.ndarray) -> tuple[np.ndarray, tuple[int, int]] | None
 
 
 def _edge_line(along: np.ndarray, first: np.ndarray, *, inward: int) -> tuple[float, float] | None:
-    """`first = a * along + b` fitted to the outer envelope of the first bright pixels along one side, or None
-    when they do not make a straight edge close to the frame's own.
+    """`first = a * along + b` for one side's edge, or None when the first bright pixels along it make no straight
+    edge close to the frame's own.
 
-    Dark picture next to the edge puts the first bright pixel further in: points inward of the line are
-    dropped, half at a time, until it runs along the outermost ones. The edge counts when a good share of
-    all the points lie on it (a screen's edge is straight; the outline of a dark sky is not)."""
+    A straight line through the points is found the way a Hough transform finds it: for each slope in range,
+    the intercepts every point implies, and how many points fall within 2 pixels of each. Dark picture next to
+    the edge only moves the first bright pixel inward, so of the lines that a good share of all the points lie
+    on (a screen's edge is straight; the outline of a dark sky is not), the outermost is the edge; it is then
+    fitted to its own points by least squares."""
     if len(along) < 20:
         return None
-    points_along, points_first = along.astype(np.float64), first.astype(np.float64)
-    along, first = points_along, points_first
-    for _ in range(6):
-        slope, intercept = np.polyfit(along, first, 1)
-        depth = (first - (slope * along + intercept)) * inward
-        outer = depth <= max(1.5, float(np.median(depth)))
-        if outer.all() or outer.sum() < 20:
-            break
-        along, first = along[outer], first[outer]
-    on_edge = np.abs(points_first - (slope * points_along + intercept)) <= 2.0
-    if abs(slope) > 0.1 or on_edge.mean() < EDGE_SUPPORT:
+    along, first = along.astype(np.float64), first.astype(np.float64)
+    needed = EDGE_SUPPORT * len(along)
+    middle = float(np.median(along))
+    edge, outermost = None, -np.inf
+    for slope in np.linspace(-EDGE_MAX_SLOPE, EDGE_MAX_SLOPE, 81):
+        intercepts = np.sort(first - slope * along)
+        support = np.searchsorted(intercepts, intercepts + 2.0, side="right") - np.arange(len(intercepts))
+        lines = intercepts[support >= needed]
+        if lines.size == 0:
+            continue
+        # The window [b, b + 2] holding enough points; its middle, as far out as the side goes.
+        position = (lines[0] + 1.0 if inward > 0 else lines[-1] + 1.0) + slope * middle
+        if position * -inward > outermost:
+            outermost, edge = position * -inward, (slope, position - slope * middle)
+    if edge is None:
+        return None
+    slope, intercept = edge
+    near = np.abs(first - (slope * along + intercept)) <= 2.0
+    slope, intercept = np.polyfit(along[near], first[near], 1)
+    if abs(slope) > EDGE_MAX_SLOPE:
         return None
     return float(slope), float(intercept)
 
@@ -508,19 +546,48 @@ def _meet(upright: tuple[float, float], level: tuple[float, float]) -> list[floa
     return [a * y + b, y]
 
 
-def _tile_periods(residual: np.ndarray) -> list[tuple[float, float]]:
-    """The likeliest (row, column) periods of the tile, from the autocorrelation of the band.
-
-    The tile's repetition puts a peak at every point (i * rows, j * columns) of a lattice; a candidate period's
-    score is the lattice's peaks summed (in standard deviations of the autocorrelation around them) over the
-    square root of their number, so neither a multiple nor a fraction of the period beats it. Scored coarsely
-    over every period in range, then the best few refined to a quarter pixel.
-    """
+def _whitened_power(residual: np.ndarray) -> np.ndarray:
+    """The band's power spectrum (padded to twice its size, so lags do not wrap), whitened: the tile's
+    repetition is a lattice of peaks in it, the picture a smooth hill."""
     height, width = residual.shape
-    spectrum = np.fft.rfft2(residual, s=(2 * height, 2 * width))
-    power = (np.abs(spectrum) ** 2).astype(np.float32)
-    # Whitened: the tile's repetition is a lattice of peaks in the spectrum, the picture a smooth hill.
-    power /= cv2.blur(power, (9, 9)) + 1e-6
+    power = (np.abs(np.fft.rfft2(residual, s=(2 * height, 2 * width))) ** 2).astype(np.float32)
+    return power / (cv2.blur(power, (9, 9)) + 1e-6)
+
+
+def _sharp_periods(frame_lumas: _FrameLumas, shape: tuple[int, int]) -> list[tuple[float, float]]:
+    """Likely periods from where the mark is sharpest when the average of the frames smears it: the first frame
+    (always an intra frame, coded best and from nothing before it), and the frames two at a time, their
+    spectra added up (a spectrum's power does not move when the mark does)."""
+    first = _tile_periods(_whitened_power(_band_pass(frame_lumas[0])), shape)
+    pairs = range(0, len(frame_lumas) - 1, 2)
+    power = sum(_whitened_power(_band_pass((frame_lumas[i] + frame_lumas[i + 1]) / 2)) for i in pairs)
+    summed = _tile_periods(power, shape) if len(pairs) else []
+    return [period for pair in itertools.zip_longest(first, summed) for period in pair if period is not None]
+
+
+def _same_period(one: tuple[float, float], other: tuple[float, float], tolerance: float = 0.02) -> bool:
+    """Periods within `tolerance` of each other across and down: 2% apart, the search takes them for one peak;
+    a reading needs them within half a percent (four tiles then drift by a pixel of the tile)."""
+    return abs(one[0] / other[0] - 1) <= tolerance and abs(one[1] / other[1] - 1) <= tolerance
+
+
+def _read_before(period: tuple[float, float], pixels: int, done: list[tuple[tuple[float, float], int]]) -> bool:
+    """Whether a reading at `period` and tile size is among `done`, to within what a reading can tell apart."""
+    return any(pixels == size and _same_period(period, other, 0.005) for other, size in done)
+
+
+def _tile_periods(power: np.ndarray, shape: tuple[int, int]) -> list[tuple[float, float]]:
+    """The likeliest (row, column) periods of the tile in a picture of `shape`, from its band's whitened power:
+    the best of every period in range, interleaved with the best of those scaled the same across and down.
+
+    The autocorrelation: the tile's repetition puts a peak at every point (i * rows, j * columns) of a lattice;
+    a candidate period's score is the lattice's peaks summed (in standard deviations of the autocorrelation
+    around them) over the square root of their number, so neither a multiple nor a fraction of the period beats
+    it. Scored coarsely over every period in range, then the best few refined to a quarter pixel. Most of what
+    a clip goes through keeps its aspect (a reframe, a box, a screen), and among the few hundred periods that
+    do, the tile's stands out where among all of them the picture's chance peaks may beat it.
+    """
+    height, width = shape
     acf = np.fft.irfft2(power, s=(2 * height, 2 * width)).astype(np.float32)
     rows = np.arange(TILE_MIN_PERIOD, height * TILE_MAX_PERIOD_SHARE, TILE_PERIOD_STEP, dtype=np.float32)
     columns = np.arange(TILE_MIN_PERIOD, width * TILE_MAX_PERIOD_SHARE, TILE_PERIOD_STEP, dtype=np.float32)
@@ -528,24 +595,38 @@ def _tile_periods(residual: np.ndarray) -> list[tuple[float, float]]:
     plausible = np.maximum(row_periods / column_periods, column_periods / row_periods) <= TILE_MAX_ANISOTROPY
     row_periods, column_periods = row_periods[plausible], column_periods[plausible]
     coarse = _lattice_scores(_peak_field(acf, reach=2), row_periods, column_periods, (height, width), (3, 3))
-    chosen: list[tuple[float, float]] = []
-    for index in np.argsort(-coarse):
-        if not np.isfinite(coarse[index]) or len(chosen) == 3 * TILE_PERIOD_CANDIDATES:
-            break
-        period = (float(row_periods[index]), float(column_periods[index]))
-        if all(abs(period[0] / other[0] - 1) > 0.02 or abs(period[1] / other[1] - 1) > 0.02 for other in chosen):
-            chosen.append(period)
     fine = _peak_field(acf, reach=1)
     offsets = np.arange(-1.0, 1.01, 0.25, dtype=np.float32)
     row_offsets, column_offsets = (grid.ravel() for grid in np.meshgrid(offsets, offsets, indexing="ij"))
-    refined = []
-    for row_period, column_period in chosen:
-        candidates = (row_period + row_offsets, column_period + column_offsets)
-        scores = _lattice_scores(fine, *candidates, (height, width), (4, 5))
-        best = int(np.argmax(scores))
-        refined.append((float(scores[best]), (float(candidates[0][best]), float(candidates[1][best]))))
-    refined.sort(key=lambda scored: -scored[0])
-    return [period for _, period in refined[:TILE_PERIOD_CANDIDATES]]
+
+    def refined(periods: np.ndarray, scores: np.ndarray, count: int) -> list[tuple[float, float]]:
+        """The best `count` distinct periods of a scored list, each refined to a quarter pixel."""
+        chosen: list[tuple[float, float]] = []
+        for index in np.argsort(-scores):
+            if not np.isfinite(scores[index]) or len(chosen) == 3 * count:
+                break
+            if not any(_same_period(tuple(periods[index]), other) for other in chosen):
+                chosen.append(tuple(float(value) for value in periods[index]))
+        best = []
+        for row_period, column_period in chosen:
+            candidates = (row_period + row_offsets, column_period + column_offsets)
+            fine_scores = _lattice_scores(fine, *candidates, (height, width), (4, 5))
+            top = int(np.argmax(fine_scores))
+            period = (float(candidates[0][top]), float(candidates[1][top]))
+            if not any(_same_period(period, other) for _, other in best):
+                best.append((float(fine_scores[top]), period))
+        return [period for _, period in sorted(best, key=lambda scored: -scored[0])[:count]]
+
+    any_aspect = refined(np.stack([row_periods, column_periods], axis=1), coarse, TILE_PERIOD_CANDIDATES)
+    same = np.arange(TILE_MIN_PERIOD, min(height, width) * TILE_MAX_PERIOD_SHARE, 0.25, dtype=np.float32)
+    same_aspect = refined(
+        np.stack([same, same], axis=1), _lattice_scores(fine, same, same, (height, width), (4, 5)), ISOTROPIC_CANDIDATES
+    )
+    periods: list[tuple[float, float]] = []
+    for period in itertools.chain.from_iterable(itertools.zip_longest(any_aspect, same_aspect)):
+        if period is not None and not any(_same_period(period, other) for other in periods):
+            periods.append(period)
+    return periods
 
 
 def _peak_field(acf: np.ndarray, *, reach: int) -> np.ndarray:
@@ -605,7 +686,7 @@ def _fold_readings(
     templates = _bit_templates(key, pixels)
     readings = []
     for view in (folded, folded[:, ::-1]):
-        correlations = np.fft.ifft2(np.fft.fft2(view)[None] * templates).real
+        correlations = np.fft.irfft2(np.fft.rfft2(view)[None] * templates, s=view.shape)
         spread = np.maximum(correlations.reshape(PAYLOAD_BITS, -1).std(axis=1), 1e-12)
         z = correlations / spread[:, None, None]
         energy = (z * z).sum(axis=0)
