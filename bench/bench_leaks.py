@@ -353,7 +353,7 @@ def main() -> None:
     parser.add_argument("--trace", action="store_true", help="also run the trace-excerpt benchmark (slow)")
     parser.add_argument("--trace-count", type=int, default=100)
     parser.add_argument("--unmarked-count", type=int, default=1000)
-    parser.add_argument("--demo-count", type=int, default=20, help="demo-model outputs through each attack")
+    parser.add_argument("--demo-count", type=int, default=100, help="demo-model outputs through each attack")
     parser.add_argument("--trace-only", action="store_true", help="run (d) alone, without the web server")
     parser.add_argument("--front-ends", action="store_true", help="also run (e), the crowd and its front ends")
     parser.add_argument("--front-ends-only", action="store_true", help="run (e) alone")
