@@ -562,7 +562,12 @@ def _sharp_periods(frame_lumas: _FrameLumas, shape: tuple[int, int]) -> list[tup
     pairs = range(0, len(frame_lumas) - 1, 2)
     power = sum(_whitened_power(_band_pass((frame_lumas[i] + frame_lumas[i + 1]) / 2)) for i in pairs)
     summed = _tile_periods(power, shape) if len(pairs) else []
-    return [period for pair in itertools.zip_longest(first, summed) for period in pair if period is not None]
+    return _interleaved(first, summed)
+
+
+def _interleaved(one: list[tuple[float, float]], other: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Two lists of candidate periods, best first, taken one from each in turn."""
+    return [period for pair in itertools.zip_longest(one, other) for period in pair if period is not None]
 
 
 def _same_period(one: tuple[float, float], other: tuple[float, float], tolerance: float = 0.02) -> bool:
@@ -623,8 +628,8 @@ def _tile_periods(power: np.ndarray, shape: tuple[int, int]) -> list[tuple[float
         np.stack([same, same], axis=1), _lattice_scores(fine, same, same, (height, width), (4, 5)), ISOTROPIC_CANDIDATES
     )
     periods: list[tuple[float, float]] = []
-    for period in itertools.chain.from_iterable(itertools.zip_longest(any_aspect, same_aspect)):
-        if period is not None and not any(_same_period(period, other) for other in periods):
+    for period in _interleaved(any_aspect, same_aspect):
+        if not any(_same_period(period, other) for other in periods):
             periods.append(period)
     return periods
 
